@@ -1,0 +1,41 @@
+"""Prefect flow: stored papers → entities and outcome metrics, in batches through one spaCy pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NONE
+
+from litmus.evidence import classify_stored_studies
+from litmus.extraction import extract_and_store, extractor_version, papers_to_extract
+from litmus.progress import progress_bar
+from litmus.warehouse import open_warehouse
+
+
+@task(name="extract-papers", cache_policy=NONE)
+def extract_pending(warehouse: Path, pmids: list[str] | None, force: bool, batch_size: int) -> dict:
+    from litmus.nlp.pipeline import build_pipeline
+
+    version = extractor_version()
+    with open_warehouse(warehouse) as con:
+        papers = papers_to_extract(con, version, pmids=pmids, force=force)
+        if not papers:
+            return {"papers": 0, "sentences": 0, "entities": 0, "metrics": 0, "version": version}
+        with progress_bar(len(papers), "extracting", unit="papers") as advance:
+            totals = extract_and_store(con, build_pipeline(), papers, version, batch_size=batch_size, on_batch=advance)
+    return {**totals, "version": version}
+
+
+@task(name="classify-strategies", cache_policy=NONE)
+def classify_strategies(warehouse: Path) -> int:
+    with open_warehouse(warehouse) as con:
+        return classify_stored_studies(con)
+
+
+@flow(name="extract")
+def extract_flow(warehouse: str, pmids: list[str] | None = None, force: bool = False, batch_size: int = 200) -> dict:
+    """Extract every stored paper not yet extracted by this extractor version."""
+    totals = extract_pending(Path(warehouse), pmids, force, batch_size)
+    totals["strategy_assignments"] = classify_strategies(Path(warehouse))
+    return totals

@@ -1,0 +1,1 @@
+"""The review's claims (`extract`), and their verification against the cited abstracts (`verdicts`)."""

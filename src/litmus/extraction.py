@@ -1,0 +1,203 @@
+"""The extraction stage: stored papers → sentences, entity mentions and outcome metrics in the warehouse.
+
+Titles and abstracts go through the spaCy pipeline as separate documents so offsets stay
+relative to the stored text; a paper's rows are replaced in one transaction, so a re-run or a
+new extractor version never leaves a paper half old, half new.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Sequence
+
+import duckdb
+import pyarrow as pa
+
+from litmus.records import EntityMention, OutcomeMetric
+from litmus.warehouse.load import insert_arrow, transaction
+
+
+@dataclass(frozen=True)
+class PaperText:
+    pmid: str
+    title: str
+    abstract: str
+    section_starts: tuple[int, ...] = ()
+    section_labels: tuple[str | None, ...] = ()
+
+    def section_at(self, offset: int) -> str | None:
+        index = bisect.bisect_right(self.section_starts, offset) - 1
+        return self.section_labels[index] if index >= 0 else None
+
+
+@dataclass(frozen=True)
+class PaperExtraction:
+    pmid: str
+    sentences: list[dict]
+    entities: list[dict]
+    metrics: list[dict]
+
+
+def extractor_version() -> str:
+    """One string naming every part whose change alters the output."""
+    from litmus.nlp.lexicon import load_lexicon
+    from litmus.nlp.metrics_component import EXTRACTOR_VERSION
+
+    return f"metrics-{EXTRACTOR_VERSION}+lexicon-{load_lexicon().version}"
+
+
+def papers_to_extract(
+    con: duckdb.DuckDBPyConnection, version: str, *, pmids: Sequence[str] | None = None, force: bool = False
+) -> list[PaperText]:
+    """Papers with no extraction at this version (all of `pmids`, when forced)."""
+    query = (
+        "SELECT p.pmid, p.title, coalesce(p.abstract, ''),"
+        " list(s.start_offset ORDER BY s.section_index), list(s.label ORDER BY s.section_index)"
+        " FROM papers p LEFT JOIN abstract_sections s USING (pmid)"
+        " LEFT JOIN extractions e USING (pmid)"
+        " WHERE (? OR e.pmid IS NULL OR e.extractor_version <> ?)"
+    )
+    params: list = [force, version]
+    if pmids is not None:
+        query += " AND list_contains(?, p.pmid)"
+        params.append(list(pmids))
+    query += " GROUP BY p.pmid, p.title, p.abstract ORDER BY p.pmid"
+    rows = con.execute(query, params).fetchall()
+    return [
+        PaperText(pmid, title, abstract, tuple(s for s in starts if s is not None), tuple(labels[: len([s for s in starts if s is not None])]))
+        for pmid, title, abstract, starts, labels in rows
+    ]
+
+
+def _entity_row(pmid: str, index: int, sentence_index: int | None, source: str, e: EntityMention, version: str) -> dict:
+    return {
+        "pmid": pmid, "mention_index": index, "sentence_index": sentence_index, "source": source,
+        "start_offset": e.start, "end_offset": e.end, "text": e.text, "label": e.label,
+        "concept_id": e.concept_id, "concept_name": e.concept_name, "score": e.score,
+        "linked": e.linked, "attributes": list(e.attributes.items()) or None, "extractor_version": version,
+    }
+
+
+def _metric_row(pmid: str, index: int, sentence_index: int | None, source: str, section: str | None, m: OutcomeMetric, version: str) -> dict:
+    return {
+        "pmid": pmid, "metric_index": index, "sentence_index": sentence_index, "source": source,
+        "section": section, "start_offset": m.start, "end_offset": m.end, "endpoint": m.endpoint,
+        "label": m.label, "stat": m.stat, "value": m.value, "unit": m.unit, "timepoint": m.timepoint,
+        "timepoint_months": m.timepoint_months, "count": m.count, "total": m.total,
+        "ci_low": m.ci_low, "ci_high": m.ci_high, "not_reached": m.not_reached, "subgroup": m.group,
+        "quote": m.sentence, "extractor_version": version,
+    }
+
+
+def extract_papers(nlp, papers: Sequence[PaperText], version: str, *, batch_size: int = 64) -> Iterator[PaperExtraction]:
+    """Run the pipeline over each paper's title and abstract, in that order."""
+    from litmus.nlp.extract import extract_many
+
+    def texts() -> Iterable[str]:
+        for paper in papers:
+            yield paper.title or ""
+            yield paper.abstract or ""
+
+    results = extract_many(nlp, texts(), batch_size=batch_size)
+    for paper in papers:
+        title_result, abstract_result = next(results), next(results)
+        sentences, entities, metrics = [], [], []
+        offset_index = 0
+        for source, result in (("title", title_result), ("abstract", abstract_result)):
+            starts = [start for start, _end, _text in result.sentences]
+            first_index = offset_index
+            for start, end, text in result.sentences:
+                section = paper.section_at(start) if source == "abstract" else None
+                sentences.append(
+                    {"pmid": paper.pmid, "sentence_index": offset_index, "source": source, "section": section,
+                     "start_offset": start, "end_offset": end, "text": text}
+                )
+                offset_index += 1
+
+            def sentence_of(offset: int) -> int | None:
+                position = bisect.bisect_right(starts, offset) - 1
+                return first_index + position if position >= 0 else None
+
+            for entity in result.entities:
+                entities.append(_entity_row(paper.pmid, len(entities), sentence_of(entity.start), source, entity, version))
+            for metric in result.metrics:
+                section = paper.section_at(metric.start) if source == "abstract" else None
+                metrics.append(_metric_row(paper.pmid, len(metrics), sentence_of(metric.start), source, section, metric, version))
+        yield PaperExtraction(paper.pmid, sentences, entities, metrics)
+
+
+SENTENCE_SCHEMA = pa.schema([
+    ("pmid", pa.string()), ("sentence_index", pa.int32()), ("source", pa.string()), ("section", pa.string()),
+    ("start_offset", pa.int32()), ("end_offset", pa.int32()), ("text", pa.string()),
+])
+ENTITY_SCHEMA = pa.schema([
+    ("pmid", pa.string()), ("mention_index", pa.int32()), ("sentence_index", pa.int32()), ("source", pa.string()),
+    ("start_offset", pa.int32()), ("end_offset", pa.int32()), ("text", pa.string()), ("label", pa.string()),
+    ("concept_id", pa.string()), ("concept_name", pa.string()), ("score", pa.float64()), ("linked", pa.bool_()),
+    ("attributes", pa.map_(pa.string(), pa.string())), ("extractor_version", pa.string()),
+])
+METRIC_SCHEMA = pa.schema([
+    ("pmid", pa.string()), ("metric_index", pa.int32()), ("sentence_index", pa.int32()), ("source", pa.string()),
+    ("section", pa.string()), ("start_offset", pa.int32()), ("end_offset", pa.int32()), ("endpoint", pa.string()),
+    ("label", pa.string()), ("stat", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
+    ("timepoint", pa.string()), ("timepoint_months", pa.float64()), ("count", pa.int64()), ("total", pa.int64()),
+    ("ci_low", pa.float64()), ("ci_high", pa.float64()), ("not_reached", pa.bool_()), ("subgroup", pa.string()),
+    ("quote", pa.string()), ("extractor_version", pa.string()),
+])
+EXTRACTION_SCHEMA = pa.schema([
+    ("pmid", pa.string()), ("extractor_version", pa.string()), ("n_sentences", pa.int32()),
+    ("n_entities", pa.int32()), ("n_metrics", pa.int32()),
+])
+
+
+def _table(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    return pa.table({name: [row.get(name) for row in rows] for name in schema.names}, schema=schema)
+
+
+def store_extractions(con: duckdb.DuckDBPyConnection, extractions: Sequence[PaperExtraction], version: str) -> int:
+    """Replace the extraction rows of these papers, all in one transaction."""
+    if not extractions:
+        return 0
+    sentences = [row for e in extractions for row in e.sentences]
+    entities = [row for e in extractions for row in e.entities]
+    metrics = [row for e in extractions for row in e.metrics]
+    summary = [
+        {"pmid": e.pmid, "extractor_version": version, "n_sentences": len(e.sentences),
+         "n_entities": len(e.entities), "n_metrics": len(e.metrics)}
+        for e in extractions
+    ]
+    con.register("_litmus_extracted", pa.table({"pmid": [e.pmid for e in extractions]}))
+    try:
+        with transaction(con):
+            for table in ("sentences", "entities", "metrics", "extractions"):
+                con.execute(f"DELETE FROM {table} WHERE pmid IN (SELECT pmid FROM _litmus_extracted)")
+            insert_arrow(con, "sentences", _table(sentences, SENTENCE_SCHEMA))
+            insert_arrow(con, "entities", _table(entities, ENTITY_SCHEMA))
+            insert_arrow(con, "metrics", _table(metrics, METRIC_SCHEMA))
+            insert_arrow(con, "extractions", _table(summary, EXTRACTION_SCHEMA))
+    finally:
+        con.unregister("_litmus_extracted")
+    return len(extractions)
+
+
+def extract_and_store(
+    con: duckdb.DuckDBPyConnection,
+    nlp,
+    papers: Sequence[PaperText],
+    version: str,
+    *,
+    batch_size: int = 200,
+    on_batch: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    totals = {"papers": 0, "sentences": 0, "entities": 0, "metrics": 0}
+    for start in range(0, len(papers), batch_size):
+        chunk = list(extract_papers(nlp, papers[start : start + batch_size], version))
+        store_extractions(con, chunk, version)
+        totals["papers"] += len(chunk)
+        totals["sentences"] += sum(len(e.sentences) for e in chunk)
+        totals["entities"] += sum(len(e.entities) for e in chunk)
+        totals["metrics"] += sum(len(e.metrics) for e in chunk)
+        if on_batch:
+            on_batch(len(chunk))
+    return totals

@@ -1,0 +1,102 @@
+"""The ingestion stages: a review's citations resolved, missing papers fetched and stored.
+
+Each stage takes an open warehouse connection and an Entrez client and does one thing, so
+the Prefect flow stays a thin sequence of tasks and every stage can be re-run alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from typing import Callable, Sequence
+
+import duckdb
+
+from litmus.records import PubmedRecord, Resolution, Review
+from litmus.warehouse import load
+
+log = logging.getLogger("litmus.ingest")
+
+
+@dataclass(frozen=True)
+class ResolveOutcome:
+    resolutions: list[Resolution]
+    reused: int  # resolved by an earlier run, not asked again
+
+    @property
+    def resolved(self) -> list[Resolution]:
+        return [r for r in self.resolutions if r.resolved]
+
+    @property
+    def unresolved(self) -> list[Resolution]:
+        return [r for r in self.resolutions if not r.resolved]
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    requested: list[str]
+    stored: int
+    already_stored: int
+    missing: list[str] = field(default_factory=list)
+
+
+def previous_resolutions(con: duckdb.DuckDBPyConnection, review_id: str) -> dict[str, Resolution]:
+    rows = con.execute(
+        "SELECT citation_key, pmid, resolution_method, resolution_confidence, resolution_detail"
+        " FROM citations WHERE review_id = ? AND pmid IS NOT NULL",
+        [review_id],
+    ).fetchall()
+    return {key: Resolution(review_id, key, pmid, method, confidence, detail) for key, pmid, method, confidence, detail in rows}
+
+
+def resolve_review(
+    con: duckdb.DuckDBPyConnection, review: Review, client, *, refresh: bool = False
+) -> ResolveOutcome:
+    """Store the review, then resolve the citations no earlier run resolved."""
+    from litmus.references.resolve import resolve_citations
+
+    load.upsert_review(con, review)
+    known = {} if refresh else previous_resolutions(con, review.review_id)
+    pending = [c for c in review.citations if c.key not in known]
+    fresh: dict[str, Resolution] = {}
+    if pending:
+        report = resolve_citations(replace(review, citations=tuple(pending)), client)
+        fresh = {r.citation_key: r for r in report.resolutions}
+        load.save_resolutions(con, fresh.values())
+    ordered = [known.get(c.key) or fresh[c.key] for c in review.citations]
+    return ResolveOutcome(ordered, reused=len(known))
+
+
+def fetch_and_store(
+    con: duckdb.DuckDBPyConnection,
+    client,
+    pmids: Sequence[str],
+    *,
+    source: str,
+    refresh: bool = False,
+    on_batch: Callable[[int], None] | None = None,
+) -> FetchOutcome:
+    """Fetch the papers not yet in the warehouse and load them batch by batch."""
+    from litmus.pubmed import iter_pubmed_xml
+
+    wanted = list(dict.fromkeys(pmids))
+    have = set() if refresh else load.stored_pmids(con, wanted)
+    todo = [pmid for pmid in wanted if pmid not in have]
+    stored, returned, deleted = 0, set(), []
+    # One EFetch batch is parsed and loaded (one transaction) before the next is asked for,
+    # so memory stays flat and a crash loses at most the batch in flight.
+    for body in client.efetch_pubmed_xml(todo) if todo else ():
+        batch = []
+        for item in iter_pubmed_xml(body):
+            if isinstance(item, PubmedRecord):
+                batch.append(item)
+                returned.add(item.pmid)
+            else:
+                deleted.append(item.pmid)
+        stored += load.load_papers(con, batch, source=source)
+        if on_batch:
+            on_batch(len(batch))
+    missing = [pmid for pmid in todo if pmid not in returned]
+    if missing:
+        log.warning("asked NCBI for %d papers, got %d; missing: %s", len(todo), len(returned), ", ".join(missing))
+    return FetchOutcome(requested=todo, stored=stored, already_stored=len(have), missing=missing)

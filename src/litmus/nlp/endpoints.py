@@ -1,0 +1,165 @@
+"""Where a sentence names an outcome: endpoint phrases and their codes.
+
+One compiled alternation finds every endpoint mention in a sentence; alternatives are ordered
+most specific first, so "complete response rate" is CR (not ORR) and "non-relapse mortality" is NRM
+(not MORTALITY). Abbreviations are case-sensitive, long forms are not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from litmus.nlp.numbers import first_character_gate, normalise_text
+
+# (code, pattern); codes suffixed by the grade logic below: CRS/ICANS become *_ANY or *_GE3.
+_ENDPOINT_PATTERNS: list[tuple[str, str]] = [
+    ("CRi", r"(?i:(?:CR|complete\s+(?:remission|response))\s+with\s+(?:an?\s+)?incomplete\s+"
+            r"(?:[\w-]+\s+){0,2}recovery)(?:\s*\(CRi\))?"),
+    ("CR", r"CR\s*(?:/|\+|or)\s*CRi\b|CR/CRh\b"),
+    ("CRi", r"CRi\b"),
+    ("MRD_NEG", r"(?:(?i:(?:minimal|measurable)\s+residual\s+disease)(?:\s*\(MRD\))?[\s-]*(?i:negativ\w*)"
+                r"|MRD[\s-]*(?i:negativ\w*)|MRD-(?![\w])|(?i:undetectable\s+MRD)"
+                r"|(?i:negative\s+(?:for\s+)?(?:minimal|measurable)\s+residual\s+disease))"
+                r"(?:\s+(?:CRs?|(?i:complete\s+(?:remission|response)s?))(?:\s+(?i:rates?))?)?"),
+    ("OTHER", r"(?i:very\s+good\s+partial\s+response)|VGPR\b|(?i:stringent\s+complete\s+response)|sCR\b"),
+    ("OTHER", r"(?i:(?:disease|relapse|recurrence|metastasis|failure|distant)[\s-]free(?:\s+survival)?)"
+              r"|DFS\b|RFS\b|(?i:cancer[\s-]specific\s+survival)"),
+    ("PFS", r"(?i:progression[\s-]free(?:\s+survival)?)|PFS\b"),
+    ("EFS", r"(?i:event[\s-]free(?:\s+survival)?)|EFS\b"),
+    ("LFS", r"(?i:leuk(?:a)?emia[\s-]free(?:\s+survival)?)|LFS\b"),
+    ("NRM", r"(?i:non[\s-]?relapse[\s-]+mortality)|NRM\b|TRM\b"
+            r"|(?i:(?:treatment|transplant|therapy)[\s-]related\s+(?:mortality|deaths?))"),
+    ("OTHER", r"(?i:(?:cardiovascular|cardiac|vascular|non-vascular|cancer|coronary|stroke|infection|sepsis"
+              r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortality|deaths?))"),
+    ("DOR", r"(?i:duration\s+of\s+(?:the\s+)?(?:overall\s+)?(?:response|remission)s?)"
+            r"|(?i:response\s+duration)|DOR\b|DoR\b"),
+    ("CR", r"(?i:complete\s+(?:(?:metabolic|cytogenetic|molecular|hematologic|haematologic)\s+)?"
+           r"(?:remission|response)s?(?:\s+rates?)?)|CRs?\b"),
+    ("PR", r"(?i:partial\s+(?:remission|response)s?(?:\s+rates?)?)|PRs?\b"),
+    ("ORR", r"(?i:(?:overall|objective|best\s+overall|total|clinical|tumou?r)\s+(?:remission|response)s?"
+            r"(?:\s+rates?)?)(?:\s*\((?:ORR|OR|OS)\))?|ORR\b|(?i:response\s+rates?)|(?i:responders?)"
+            r"|(?i:responded)"),
+    ("SD", r"(?i:stable\s+disease)|SD\b"),
+    ("PD", r"(?i:progressive\s+disease)|PD\b(?!-\w)"),  # not PD-1, PD-L1
+    # "overall and event-free survival": "overall" alone, when a coordinated survival phrase completes it
+    ("OS", r"(?i:overall\s+survival)|OS\b|(?i:survival(?:\s+rates?)?)"
+           r"|(?i:overall)(?=\s*(?:,|/|and|or)\s*(?i:[\w-]+[\s-]free|event|progression|disease|leuk\w*|relapse)"
+           r"[\w\s-]{0,25}?(?i:survival))"),
+    ("CRS", r"(?i:cytokine[\s-]+release[\s-]+syndromes?)(?:\s*\(CRS\))?|CRS\b"),
+    ("ICANS", r"(?i:immune[\s-]+effector[\s-]+cell[\s-]+associated[\s-]+neurotoxicity[\s-]+syndrome)"
+              r"(?:\s*\(ICANS\))?|ICANS\b|CRES\b|(?i:CAR[\s-]*T?[\s-]*cell[\s-]+related[\s-]+encephalopathy)"
+              r"|(?i:neuro(?:logic(?:al)?)?[\s-]?toxicit(?:y|ies))"
+              r"|(?i:neurologic(?:al)?\s+(?:adverse\s+)?(?:events?|toxicit(?:y|ies)))"),
+    ("RELAPSE", r"(?i:(?:cumulative\s+)?incidence\s+of\s+relapse)"
+                r"|(?i:relapse[sd]?|relapsing)\b(?![\s-]*(?:free|/|or\s+refractory|and\s+refractory|refractory"
+                r"|\w*\s*(?:B-|T-)?(?:ALL|AML|CLL|MM|disease|leuk|lymph|myeloma|patients|or\b)))"),
+    ("MORTALITY", r"(?i:(?:all[\s-]cause\s+|overall\s+|early\s+)?mortality(?:\s+rates?)?)|(?i:deaths?)"
+                  r"|(?i:died)"),
+    ("FOLLOW_UP", r"(?i:follow[\s-]?up)|(?i:followed(?:\s+up)?\s+for)"),
+    ("N_EVALUABLE", r"(?i:evaluable|assessable|evaluated\s+for\s+(?:response|efficacy))"),
+    # "analysed for KRAS mutation" describes a laboratory test, "we evaluated 7,216 men" a study population
+    ("N_EVALUABLE", r"(?i:analy[sz]ed(?!\s+for\s+(?!(?:response|efficacy|safety|toxicity|outcomes?|survival"
+                    r"|the\s+primary|the\s+(?:main|final)|intention)\b))|evaluated(?!\s+\d)|(?:included|entered)\s+in\s+the\s+(?:[\w-]+\s+){0,2}analys[ie]s"
+                    r"|analysis\s+(?:was\s+)?(?:conducted|performed|done)\s+on)"),
+    ("N_TREATED", r"(?i:infused|treated|(?:received|underwent)\s+(?:[\w-]+\s+){0,3}?"
+                  r"(?:infusions?|CAR[\w-]*|cells|treatment|therapy|doses?))"),
+    ("N_ENROLLED", r"(?i:enrolled|enroled|recruited|randomi[sz]ed|included|registered|accrued"
+                   r"|randomly\s+(?:assigned|allocated|divided))"
+                   r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
+    ("OTHER", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"
+              r"(?!(?:the|patients|subjects|participants)\b)(?:grade\s*[≥>]?\s*\d(?:\s*(?:-|or|/)\s*\d)?\s+)?[a-z][\w/-]*(?:\s+(?!was\b|were\b|in\b|at\b|of\b|"
+              r"is\b|and\b|with\b|decreased\b|increased\b|did\b)[a-z][\w/-]*){0,3})"),
+]
+
+# Mentions start words; the gate lets the engine skip the middle of words cheaply.
+_COMBINED = re.compile(
+    r"(?<!\w)(?=\w)(?:"
+    + "|".join(f"{first_character_gate(pattern)}(?P<e{i}>{pattern})" for i, (_, pattern) in enumerate(_ENDPOINT_PATTERNS))
+    + ")"
+)
+_CODES = {f"e{i}": code for i, (code, _) in enumerate(_ENDPOINT_PATTERNS)}
+_WORD_CHAR_BEFORE = re.compile(r"\w")
+_ABBREVIATION_AFTER = re.compile(r"\s*\(\s*[A-Za-z][\w/-]{0,9}\s*\)")
+# "Response rate" means a survey's in trials of questionnaires, unless tumours are in sight.
+_SURVEY = re.compile(r"(?i:\bsurveys?\b|questionnaires?|\brespondents?\b|non-?respon)")
+_TUMOUR = re.compile(r"(?i:tumou?r|cancer|leuk|lymphoma|myeloma|remission|RECIST|metasta|carcinoma)")
+
+# Grade qualifiers near a CRS or neurotoxicity mention.
+_GRADE_RE = re.compile(
+    r"(?i:grades?\s*(?P<cmp>≥|>=|>|≤|<=|<)?\s*(?P<lo>[1-5]|I{1,3}V?|IV)"
+    r"(?:\s*(?:-|to|/|or|and|,)\s*(?P<hi>[1-5]|I{1,3}V?|IV))?"
+    r"(?P<plus>\s*(?:or|and)\s*(?:higher|greater|above|more|worse)|\+)?"
+    r"|(?P<severe>severe|serious|high[\s-]grade)|(?P<any>any[\s-]grade|all[\s-]grades?))"
+)
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointMention:
+    code: str
+    start: int  # offsets into the sentence
+    end: int
+    label: str  # the phrase as written
+
+
+def _grade_floor(match: re.Match) -> tuple[int, bool]:
+    """(lowest grade the qualifier admits, whether it is an upper bound); "any grade" is (0, False)."""
+    if match.group("severe"):
+        return 3, False
+    if match.group("any"):
+        return 0, False
+    lo = match.group("lo")
+    low = int(lo) if lo.isdigit() else _ROMAN[lo.upper()]
+    cmp = match.group("cmp")
+    if cmp in ("≤", "<=", "<"):
+        return low, True
+    return (low + 1 if cmp == ">" else low), False
+
+
+def _toxicity_code(base: str, sentence: str, start: int, end: int) -> tuple[str, str | None]:
+    """CRS/ICANS with the grade written next to it: *_GE3, *_ANY, or OTHER for mild grades only."""
+    after = re.split(r"[;,.]", sentence[end:end + 30])[0]
+    before = re.split(r"[;.]|\band\b|\bwith\b", sentence[max(0, start - 40):start])[-1]
+    nearest = next(_GRADE_RE.finditer(after), None)
+    if nearest is None:
+        before_matches = list(_GRADE_RE.finditer(before))
+        nearest = before_matches[-1] if before_matches else None
+    if nearest is None:
+        return f"{base}_ANY", None
+    low, upper_bound = _grade_floor(nearest)
+    if low >= 3 and not upper_bound:
+        return f"{base}_GE3", None
+    if low == 0:
+        return f"{base}_ANY", None
+    return "OTHER", f"{nearest.group(0)} {base}"
+
+
+def is_survey_text(text: str) -> bool:
+    """Whether "response rate" in this text means survey returns rather than tumour response."""
+    return bool(_SURVEY.search(text)) and not _TUMOUR.search(text)
+
+
+def find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMention]:
+    """Every endpoint mention in `sentence`, left to right, non-overlapping.
+
+    `survey`: the document is a survey trial, so response rates are OTHER.
+    """
+    text = normalise_text(sentence)
+    mentions = []
+    for match in _COMBINED.finditer(text):
+        start, end = match.span()
+        if start > 0 and _WORD_CHAR_BEFORE.match(text[start - 1]):
+            continue  # inside a longer word
+        code = _CODES[match.lastgroup]
+        abbreviation = _ABBREVIATION_AFTER.match(text, end)
+        if abbreviation and code != "OTHER":
+            end = abbreviation.end()  # "complete remission (CR)" is one mention
+        label = sentence[start:end]
+        if code == "ORR" and survey:
+            code = "OTHER"
+        if code in ("CRS", "ICANS"):
+            code, mild_label = _toxicity_code(code, text, start, end)
+            label = mild_label or label
+        mentions.append(EndpointMention(code, start, end, label))
+    return mentions

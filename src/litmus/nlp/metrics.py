@@ -1,0 +1,365 @@
+"""Outcome metrics from clinical text: which endpoint each reported number belongs to.
+
+Pure and cheap (compiled regexes over sentence text, no tokeniser): for each sentence, blank out
+what is never an outcome value (CI levels, ranges, p-values, ages, doses, years, grades), find the
+value expressions and the endpoint mentions, then link each value to an endpoint in its clause:
+the preceding one ("CR was achieved in 13/15"), or the following one when the value is the
+subject of a verb that reaches it ("13/15 patients achieved CR"). Coordinated lists ("ORR and CR
+rates were 87.5% and 62.5%, respectively"; "the 1- and 2-year OS were 80% and 70%") pair in order.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import replace
+
+from litmus.nlp.endpoints import EndpointMention, find_endpoints, is_survey_text
+from litmus.nlp.numbers import digitise_number_words, normalise_text, snap_to_words
+from litmus.nlp.sentences import split_sentences
+from litmus.nlp.values import (
+    PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
+)
+from litmus.records import OutcomeMetric
+
+_CLAUSE_BREAK = re.compile(
+    r";|:\s|,\s+(?:and|but|while|whereas|with|including)\b|\bwhereas\b|\bwhile\b"
+)
+# Text between an endpoint and a later value that keeps them linked: "CR was achieved in", "ORR of".
+_LINK_FROM_PREVIOUS = re.compile(
+    r"(?:\b(?:in|among|was|were|is|are|of|at|to|by|reached|achieved|observed|seen|occurred|rate|rates"
+    r"|approximately|about|only|overall|respectively)|[:=(\[]|^)\s*$",
+    re.IGNORECASE,
+)
+# Text between a value and a later endpoint that makes the value its subject: "13 patients achieved".
+_LINK_TO_NEXT = re.compile(
+    rf"^\s*(?:\)\s*)?(?:(?:of|out\s+of)\s+(?:the\s+|all\s+|these\s+)?)?(?:[\w-]+\s+){{0,6}}?(?:{PATIENT_NOUN}\s+)?"
+    r"(?:\([^)]*\)\s*)?(?:(?:who\s+)?(?:achieved|attained|had|have|developed|experienced|were|was|showed|obtained"
+    r"|reached|remained|became|died|relapsed|responded|received|underwent|completed|entered|went|met|sustained"
+    r"|maintained|with|in)\b(?:\s+(?:a|an|the|in|into|to|with|further|subsequent|late|early|durable|ongoing)\b)*"
+    r"\s*(?:[\w-]+\s+)?)?$",
+    re.IGNORECASE,
+)
+# "66 patients with relapsed/refractory (r/r) B-NHL were recruited": a described population, then its verb.
+_DESCRIBED_SUBJECT = re.compile(
+    r"^\s*(?:with|who\s+had|having|from|aged)\b[^;:,]{0,140}?\b(?:were|was|had\s+been|have\s+been)"
+    r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally)\s+)?$",
+    re.IGNORECASE,
+)
+# "two partial responses (PR)", "3 deaths": a number counting the endpoint named right after it.
+_COUNTED_BEFORE = re.compile(rf"(?<![\w.\-/^])(?P<k>\d+)\s+(?:(?:further|more|additional|other|durable|confirmed"
+                             r"|early|late|new)\s+)?$")
+_COUNTED_HINT = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:complete|partial|stable|progressive|objective|overall|CRs?\b|PRs?\b"
+                           r"|SD\b|PD\b|responses|remissions|deaths|relapses|treatment-related)", re.IGNORECASE)
+_COUNTABLE = {"CR", "PR", "SD", "PD", "ORR", "CRi", "MORTALITY", "RELAPSE", "NRM"}
+# Words that show a number describes the population or the treatment, not an outcome.
+_NOT_AN_OUTCOME = re.compile(
+    r"(?<![\w-])(?:ages?d?|male|female|men|women|gender|sex|weight|BMI|dosed?|doses|prior|previous(?:ly)?|bridging"
+    r"|baseline|lines?|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
+    re.IGNORECASE,
+)
+# Right after a value: it is a difference or an arm size, not an outcome level.
+_NOT_A_LEVEL_AFTER = re.compile(
+    r"\s*(?:lower|higher|greater|smaller|reduction|increase|decrease|improvement|relative|proportional|absolute"
+    r"|in\s+each|per\s+(?:arm|group)|each"
+    r"|of\s+(?:[\w-]+\s+)?(?:intervention|treatment|therapy|supplementation|exposure|use))\b",
+    re.IGNORECASE,
+)
+_GROUP_AFTER = re.compile(
+    rf"\s*(?:\([^)]*\)\s*)?(?:(?:of\s+)?(?:the\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN}\s+)?"
+    rf"(?P<group>{PATIENT_NOUN}\s+with(?:out)?\s+[^,;()]{{1,50}}?|(?:in|among|for)\s+(?:the\s+|those\s+|all\s+)?"
+    r"(?:[^,;()]{1,60}?\b(?:patients?|subjects|participants|cohorts?|groups?|arms?|subgroups?|subsets?|those|recipients)"
+    r"(?:\s+(?:with|without|who|receiving|treated|not)\s+[^,;()]{1,40}?)?"
+    r"|[A-Z][\w-]*[A-Z][\w-]*(?:\s+(?:patients|cohort|group|arm))?))"
+    r"(?=\s*(?:[,;.)]|$|\band\b|\bvs\b|\bversus\b|\bcompared\b|\brespectively\b|\(|\bwho\b|\bat\b|\bafter\b))"
+)
+_GROUP_BEFORE = re.compile(r"^\s*(?P<group>(?:In|Among|For|in|among|for)\s+[^,;]{3,80}?),\s+(?!respectively)")
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+_COORDINATION = re.compile(r"^[\s,/]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:the\s+)?(?:rates?\s*)?[\s,/]*$",
+                           re.IGNORECASE)
+
+_DIGIT = re.compile(r"\d")
+_NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
+
+_TIME_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR", "OTHER"}
+_COUNT_ENDPOINTS = {"N_ENROLLED", "N_TREATED", "N_EVALUABLE"}
+_RATE_KINDS = {"frac_pct", "pct_frac", "count_pct", "frac", "pct"}
+_COUNT_KINDS = {"n_eq", "count", "bare"}
+
+
+def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None) -> list[OutcomeMetric]:
+    """Every outcome number in `text` linked to its endpoint, in text order.
+
+    `sentences` are (start, end) spans; without them the text is split by a rule splitter.
+    """
+    normalised = normalise_text(text)
+    spans = sentences if sentences is not None else split_sentences(normalised)
+    survey = is_survey_text(normalised)
+    digits, spelled = digitise_number_words(normalised)  # one value grammar: digits only
+    metrics: list[OutcomeMetric] = []
+    for index, (start, end) in enumerate(spans):
+        if not (_DIGIT.search(digits, start, end) or any(h in normalised[start:end] for h in _NOT_REACHED_HINTS)):
+            continue  # most sentences state no number at all
+        first = bisect_left(spelled, (start, 0))
+        here = [(a - start, b - start) for a, b in spelled[first:bisect_left(spelled, (end, 0), first)]]
+        metrics += _sentence_metrics(text[start:end], normalised[start:end], digits[start:end], start, index,
+                                     survey, here)
+    return metrics
+
+
+def find_proportions(text: str) -> list[tuple[int, int]]:
+    """Every k/n a text states ("13/15", "13 of 15 (86.7%)", "86.7% (13/15)"), whatever it counts."""
+    normalised = normalise_text(text)
+    digits, _ = digitise_number_words(normalised)
+    pairs = []
+    for start, end in split_sentences(normalised):
+        masked, _, _ = find_masks(digits[start:end])
+        pairs += [(v.count, v.total) for v in find_values(masked) if v.count is not None and v.total is not None]
+    return pairs
+
+
+def _sentence_metrics(original: str, words: str, sentence: str, offset: int, index: int, survey: bool,
+                      spelled: list[tuple[int, int]]) -> list[OutcomeMetric]:
+    """Metrics of one sentence: `words` is it normalised, `sentence` also with numbers in digits."""
+    if not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence):
+        return []  # fast path: years, p-values and ages alone
+    masked, intervals, timepoints = find_masks(sentence)
+    values = find_values(masked)
+    if not values and not _COUNTED_HINT.search(masked):
+        return []
+    endpoints = find_endpoints(words, survey=survey)
+    values = _with_counted_endpoints(masked, values, endpoints)
+    if not values:
+        return []
+    if spelled:
+        values = [replace(v, start=snap_to_words(v.start, spelled)) for v in values]
+        timepoints = [replace(t, text=words[snap_to_words(t.start, spelled):t.end]) for t in timepoints]
+    clauses = _clause_spans(sentence)
+    leading_group = _GROUP_BEFORE.match(sentence)
+    skip_until = leading_group.end("group") if leading_group else 0
+    links = _pair_coordinated(sentence, values, endpoints, timepoints, clauses)
+    metrics = []
+    for value in values:
+        if value.start < skip_until:
+            continue  # "Among 11 patients not in CR, ..." names the group, not an outcome
+        endpoint, timepoint = links.get(value, (None, None))
+        if endpoint is None:
+            endpoint = _link_endpoint(sentence, value, endpoints, clauses)
+            timepoint = _timepoint_for(value, endpoint, timepoints) if endpoint else None
+        if endpoint is None:
+            continue
+        metric = _build_metric(original, sentence, offset, index, value, endpoint, timepoint, intervals)
+        if metric is not None:
+            group = _group_for(words, value) or (_tidy_group(words[leading_group.start("group"):leading_group.end("group")]) if leading_group else None)
+            metrics.append(_with(metric, group=group))
+    return metrics
+
+
+def _with_counted_endpoints(masked: str, values: list[ValueMention],
+                            endpoints: list[EndpointMention]) -> list[ValueMention]:
+    """Add "two partial responses", "3 deaths": bare numbers that count the endpoint written right after them."""
+    added = []
+    for endpoint in endpoints:
+        if endpoint.code not in _COUNTABLE:
+            continue
+        match = _COUNTED_BEFORE.search(masked, max(0, endpoint.start - 40), endpoint.start)
+        if match is None or any(v.start <= match.start() < v.end or match.start() <= v.start < endpoint.start
+                                for v in values):
+            continue
+        count = int(match.group("k"))
+        added.append(ValueMention("count", match.start(), endpoint.end, float(count), "patients", count))
+    return sorted(values + added, key=lambda v: v.start) if added else values
+
+
+def _clause_spans(sentence: str) -> list[tuple[int, int]]:
+    cuts = [0] + [m.start() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]
+    return list(zip(cuts, cuts[1:]))
+
+
+def _clause_of(position: int, clauses: list[tuple[int, int]]) -> tuple[int, int]:
+    return next((c for c in clauses if c[0] <= position < c[1]), clauses[-1])
+
+
+def _link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
+                   clauses: list[tuple[int, int]]) -> EndpointMention | None:
+    """The endpoint a value reports: see the module docstring for the rule."""
+    if _NOT_A_LEVEL_AFTER.match(sentence, value.end):
+        return None
+    if value.kind in _COUNT_KINDS:
+        inside = next((e for e in endpoints if value.start <= e.start and e.end <= value.end), None)
+        if inside is not None and _compatible(inside, value):
+            return inside  # "15 evaluable patients"
+    clause_start, clause_end = _clause_of(value.start, clauses)
+    if value.kind == "hr":
+        clause_start = 0  # "PFS was 4.0 months (95% CI ...; hazard ratio, 0.81)": the ratio follows a semicolon
+    previous = next((e for e in reversed(endpoints) if clause_start <= e.start and e.end <= value.start), None)
+    following = next((e for e in endpoints if value.end <= e.start < clause_end and _compatible(e, value)), None)
+    after = sentence[value.end:value.end + 30]
+    if _NOT_AN_OUTCOME.search(after.split(",")[0].split(";")[0][:25]) and not following:
+        return None  # "57% were male", "87.8% received bridging therapy"
+    gap_previous = sentence[previous.end:value.start] if previous else ""
+    gap_following = sentence[value.end:following.start] if following else ""
+    previous_ok = previous is not None and _compatible(previous, value) and not _NOT_AN_OUTCOME.search(gap_previous)
+    following_ok = following is not None and _compatible(following, value) and (
+        ("," not in gap_following and len(gap_following) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
+         and (previous is None or value.kind in _COUNT_KINDS or re.search(r"[a-z]", gap_following)))
+        or (following.code in _COUNT_ENDPOINTS and value.kind == "count" and bool(_DESCRIBED_SUBJECT.match(gap_following))))
+    # "..., such that only one patient experienced relapse": past a comma the value starts its own clause.
+    previous_reaches = previous_ok and _LINK_FROM_PREVIOUS.search(gap_previous) and "," not in gap_previous
+    if following_ok and not previous_reaches:
+        return following
+    if previous_ok:
+        return previous
+    return None
+
+
+def _compatible(endpoint: EndpointMention, value: ValueMention) -> bool:
+    """Whether this kind of number can report this endpoint (a follow-up is a duration, not a %)."""
+    code = endpoint.code
+    if code == "FOLLOW_UP":
+        return value.kind == "duration" and value.unit in ("months", "years", "days")
+    if code in _COUNT_ENDPOINTS:
+        return value.kind in _COUNT_KINDS
+    if value.kind == "duration":
+        return code in _TIME_ENDPOINTS and value.unit in ("months", "years", "days")
+    if value.kind == "nr":
+        return code in _TIME_ENDPOINTS
+    if value.kind == "hr":
+        return code in _TIME_ENDPOINTS or code in ("MORTALITY", "NRM", "RELAPSE")
+    return True
+
+
+def _pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[EndpointMention],
+                      timepoints: list[Timepoint], clauses: list[tuple[int, int]]) -> dict:
+    """Lists that pair in order: "ORR and CR were 87.5% and 62.5%", "1- and 2-year OS were 80% and 70%",
+    "60% and 32% of overall and event-free survival", and arm-by-endpoint matrices before "respectively"."""
+    links = {}
+    for clause_start, clause_end in _pairing_spans(sentence, clauses):
+        in_clause = [v for v in values if clause_start <= v.start < clause_end and v.kind in _RATE_KINDS | {"duration"}]
+        if len(in_clause) < 2:
+            continue
+        named = [e for e in endpoints if clause_start <= e.start < in_clause[0].start]
+        listed = _trailing_list(sentence, named)
+        if not listed:  # values first: "60% and 32% of overall and event-free survival rates"
+            after = [e for e in endpoints if in_clause[-1].end <= e.start < clause_end]
+            if after and _VALUES_THEN_LIST.match(sentence, in_clause[-1].end, after[0].start):
+                listed = _leading_list(sentence, after)
+        if listed and len(in_clause) % len(listed) == 0:
+            values_first = listed[0].start > in_clause[-1].end  # the timepoint follows the whole list
+            for endpoint, value in zip(_matrix_order(sentence, listed, in_clause), in_clause):
+                if _compatible(endpoint, value):
+                    timepoint = _timepoint_for(value, listed[-1] if values_first else endpoint, timepoints)
+                    links[value] = (endpoint, timepoint)
+            continue
+        multi = [t for t in timepoints if len(t.months) == len(in_clause) and clause_start <= t.start < in_clause[0].start]
+        if multi and named:
+            for months, value in zip(multi[-1].months, in_clause):
+                links[value] = (named[-1], Timepoint(multi[-1].start, multi[-1].end, multi[-1].text, (months,)))
+    return links
+
+
+_VALUES_THEN_LIST = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:of|for|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
+_VERSUS = re.compile(r"\b(?:vs|versus|compared|and)\b|,", re.IGNORECASE)
+
+
+def _pairing_spans(sentence: str, clauses: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The clauses, or with "respectively" the whole stretch before it: a matrix spans ", and" breaks."""
+    match = _RESPECTIVELY.search(sentence)
+    if match is None:
+        return clauses
+    return [(0, match.start())] + [c for c in clauses if c[0] >= match.start()]
+
+
+def _matrix_order(sentence: str, listed: list[EndpointMention], values: list[ValueMention]) -> list[EndpointMention]:
+    """The endpoint of each value: one each in order, or for k values per endpoint, arm-major
+    ("ORR and CR were 45% and 20% in arm A and 30% and 10% in arm B") unless the first two values are
+    compared ("PFS and OS were 10 vs 5 and 20 vs 15 months"), then endpoint-major."""
+    per = len(values) // len(listed)
+    if per == 1:
+        return listed
+    compared = re.search(r"\b(?:vs|versus|compared\s+with)\b", sentence[values[0].end:values[1].start], re.IGNORECASE)
+    if compared:
+        return [e for e in listed for _ in range(per)]
+    return listed * per
+
+
+def _leading_list(sentence: str, named: list[EndpointMention]) -> list[EndpointMention]:
+    """The endpoints that start `named` and are joined only by "and", commas or slashes."""
+    listed = [named[0]]
+    for later in named[1:]:
+        if not _COORDINATION.match(sentence[listed[-1].end:later.start]):
+            break
+        listed.append(later)
+    return listed if len(listed) > 1 else []
+
+
+def _trailing_list(sentence: str, named: list[EndpointMention]) -> list[EndpointMention]:
+    """The endpoints that end `named` and are joined only by "and", commas or slashes."""
+    if not named:
+        return []
+    listed = [named[-1]]
+    for earlier in reversed(named[:-1]):
+        if not _COORDINATION.match(sentence[earlier.end:listed[0].start]):
+            break
+        listed.insert(0, earlier)
+    return listed if len(listed) > 1 else []
+
+
+def _timepoint_for(value: ValueMention, endpoint: EndpointMention, timepoints: list[Timepoint]) -> Timepoint | None:
+    """The timepoint written just before the endpoint, between it and the value, or just after the value."""
+    if endpoint.code in ("FOLLOW_UP",) or value.kind in ("duration", "nr"):
+        return None
+    low, high = min(endpoint.start, value.start), max(endpoint.end, value.end)
+    inside = [t for t in timepoints if low - 16 <= t.start < high and len(t.months) == 1]
+    if inside:
+        return min(inside, key=lambda t: abs(t.end - endpoint.start) if t.end <= endpoint.start + 1
+                   else abs(t.start - endpoint.end))
+    after = [t for t in timepoints if high <= t.start <= high + 25 and len(t.months) == 1]
+    return after[0] if after else None
+
+
+def _build_metric(original: str, sentence: str, offset: int, index: int, value: ValueMention,
+                  endpoint: EndpointMention, timepoint: Timepoint | None,
+                  intervals: list[Interval]) -> OutcomeMetric | None:
+    stat, number, unit = _stat_value_unit(endpoint, value)
+    if stat is None:
+        return None
+    interval = next((i for i in intervals if value.end <= i.start <= value.end + 12), None)
+    return OutcomeMetric(
+        endpoint=endpoint.code, stat=stat, value=number, unit=unit,
+        start=offset + value.start, end=offset + value.end, sentence=original,
+        label=endpoint.label,
+        timepoint=timepoint.text.strip() if timepoint else None,
+        timepoint_months=timepoint.months[0] if timepoint else None,
+        count=value.count, total=value.total,
+        ci_low=interval.low if interval else None, ci_high=interval.high if interval else None,
+        not_reached=value.kind == "nr",
+        sentence_index=index, sentence_start=offset,
+    )
+
+
+def _stat_value_unit(endpoint: EndpointMention, value: ValueMention) -> tuple[str | None, float | None, str | None]:
+    if endpoint.code in _COUNT_ENDPOINTS:
+        if value.count is None:
+            return None, None, None
+        return "count", float(value.count), "patients"
+    if value.kind == "duration" or value.kind == "nr":
+        return "median", value.value, value.unit
+    if value.kind == "hr":
+        return "hr", value.value, None
+    if value.kind in _COUNT_KINDS:
+        return "count", value.value, "patients"
+    return "rate", value.value, "%"
+
+
+def _group_for(sentence: str, value: ValueMention) -> str | None:
+    match = _GROUP_AFTER.match(sentence, value.end)
+    return _tidy_group(match.group("group")) if match else None
+
+
+def _tidy_group(group: str) -> str:
+    return group[0].lower() + group[1:].rstrip() if group else group
+
+
+def _with(metric: OutcomeMetric, **changes) -> OutcomeMetric:
+    return replace(metric, **changes)

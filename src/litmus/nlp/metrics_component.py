@@ -1,0 +1,49 @@
+"""The `litmus_metrics` spaCy component: outcome metrics on the Doc.
+
+A thin wrapper over the pure `extract_metrics`: it reads `doc.text`, reuses the doc's sentence
+boundaries when a sentencizer or parser set them, and stores the metrics in `doc._.metrics`
+and their value spans in `doc.spans["metrics"]` (label = endpoint code).
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from litmus.nlp.metrics import extract_metrics
+
+EXTRACTOR_VERSION = "1.1.0"
+
+if not Doc.has_extension("metrics"):
+    Doc.set_extension("metrics", default=None)
+
+
+class MetricsComponent:
+    """Runs the outcome-metric extractor over each doc."""
+
+    def __init__(self, nlp: Language, name: str, spans_key: str, use_doc_sentences: bool) -> None:
+        self.name = name
+        self.spans_key = spans_key
+        self.use_doc_sentences = use_doc_sentences
+
+    def __call__(self, doc: Doc) -> Doc:
+        sentences = None
+        if self.use_doc_sentences and doc.has_annotation("SENT_START"):
+            sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        metrics = extract_metrics(doc.text, sentences=sentences)
+        doc._.metrics = metrics
+        spans = []
+        for metric in metrics:
+            span = doc.char_span(metric.start, metric.end, label=metric.endpoint, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans[self.spans_key] = spans
+        return doc
+
+
+@Language.factory(
+    "litmus_metrics",
+    default_config={"spans_key": "metrics", "use_doc_sentences": True},
+)
+def create_metrics_component(nlp: Language, name: str, spans_key: str, use_doc_sentences: bool) -> MetricsComponent:
+    return MetricsComponent(nlp, name, spans_key, use_doc_sentences)

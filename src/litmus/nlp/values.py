@@ -1,0 +1,267 @@
+"""Where a sentence states a number that could be an outcome, and the numbers that never are.
+
+`find_values` returns value expressions ("13/15 (86.7%)", "14.8 months", "HR 0.62", "66 patients");
+`find_masks` returns what must not be read as a value (CI levels and bounds, ranges, p-values,
+ages, doses, years, grades, phases, timepoints) together with what they tell us (CI bounds,
+timepoints), so the value regexes never see them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from litmus.nlp.numbers import DIGITS_PATTERN, first_character_gate, parse_number
+
+NUM_BODY = rf"(?:{DIGITS_PATTERN})(?![\w^])"
+NUM = rf"(?<![\w.\-/^]){NUM_BODY}"
+# Spelled-out numbers are rewritten as digits before these regexes run (numbers.digitise_number_words).
+NUMW = NUM
+DENOMINATOR = NUM_BODY  # may follow "/" directly
+PATIENT_NOUN = (
+    r"(?i:patients?|subjects?|participants?|children|adults?|individuals?|cases?|women|men|"
+    r"volunteers|infants|recipients|persons|people|pts)\b"
+)
+_TIME_UNIT = r"(?i:years?|yrs?|months?|mos?|days?|weeks?|wks?)\b"
+_PERCENT = r"\s*(?:%|(?i:\s?per\s?cent)\b)"
+_OPEN, _CLOSE = r"[(\[]\s*", r"\s*[)\]]"
+
+# Every value starts a word (a digit, "HR", "n =", "not reached"): the gate up front lets the engine
+# skip the middle of words before trying a dozen alternatives.
+_WORD_START = r"(?=[\d.HNhn])(?:(?<![\w.])|(?<=\W)(?=\.\d))"
+def _gated(alternatives: list[str]) -> str:
+    return "|".join(first_character_gate(a) + a for a in alternatives)
+
+
+def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
+    return re.compile(
+    gate + "(?:" + _gated(
+        [
+            # 13/15 (86.7%), 13 of 15 evaluable patients (86.7%)
+            rf"(?P<frac_pct>(?P<k1>{NUMW})\s*(?:/|(?i:of|out\s+of))\s*(?:(?i:the)\s+)?(?P<n1>{DENOMINATOR})"
+            rf"(?:\s+[A-Za-z-]+){{0,4}}?\s*{_OPEN}(?P<p1>{NUM}){_PERCENT}{_CLOSE})",
+            # 86.7% (13/15), 86.7% (13 of 15 patients), 43% (n = 13)
+            rf"(?P<pct_frac>(?P<p2>{NUM}){_PERCENT}\s*{_OPEN}(?:[nN]\s*=\s*)?(?P<k2>{NUM})"
+            rf"(?:\s*(?:/|(?i:of|out\s+of))\s*(?P<n2>{NUM_BODY}))?(?:\s+[A-Za-z-]+){{0,2}}{_CLOSE})",
+            # Twenty-four patients (80%), n = 13 (43%)
+            rf"(?P<count_pct>(?:(?P<k3>{NUMW})\s+(?:[A-Za-z-]+\s+){{0,2}}?{PATIENT_NOUN}|[nN]\s*=\s*(?P<k3b>{NUM}))"
+            rf"\s*{_OPEN}(?P<p3>{NUM}){_PERCENT}{_CLOSE})",
+            # 12 (20.3%): a count with its percentage
+            rf"(?P<k_pct>(?P<k12>{NUMW})\s*{_OPEN}(?P<p12>{NUM}){_PERCENT}{_CLOSE})",
+            # 13/15, 13 of 15, Nine of 10
+            rf"(?P<frac>(?P<k4>{NUMW})\s*(?:/|(?i:of|out\s+of))\s*(?:(?i:the)\s+)?(?P<n4>{DENOMINATOR})(?!\s*{_TIME_UNIT}))",
+            rf"(?P<pct>(?P<p5>{NUM}){_PERCENT})",
+            rf"(?P<listed>(?P<l11>{NUM})(?=(?:\s*(?:,|and|or|vs\.?|versus)\s*{NUM})*\s*(?:,\s*and|,|and|or|vs\.?|versus)"
+            rf"\s*{NUM}\s*(?P<lu11>%|{_TIME_UNIT})))",
+            r"(?P<nr>(?i:not\s+(?:yet\s+)?(?:been\s+)?reached|not\s+estimable|not\s+evaluable\s+yet)|\bNR\b)",
+            rf"(?P<hr>(?:\bHRs?\b|(?i:hazard\s+ratios?))(?:\s*\(HR\))?(?:\s*(?:[,:=]|(?i:of|was|were)\b))*\s*(?P<h6>{NUM}))",
+            rf"(?P<duration>(?P<d7>{NUM})\s*(?P<u7>{_TIME_UNIT}))",
+            rf"(?P<n_eq>\b[nN]\s*=\s*(?P<k8>{NUM}))",
+            rf"(?P<count>(?P<k9>{NUMW})\s+(?:[\w/-]+\s+){{0,2}}?{PATIENT_NOUN})",
+            rf"(?P<bare>(?<![≥≤<>=]\s)(?P<k10>{NUMW})(?=\s+(?:were|was|had|achieved|attained|developed|experienced|died|relapsed"
+            rf"|remained|underwent|received|responded|completed|discontinued)\b))",
+        ]
+    ) + ")"
+    )
+
+
+_VALUE_RE = _value_regex(NUMW, DENOMINATOR, _WORD_START)
+_CI_RE = re.compile(
+    rf"[(\[,;]?\s*(?:\d{{2}}(?:\.\d+)?\s*%\s*)(?:CI|C\.I\.|(?i:confidence\s+intervals?|credible\s+intervals?))"
+    rf"\s*(?:[,:=]|(?i:of|was|from))?\s*(?P<lo>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?\s*(?:-|(?i:to)|,|;)\s*"
+    rf"(?P<hi>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?\s*[)\]]?"
+    rf"|[(\[,;]?\s*(?:\d{{2}}(?:\.\d+)?\s*%\s*)(?:CI|(?i:confidence\s+intervals?))\s*[)\]]?"
+)
+# "12 month PFS": a spaced timepoint must be followed by a survival-like word.
+_LANDMARK_NEXT = (
+    r"(?i:years?|months?|days?|weeks?|yr|mo)\s+(?:(?i:overall|progression|event|leuk\w*|disease|relapse"
+    r"|survival|cumulative|mortality|landmark|rates?)\b|OS\b|PFS\b|EFS\b|LFS\b|DFS\b|RFS\b)"
+)
+_TIMEPOINT_RE = re.compile(
+    rf"(?<![\w.])(?:(?P<list>(?P<l1>{NUMW})-\s*(?:,\s*{NUMW}-\s*)*(?:and|or|,)\s*(?P<l2>{NUMW})[\s-]*(?P<lu>{_TIME_UNIT}))"
+    rf"|(?P<adj>(?P<a1>{NUMW})(?:-|\s+(?={_LANDMARK_NEXT}))(?P<au>(?i:years?|months?|days?|weeks?|yr|mo))"
+    rf"(?=[\s-]+(?!(?i:old|of\s+age|after|later|follow))\w))"
+    rf"|(?P<at>(?i:\b(?:at|by|on|within|after|through)\s+(?:the\s+)?)"
+    rf"(?:(?i:day|week|month|year)\s+(?P<t1>{NUMW})|(?P<t2>{NUMW})\s*(?P<tu>{_TIME_UNIT}))(?!\s*(?:of\s+)?follow))"
+    rf"|(?P<dayn>\b(?i:day|week)\s+\+?(?P<t3>{NUM})))"
+)
+_MASK_RE = re.compile(
+    r"(?<![\w.])(?:" + _gated(
+        [
+            rf"[(\[]?\s*(?i:range|IQR|interquartile\s+range)\s*[,:=]?\s*(?i:of|from)?\s*-?{NUM}\s*(?:%|{_TIME_UNIT})?"
+            rf"\s*(?:-|(?i:to)|,)\s*-?{NUM}\s*(?:%|{_TIME_UNIT})?\s*[)\]]?",
+            rf"\(\s*{NUM}\s*(?:%|{_TIME_UNIT})?\s*(?:-|(?i:to))\s*{NUM}\s*(?:%|{_TIME_UNIT})?\s*\)",
+            rf"\b[Pp]\s*(?:[<>=≤≥]|(?i:value)\s*(?:[<>=≤≥]|of|was)?)\s*[<=]?\s*\d*\.?\d+(?:\s*[×x]\s*10\s*[-^]?\s*\d+)?",
+            rf"(?:[≥≤<>]|>=|<=)\s*{NUM}\s*%?|±\s*{NUM}\s*%?|\b(?:SD|SE|SEM)\s*[:=]?\s*{NUM}",
+            rf"(?i:\b(?:mean\s+|median\s+)?ages?d?\b(?:\s+(?:was|of|at|=|:|\(|was\s+)?){{0,3}}\s*{NUM}"
+            rf"(?:\s*(?:-|to)\s*{NUM})?(?:\s*(?:years?|yrs?|y)\b)?)",
+            rf"{NUM}\s*(?:-|to)?\s*(?:{NUM}\s*)?(?i:years?|yrs?|y)[\s-]*(?i:old|of\s+age)",
+            r"\b(?:19[5-9]\d|20[0-4]\d)\b(?!\s*(?:%|patients|subjects|participants))",
+            r"(?i:\bgrades?\s*(?:≥|>=|>|≤|<=|<)?\s*(?:[0-5]|I{1,3}V?|IV)\b(?:\s*(?:-|to|/|or|and|,)\s*(?:[0-5]|I{1,3}V?|IV)\b)*)",
+            r"(?i:\bphases?\s*(?:[1-4]|I{1,3}V?|IV)[ab]?\b(?:\s*/\s*(?:[1-4]|I{1,3}V?|IV)[ab]?\b)?)",
+            rf"{NUM}\s*(?:×|x|\*)\s*10\s*(?:\^|e|\()?\s*-?\d+\)?(?:\s*(?:/|per\s+)\s*\w+)*",
+            rf"{NUM}\s*(?:-\s*{NUM}\s*)?(?:mg|g|µg|μg|mcg|ng|ml|mL|L|kg|IU|U|Gy|mmol|mg/dL|mmHg|cm|mm|bpm|kcal|cycles?"
+            rf"|doses?|courses?|lines?|sites?|centers?|centres?|countries|hospitals|h|hours?|min|minutes?|seconds?"
+            rf"|times)\b(?:\s*/\s*(?:m2|m\^2|kg|day|d|week|h))?",
+            r"(?i:\b(?:CD|IL|TNF|HLA|ECOG|NYHA|Stage|type|cohort|arm|level|dose\s+level|visit)[\s-]*\d+\w*)",
+        ]
+    ) + ")"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ValueMention:
+    kind: str  # frac_pct, pct_frac, count_pct, frac, pct, nr, hr, duration, n_eq, count, bare
+    start: int  # offsets into the sentence
+    end: int
+    value: float | None
+    unit: str | None
+    count: int | None = None
+    total: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Timepoint:
+    start: int
+    end: int
+    text: str
+    months: tuple[float, ...]  # one per listed timepoint: "1- and 2-year" -> (12, 24)
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    start: int
+    end: int
+    low: float
+    high: float
+
+
+_UNIT_NAMES = {"y": "years", "m": "months", "d": "days", "w": "weeks"}
+_MONTHS_PER = {"years": 12.0, "months": 1.0, "days": 1 / 30.4375, "weeks": 7 / 30.4375}
+
+
+def time_unit(word: str) -> str:
+    """"yrs" -> "years", "mo" -> "months", "wk" -> "weeks"."""
+    return _UNIT_NAMES[word.lower()[0]]
+
+
+def _as_int(text: str | None) -> int | None:
+    number = parse_number(text) if text else None
+    return int(number) if number is not None and number == int(number) else None
+
+
+def _rate(count: int | None, total: int | None) -> float | None:
+    return round(100.0 * count / total, 2) if count is not None and total else None
+
+
+def _value_from_match(match: re.Match) -> ValueMention | None:
+    kind = match.lastgroup
+    start, end = match.span(kind)
+    group = match.group
+    if kind in ("frac_pct", "frac"):
+        k, n = (_as_int(group("k1")), _as_int(group("n1"))) if kind == "frac_pct" else (
+            _as_int(group("k4")), _as_int(group("n4")))
+        if k is None or not n or k > n:
+            return None
+        value = parse_number(group("p1")) if kind == "frac_pct" else _rate(k, n)
+        return ValueMention(kind, start, end, value, "%", k, n)
+    if kind == "pct_frac":
+        k, n = _as_int(group("k2")), _as_int(group("n2"))
+        if n is not None and (k is None or k > n):
+            return None
+        return ValueMention(kind, start, end, parse_number(group("p2")), "%", k, n)
+    if kind == "count_pct":
+        return ValueMention(kind, start, end, parse_number(group("p3")), "%",
+                            _as_int(group("k3") or group("k3b")))
+    if kind == "k_pct":
+        return ValueMention("count_pct", start, end, parse_number(group("p12")), "%", _as_int(group("k12")))
+    if kind == "pct":
+        return ValueMention(kind, start, end, parse_number(group("p5")), "%")
+    if kind == "listed":
+        unit = group("lu11")
+        return ValueMention("pct" if unit == "%" else "duration", start, end, parse_number(group("l11")),
+                            "%" if unit == "%" else time_unit(unit))
+    if kind == "nr":
+        return ValueMention(kind, start, end, None, None)
+    if kind == "hr":
+        return ValueMention(kind, start, end, parse_number(group("h6")), None)
+    if kind == "duration":
+        return ValueMention(kind, start, end, parse_number(group("d7")), time_unit(group("u7")))
+    count = _as_int(group("k8") or group("k9") or group("k10"))
+    if count is None:
+        return None
+    return ValueMention(kind, start, end, float(count), "patients", count)
+
+
+def find_values(masked: str) -> list[ValueMention]:
+    """Value expressions in a sentence whose non-values are already blanked out.
+
+    Numbers must be in digits: rewrite spelled-out ones first (`numbers.digitise_number_words`).
+    """
+    found = (_value_from_match(m) for m in _VALUE_RE.finditer(masked))
+    return [v for v in found if v is not None]
+
+
+def may_state_a_value(sentence: str) -> bool:
+    """A cheap first look at the UNmasked sentence: masking only removes values, so no match here means none."""
+    return _VALUE_RE.search(sentence) is not None
+
+
+def _timepoint_from_match(match: re.Match) -> Timepoint:
+    group = match.group
+    if match.lastgroup == "list":
+        unit = time_unit(group("lu"))
+        numbers = re.findall(rf"{NUMW}", match.group(0)[: match.start("lu") - match.start()])
+        months = tuple(parse_number(n) * _MONTHS_PER[unit] for n in numbers if parse_number(n) is not None)
+    elif match.lastgroup == "adj":
+        months = (parse_number(group("a1")) * _MONTHS_PER[time_unit(group("au"))],)
+    elif match.lastgroup == "at" and group("t1"):
+        word = match.group(0).lower()
+        unit = next(u for u in ("day", "week", "month", "year") if u in word)
+        months = (parse_number(group("t1")) * _MONTHS_PER[unit + "s"],)
+    elif match.lastgroup == "at":
+        months = (parse_number(group("t2")) * _MONTHS_PER[time_unit(group("tu"))],)
+    else:
+        unit = "weeks" if match.group(0).lower().startswith("week") else "days"
+        months = (parse_number(group("t3")) * _MONTHS_PER[unit],)
+    return Timepoint(match.start(), match.end(), match.group(0), tuple(round(m, 4) for m in months))
+
+
+def find_masks(sentence: str) -> tuple[str, list[Interval], list[Timepoint]]:
+    """`sentence` with non-values blanked (same length), plus the CIs and timepoints it states."""
+    intervals, timepoints = [], []
+    masked = sentence
+    if "CI" in sentence or "onfidence" in sentence or "redible" in sentence:
+        spans = []
+        for match in _CI_RE.finditer(sentence):
+            if match.group("lo") is not None:
+                intervals.append(Interval(match.start(), match.end(), _signed(match.group("lo")),
+                                          _signed(match.group("hi"))))
+            spans.append(match.span())
+        masked = _blank(masked, spans)
+    lowered = masked.lower()
+    if any(word in lowered for word in ("year", "month", "day", "week", "yr", "mo")):
+        spans = []
+        for match in _TIMEPOINT_RE.finditer(masked):
+            timepoints.append(_timepoint_from_match(match))
+            spans.append(match.span())
+        masked = _blank(masked, spans)
+    masked = _blank(masked, [m.span() for m in _MASK_RE.finditer(masked)])
+    return masked, intervals, timepoints
+
+
+def _signed(number: str) -> float:
+    value = parse_number(number.lstrip("-"))
+    return -value if number.startswith("-") else value
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each (start, end) span replaced by as many spaces."""
+    if not spans:
+        return text
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += (text[last:start], " " * (end - start))
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)

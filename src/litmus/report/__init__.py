@@ -1,0 +1,1 @@
+"""The reader's report: verdict and evidence tables, and a forest plot, in one self-contained HTML file."""

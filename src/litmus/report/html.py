@@ -1,0 +1,268 @@
+"""One self-contained HTML report: verdict table with filters, evidence table, forest plot.
+
+Everything is inline (CSS, JS, the plot as SVG): the file can be mailed or opened offline. All text
+comes from reviews and abstracts, which we do not control, so every string is escaped on the way in.
+The page works without JS; the script only filters rows, and records that it ran (or its errors) in
+`#js-status`, which the browser test reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Iterable
+
+from litmus.report.forest import forest_rows, render_forest
+
+VERDICT_ORDER = ("contradicted", "partly_supported", "supported", "unverifiable")
+
+
+@dataclass(frozen=True, slots=True)
+class FactRow:
+    endpoint: str
+    claimed: str  # "87.7%", "14.8 months at 12 months"
+    verdict: str  # supported | mismatch | not_in_abstract | source_unavailable
+    explanation: str
+    citation_key: str | None = None
+    reported: str | None = None
+    evidence: str | None = None  # the abstract sentence
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    claim_id: str
+    text: str
+    verdict: str  # supported | partly_supported | contradicted | unverifiable
+    explanation: str
+    cites: tuple[str, ...] = ()
+    section: str | None = None
+    flags: tuple[str, ...] = ()
+    facts: tuple[FactRow, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRow:
+    study: str  # "Tong 2020"
+    endpoint: str
+    value: float | None
+    pmid: str | None = None
+    strategy: str | None = None  # "tandem", "bispecific", "cocktail", …
+    design: str | None = None
+    n: int | None = None
+    count: int | None = None
+    total: int | None = None
+    timepoint_months: float | None = None
+    unit: str | None = "%"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    title: str
+    claims: list[ClaimRow] = field(default_factory=list)
+    evidence: list[EvidenceRow] = field(default_factory=list)
+    review_id: str | None = None
+    subtitle: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFiles:
+    html: Path
+    forest_svg: Path
+    forest_png: Path
+
+
+def render_report(data: ReportData, out_dir: Path) -> ReportFiles:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = ReportFiles(out_dir / "report.html", out_dir / "forest.svg", out_dir / "forest.png")
+    svg = render_forest(forest_rows(data.evidence), files.forest_svg, files.forest_png)
+    files.html.write_text(report_html(data, svg), encoding="utf-8")
+    return files
+
+
+def claim_rows_from_verdicts(verdicts: Iterable) -> list[ClaimRow]:
+    """`ClaimVerdict`s of litmus.claims.verdicts -> rows, for callers holding them in memory."""
+    rows = []
+    for verdict in verdicts:
+        facts = tuple(
+            FactRow(
+                endpoint=f.fact.endpoint,
+                claimed=f"{f.fact.written or f.fact.value}{'%' if f.fact.unit == '%' else ' ' + (f.fact.unit or '')}".strip(),
+                verdict=f.verdict,
+                explanation=f.explanation,
+                citation_key=f.citation_key,
+                reported=None if f.reported is None else f"{f.reported.value:g}{f.reported.unit or ''}",
+                evidence=f.evidence_sentence,
+            )
+            for f in verdict.facts
+        )
+        claim = verdict.claim
+        rows.append(ClaimRow(claim.claim_id, claim.text, verdict.verdict, verdict.explanation,
+                             claim.cites, claim.section, verdict.flags, facts))
+    return rows
+
+
+# ----------------------------------------------------------------------------------------- markup
+
+
+def report_html(data: ReportData, forest_svg: str) -> str:
+    counts = {v: sum(1 for c in data.claims if c.verdict == v) for v in VERDICT_ORDER}
+    summary = " · ".join(f"{n} {v.replace('_', ' ')}" for v, n in counts.items() if n) or "no claims"
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(data.title)} — litmus report</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<header>
+<h1>{escape(data.title)}</h1>
+{f'<p class="subtitle">{escape(data.subtitle)}</p>' if data.subtitle else ''}
+<p class="summary">{len(data.claims)} claims: {escape(summary)}</p>
+</header>
+<section id="claims">
+<h2>Claims and verdicts</h2>
+{_filters(data.claims)}
+{_claims_table(data.claims)}
+</section>
+<section id="evidence">
+<h2>Evidence from the cited papers</h2>
+{_evidence_table(data.evidence)}
+</section>
+<section id="forest">
+<h2>Response rates by study</h2>
+<figure>{forest_svg}</figure>
+</section>
+<footer><span id="js-status" data-state="pending">script not run</span></footer>
+<script>{_JS}</script>
+</body>
+</html>
+"""
+
+
+def _filters(claims: list[ClaimRow]) -> str:
+    verdicts = [v for v in VERDICT_ORDER if any(c.verdict == v for c in claims)]
+    keys = sorted({k for c in claims for k in c.cites}, key=lambda k: (not k.isdigit(), k.zfill(4)))
+    verdict_options = "".join(f'<option value="{escape(v)}">{escape(v.replace("_", " "))}</option>' for v in verdicts)
+    key_options = "".join(f'<option value="{escape(k)}">{escape(k)}</option>' for k in keys)
+    return (
+        '<div class="filters">'
+        f'<label>Verdict <select id="filter-verdict"><option value="">all</option>{verdict_options}</select></label>'
+        f'<label>Citation <select id="filter-cite"><option value="">all</option>{key_options}</select></label>'
+        '<span id="shown-count"></span></div>'
+    )
+
+
+def _claims_table(claims: list[ClaimRow]) -> str:
+    rows = []
+    for claim in claims:
+        cites = "|".join(claim.cites)
+        flags = "".join(f'<span class="flag">{escape(f)}</span>' for f in claim.flags)
+        rows.append(
+            f'<tr class="claim" data-verdict="{escape(claim.verdict)}" data-cites="|{escape(cites)}|">'
+            f'<td>{escape(claim.claim_id)}</td>'
+            f'<td><div class="text">{escape(claim.text)}</div>'
+            f'<div class="section">{escape(claim.section or "")}</div>{_facts(claim.facts)}</td>'
+            f'<td>{escape(", ".join(claim.cites) or "none")}</td>'
+            f'<td><span class="verdict v-{escape(claim.verdict)}">{escape(claim.verdict.replace("_", " "))}</span>{flags}'
+            f'<div class="why">{escape(claim.explanation)}</div></td></tr>'
+        )
+    head = "<tr><th>Claim</th><th>What the review says</th><th>Cites</th><th>Verdict</th></tr>"
+    return f'<table id="claims-table"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _facts(facts: tuple[FactRow, ...]) -> str:
+    if not facts:
+        return ""
+    items = []
+    for fact in facts:
+        evidence = f'<q>{escape(fact.evidence)}</q>' if fact.evidence else ""
+        source = f"[{escape(fact.citation_key)}] " if fact.citation_key else ""
+        items.append(
+            f'<li class="fact f-{escape(fact.verdict)}"><b>{escape(fact.endpoint)} {escape(fact.claimed)}</b> '
+            f'{source}<i>{escape(fact.verdict.replace("_", " "))}</i>: {escape(fact.explanation)} {evidence}</li>'
+        )
+    return f'<ul class="facts">{"".join(items)}</ul>'
+
+
+def _evidence_table(evidence: list[EvidenceRow]) -> str:
+    if not evidence:
+        return "<p>No outcome figures were extracted from the cited abstracts.</p>"
+    endpoints = sorted({e.endpoint for e in evidence})
+    studies: dict[tuple[str, str | None], list[EvidenceRow]] = {}
+    for row in evidence:
+        studies.setdefault((row.study, row.pmid), []).append(row)
+    head = "".join(f"<th>{escape(e)}</th>" for e in endpoints)
+    body = []
+    for (study, pmid), rows in studies.items():
+        first = rows[0]
+        cells = "".join(f"<td>{escape('; '.join(_cell(r) for r in rows if r.endpoint == e))}</td>" for e in endpoints)
+        body.append(
+            f"<tr><td>{escape(study)}</td><td>{escape(pmid or '')}</td><td>{escape(first.strategy or '')}</td>"
+            f"<td>{escape(first.design or '')}</td><td>{escape(str(first.n or ''))}</td>{cells}</tr>"
+        )
+    return (
+        '<table id="evidence-table"><thead><tr><th>Study</th><th>PMID</th><th>Strategy</th><th>Design</th>'
+        f'<th>n</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    )
+
+
+def _cell(row: EvidenceRow) -> str:
+    if row.value is None:
+        return "reported"
+    text = f"{row.value:g}{'%' if row.unit == '%' else ' ' + (row.unit or '')}".strip()
+    if row.count is not None and row.total is not None:
+        text += f" ({row.count}/{row.total})"
+    if row.timepoint_months is not None:
+        text += f" at {row.timepoint_months:g} mo"
+    return text
+
+
+_CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1200px;padding:0 16px;color:#222}
+h1{font-size:22px}h2{font-size:18px;margin-top:28px}
+table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:6px;text-align:left;vertical-align:top}
+th{background:#f4f4f4}.section{color:#777;font-size:12px}.why{font-size:12px;color:#444}
+.verdict{display:inline-block;padding:1px 6px;border-radius:3px;font-weight:600;color:#fff}
+.v-supported{background:#2e7d32}.v-partly_supported{background:#ef6c00}.v-contradicted{background:#c62828}
+.v-unverifiable{background:#757575}.flag{margin-left:4px;background:#6a1b9a;color:#fff;padding:1px 4px;border-radius:3px}
+.facts{margin:4px 0 0 16px;padding:0;font-size:12px}.f-mismatch b{color:#c62828}.f-supported b{color:#2e7d32}
+q{color:#555;font-style:italic}.filters{margin:8px 0}.filters label{margin-right:16px}
+figure{margin:0}figure svg{max-width:100%;height:auto}footer{color:#999;font-size:11px;margin:24px 0}
+tr.hidden{display:none}
+"""
+
+_JS = """
+(function () {
+  var status = document.getElementById('js-status');
+  window.onerror = function (message) {
+    status.setAttribute('data-state', 'error');
+    status.textContent = 'script error: ' + message;
+  };
+  var verdict = document.getElementById('filter-verdict');
+  var cite = document.getElementById('filter-cite');
+  var rows = document.querySelectorAll('#claims-table tr.claim');
+  function applyFilters() {
+    var shown = 0;
+    for (var i = 0; i < rows.length; i++) {
+      var row = rows[i];
+      var ok = (!verdict.value || row.getAttribute('data-verdict') === verdict.value) &&
+               (!cite.value || row.getAttribute('data-cites').indexOf('|' + cite.value + '|') !== -1);
+      row.classList.toggle('hidden', !ok);
+      if (ok) { shown++; }
+    }
+    document.getElementById('shown-count').textContent = shown + ' of ' + rows.length + ' claims shown';
+    return shown;
+  }
+  verdict.addEventListener('change', applyFilters);
+  cite.addEventListener('change', applyFilters);
+  applyFilters();
+  if (status.getAttribute('data-state') !== 'error') {
+    status.setAttribute('data-state', 'ready');
+    status.textContent = 'ready: ' + rows.length + ' claims';
+  }
+})();
+"""

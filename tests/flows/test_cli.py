@@ -1,0 +1,108 @@
+"""The `litmus` command as a person uses it: help, machine formats, read-only SQL, clear errors."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from litmus.cli import main
+
+pytestmark = pytest.mark.integration
+
+
+def run_cli(capsys, *argv, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_help_lists_every_command_with_examples(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0
+    for command in ("run", "ingest", "extract", "show", "verify", "report", "sql", "export", "status"):
+        assert f"\n    {command} " in out or f"\n    {command}\n" in out, command
+    assert "examples:" in out
+
+
+def test_extract_text_from_stdin_prints_entities_and_metrics(capsys, monkeypatch):
+    text = "Twenty patients received tandem CD19/CD20 CAR-T cells. The ORR was 80% (16/20) and median PFS was 9.1 months."
+    code, out, _ = run_cli(capsys, "extract", "--text", "-", "--json", stdin=text, monkeypatch=monkeypatch)
+    assert code == 0
+    payload = json.loads(out)
+    orr = [m for m in payload["metrics"] if m["endpoint"] == "ORR"]
+    assert orr and (orr[0]["value"], orr[0]["count"], orr[0]["total"]) == (80.0, 16, 20)
+    assert text[orr[0]["start"] : orr[0]["end"]].startswith("80")
+    fields = {"endpoint", "stat", "value", "unit", "timepoint", "count", "total", "ci_low", "ci_high",
+              "not_reached", "group", "start", "end", "sentence"}
+    assert fields <= set(orr[0])
+    assert any(e["concept_id"] == "target:CD19" for e in payload["entities"])
+
+
+def test_extract_of_a_missing_file_is_one_clear_line(capsys, tmp_path):
+    code, out, err = run_cli(capsys, "extract", "--text", str(tmp_path / "nope.txt"))
+    assert code == 2
+    assert "no such text file" in err and "Traceback" not in err
+
+
+def test_sql_reads_as_json_and_csv(shipped_run, capsys):
+    warehouse = str(shipped_run[0])
+    code, out, _ = run_cli(capsys, "sql", "--warehouse", warehouse, "--json", "SELECT pmid FROM papers ORDER BY pmid")
+    assert code == 0 and len(json.loads(out)) == 5
+    code, out, _ = run_cli(capsys, "sql", "--warehouse", warehouse, "--csv", "SELECT count(*) AS n FROM papers")
+    assert out.splitlines() == ["n", "5"]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["DELETE FROM papers", "DROP TABLE papers", "INSERT INTO reviews (review_id, title) VALUES ('x', 'y')",
+     "COPY papers TO '/tmp/litmus-stolen.csv'", "SELECT * FROM read_csv('/etc/passwd')", "ATTACH '/tmp/other.db'"],
+)
+def test_sql_refuses_anything_that_writes_or_touches_files(shipped_run, capsys, statement):
+    code, _, err = run_cli(capsys, "sql", "--warehouse", str(shipped_run[0]), statement)
+    assert code == 2 and "error:" in err and "Traceback" not in err
+    code, out, _ = run_cli(capsys, "sql", "--warehouse", str(shipped_run[0]), "--csv", "SELECT count(*) AS n FROM papers")
+    assert out.splitlines()[1] == "5"
+
+
+def test_show_prints_a_paper_with_its_metrics(shipped_run, capsys):
+    code, out, _ = run_cli(capsys, "show", "--warehouse", str(shipped_run[0]), "--json", "32556247")
+    payload = json.loads(out)
+    assert code == 0 and payload["paper"]["pmid"] == "32556247"
+    assert any(m["endpoint"] == "PFS" and m["value"] == 64.0 and m["timepoint_months"] == 12 for m in payload["metrics"])
+
+
+def test_show_of_an_unknown_pmid_says_so(shipped_run, capsys):
+    code, _, err = run_cli(capsys, "show", "--warehouse", str(shipped_run[0]), "1")
+    assert code == 2 and "not in the warehouse" in err
+
+
+def test_verify_json_has_a_row_per_fact(shipped_run, capsys):
+    code, out, _ = run_cli(capsys, "verify", "--warehouse", str(shipped_run[0]), "--json")
+    rows = json.loads(out)
+    assert code == 0
+    assert {r["claim_id"] for r in rows} == {f"c{i:02d}" for i in range(1, 18)}
+    supported = [r for r in rows if r["fact_verdict"] == "supported"]
+    assert supported and all(r["evidence_sentence"] for r in supported)
+
+
+def test_report_and_export_write_files(shipped_run, capsys, tmp_path):
+    code, _, _ = run_cli(capsys, "report", "--warehouse", str(shipped_run[0]), "--out", str(tmp_path / "report"))
+    assert code == 0
+    html = (tmp_path / "report" / "report.html").read_text()
+    assert "c05" in html and "<svg" in html
+    code, _, _ = run_cli(capsys, "export", "--warehouse", str(shipped_run[0]), str(tmp_path / "export"), "--format", "csv")
+    assert code == 0
+    assert (tmp_path / "export" / "evidence_table.csv").read_text().count("\n") > 1
+
+
+def test_status_reports_counts(shipped_run, capsys):
+    code, out, _ = run_cli(capsys, "status", "--warehouse", str(shipped_run[0]), "--json")
+    status = json.loads(out)
+    assert code == 0 and status["tables"]["papers"] == 5
+    assert status["reviews"][0]["resolved"] == 5

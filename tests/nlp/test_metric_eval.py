@@ -1,0 +1,95 @@
+"""The scoring harness, and the extractor's measured accuracy on the annotated dev set."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from litmus.nlp.evaluation import (
+    GoldMetric, evaluate, load_gold, load_texts, numeric_outcome_pairs, proportion_recall, score,
+)
+from litmus.nlp.metrics import extract_metrics
+from litmus.records import OutcomeMetric
+
+# Measured with EXTRACTOR_VERSION 1.1.0 (bench/results/metric_eval.json), minus a small margin:
+# own texts 0.963, dev 0.899, held-out 0.793, heldout-new (own texts added with 1.1.0) 0.909.
+OWN_TEXTS_F1_FLOOR = 0.93
+DEV_F1_FLOOR = 0.88
+HELDOUT_F1_FLOOR = 0.77
+HELDOUT_NEW_F1_FLOOR = 0.87
+KN_RECALL_FLOOR = 0.07
+
+
+def metric(endpoint, value, unit="%", **extra) -> OutcomeMetric:
+    return OutcomeMetric(endpoint=endpoint, stat="rate", value=value, unit=unit, start=0, end=1, sentence="", **extra)
+
+
+def test_score_matches_endpoint_value_and_unit():
+    gold = [GoldMetric("d", "ORR", "rate", 87.5, "%"), GoldMetric("d", "CR", "rate", 60, "%", count=9, total=15),
+            GoldMetric("d", "OS", "median", None, None)]
+    predicted = {"d": [metric("ORR", 87.54), metric("CR", 60, count=8, total=15), metric("PFS", 10),
+                       metric("OS", None, unit=None), metric("OTHER", 5, label="HbA1c")]}
+    scores = score(predicted, gold)
+    assert (scores.overall.tp, scores.overall.fp, scores.overall.fn) == (3, 1, 0)
+    assert (scores.strict.tp, scores.strict.fp, scores.strict.fn) == (2, 2, 1)  # CR count differs
+    assert scores.per_endpoint["PFS"].precision == 0 and scores.other.fp == 1
+
+
+def test_score_rejects_a_value_off_by_more_than_the_tolerance_or_a_wrong_unit():
+    gold = [GoldMetric("d", "PFS", "median", 14.8, "months")]
+    assert score({"d": [metric("PFS", 14.9, unit="months")]}, gold).overall.tp == 0
+    assert score({"d": [metric("PFS", 14.8, unit="years")]}, gold).overall.tp == 0
+    assert score({"other-doc": [metric("PFS", 14.8, unit="months")]}, gold).overall.tp == 0
+
+
+def test_load_gold_and_inline_texts(tmp_path):
+    (tmp_path / "gold.jsonl").write_text(json.dumps({"doc": "a", "endpoint": "ORR", "stat": "rate", "value": 80,
+                                                     "unit": "%", "quote": "80%"}) + "\n")
+    (tmp_path / "texts.jsonl").write_text(
+        json.dumps({"doc": "a", "text": "The ORR was 80%.", "split": "heldout"}) + "\n"
+        + json.dumps({"doc": "evidence-inference:PMC1.abst", "source": "shared"}) + "\n")
+    gold = load_gold(tmp_path / "gold.jsonl")
+    texts = load_texts(tmp_path / "texts.jsonl", shared_data=None)
+    assert gold[0].value == 80 and gold[0].count is None
+    assert [(t.doc, t.split, t.text is None) for t in texts] == [("a", "heldout", False),
+                                                                ("evidence-inference:PMC1.abst", "dev", True)]
+    assert evaluate(texts, gold).overall.f1 == 1.0
+
+
+def _dev_set(project_root, shared):
+    eval_dir = project_root / "bench" / "eval"
+    return load_texts(eval_dir / "metric_texts.jsonl", shared), load_gold(eval_dir / "metric_gold.jsonl")
+
+
+def test_own_texts_reach_the_measured_f1(project_root):
+    texts, gold = _dev_set(project_root, None)  # our own texts only: runs without ../shared
+    own = [t for t in texts if t.source == "inline"]
+    assert len(own) >= 15
+    assert evaluate(own, gold).overall.f1 >= OWN_TEXTS_F1_FLOOR
+    assert evaluate(own, gold, splits=("heldout-new",)).overall.f1 >= HELDOUT_NEW_F1_FLOOR
+
+
+def test_dev_and_heldout_reach_the_measured_f1(project_root, shared_data):
+    texts, gold = _dev_set(project_root, shared_data)
+    assert sum(1 for t in texts if t.source == "shared" and t.text) >= 30
+    assert evaluate(texts, gold, splits=("dev",)).overall.f1 >= DEV_F1_FLOOR
+    assert evaluate(texts, gold, splits=("heldout",)).overall.f1 >= HELDOUT_F1_FLOOR
+
+
+def test_numeric_outcomes_kn_recall(shared_data):
+    trials = numeric_outcome_pairs(shared_data)
+    found, total = proportion_recall(trials)
+    assert total > 100
+    assert found / total >= KN_RECALL_FLOOR
+
+
+def test_extractor_is_cheap(project_root):
+    texts, _ = _dev_set(project_root, None)
+    own = [t.text for t in texts if t.source == "inline"] * 20
+    import time
+
+    started = time.perf_counter()
+    for text in own:
+        extract_metrics(text)
+    assert time.perf_counter() - started < 5.0  # 340 short abstracts: ~0.3 s here, generous for a loaded box
