@@ -8,7 +8,13 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 
 from litmus.evidence import classify_stored_studies
-from litmus.extraction import extract_and_store, extractor_version, papers_to_extract
+from litmus.extraction import (
+    count_papers_to_extract,
+    extract_and_store,
+    extractor_version,
+    papers_to_extract,
+    pending_papers,
+)
 from litmus.progress import progress_bar
 from litmus.warehouse import open_warehouse
 
@@ -18,12 +24,18 @@ def extract_pending(warehouse: Path, pmids: list[str] | None, force: bool, batch
     from litmus.nlp.pipeline import build_pipeline
 
     version = extractor_version()
+    totals = {"papers": 0, "sentences": 0, "entities": 0, "metrics": 0}
     with open_warehouse(warehouse) as con:
-        papers = papers_to_extract(con, version, pmids=pmids, force=force)
-        if not papers:
-            return {"papers": 0, "sentences": 0, "entities": 0, "metrics": 0, "version": version}
-        with progress_bar(len(papers), "extracting", unit="papers") as advance:
-            totals = extract_and_store(con, build_pipeline(), papers, version, batch_size=batch_size, on_batch=advance)
+        if pmids is None and not force:
+            pages, pending = pending_papers(con, version), count_papers_to_extract(con, version)
+        else:
+            chosen = papers_to_extract(con, version, pmids=pmids, force=force)
+            pages, pending = iter([chosen] if chosen else []), len(chosen)
+        nlp = build_pipeline() if pending else None
+        with progress_bar(pending, "extracting", unit="papers") as advance:
+            for papers in pages:
+                done = extract_and_store(con, nlp, papers, version, batch_size=batch_size, on_batch=advance)
+                totals = {key: totals[key] + done[key] for key in totals}
     return {**totals, "version": version}
 
 

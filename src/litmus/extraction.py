@@ -48,9 +48,16 @@ def extractor_version() -> str:
 
 
 def papers_to_extract(
-    con: duckdb.DuckDBPyConnection, version: str, *, pmids: Sequence[str] | None = None, force: bool = False
+    con: duckdb.DuckDBPyConnection,
+    version: str,
+    *,
+    pmids: Sequence[str] | None = None,
+    force: bool = False,
+    after: str | None = None,
+    limit: int | None = None,
 ) -> list[PaperText]:
-    """Papers with no extraction at this version (all of `pmids`, when forced)."""
+    """Papers with no extraction at this version (all of `pmids`, when forced), in PMID order;
+    `after` and `limit` page through them."""
     query = (
         "SELECT p.pmid, p.title, coalesce(p.abstract, ''),"
         " list(s.start_offset ORDER BY s.section_index), list(s.label ORDER BY s.section_index)"
@@ -62,12 +69,33 @@ def papers_to_extract(
     if pmids is not None:
         query += " AND list_contains(?, p.pmid)"
         params.append(list(pmids))
+    if after is not None:
+        query += " AND p.pmid > ?"
+        params.append(after)
     query += " GROUP BY p.pmid, p.title, p.abstract ORDER BY p.pmid"
+    if limit is not None:
+        query += f" LIMIT {int(limit)}"
     rows = con.execute(query, params).fetchall()
     return [
         PaperText(pmid, title, abstract, tuple(s for s in starts if s is not None), tuple(labels[: len([s for s in starts if s is not None])]))
         for pmid, title, abstract, starts, labels in rows
     ]
+
+
+def pending_papers(con: duckdb.DuckDBPyConnection, version: str, *, page_size: int = 2000) -> Iterator[list[PaperText]]:
+    """Papers to extract, a page at a time, so memory does not grow with the warehouse."""
+    last: str | None = None
+    while page := papers_to_extract(con, version, after=last, limit=page_size):
+        yield page
+        last = page[-1].pmid
+
+
+def count_papers_to_extract(con: duckdb.DuckDBPyConnection, version: str) -> int:
+    return con.execute(
+        "SELECT count(*) FROM papers p LEFT JOIN extractions e USING (pmid)"
+        " WHERE e.pmid IS NULL OR e.extractor_version <> ?",
+        [version],
+    ).fetchall()[0][0]
 
 
 def _entity_row(pmid: str, index: int, sentence_index: int | None, source: str, e: EntityMention, version: str) -> dict:

@@ -13,23 +13,15 @@ from typing import Callable, Sequence
 import duckdb
 
 from litmus.records import PubmedRecord, Resolution, Review
+from litmus.references.resolve import ResolutionReport
 from litmus.warehouse import load
 
 log = logging.getLogger("litmus.ingest")
 
 
 @dataclass(frozen=True)
-class ResolveOutcome:
-    resolutions: list[Resolution]
-    reused: int  # resolved by an earlier run, not asked again
-
-    @property
-    def resolved(self) -> list[Resolution]:
-        return [r for r in self.resolutions if r.resolved]
-
-    @property
-    def unresolved(self) -> list[Resolution]:
-        return [r for r in self.resolutions if not r.resolved]
+class ResolveOutcome(ResolutionReport):
+    reused: int = 0  # resolved by an earlier run, not asked again
 
 
 @dataclass(frozen=True)
@@ -59,12 +51,14 @@ def resolve_review(
     known = {} if refresh else previous_resolutions(con, review.review_id)
     pending = [c for c in review.citations if c.key not in known]
     fresh: dict[str, Resolution] = {}
+    requests: dict[str, int] = {}
     if pending:
         report = resolve_citations(replace(review, citations=tuple(pending)), client)
         fresh = {r.citation_key: r for r in report.resolutions}
+        requests = report.requests
         load.save_resolutions(con, fresh.values())
     ordered = [known.get(c.key) or fresh[c.key] for c in review.citations]
-    return ResolveOutcome(ordered, reused=len(known))
+    return ResolveOutcome(review.review_id, ordered, requests, reused=len(known))
 
 
 def fetch_and_store(

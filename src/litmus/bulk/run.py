@@ -15,7 +15,7 @@ import duckdb
 from litmus.bulk.ingest import DEFAULT_BATCH_SIZE, FileOutcome, IngestSummary, ProgressCallback, discover_files, ingest_file
 from litmus.bulk.parallel import DEFAULT_CHUNK_SIZE, ExtractionPool, store_from_pool
 from litmus.bulk.query import RecordQuery
-from litmus.extraction import papers_to_extract
+from litmus.extraction import count_papers_to_extract, pending_papers
 
 
 @dataclass
@@ -55,12 +55,12 @@ def ingest_and_extract(
             if not extract:
                 continue
             # Everything pending, not just this file: a paper left by an interrupted run is caught up too.
-            papers = papers_to_extract(con, version)
             if on_extract_start:
-                on_extract_start(outcome.name, len(papers))
-            totals = store_from_pool(con, pool, papers, version, on_chunk=on_extracted)
-            for key, value in totals.items():
-                summary.extracted[key] += value
+                on_extract_start(outcome.name, count_papers_to_extract(con, version))
+            for papers in pending_papers(con, version):
+                totals = store_from_pool(con, pool, papers, version, on_chunk=on_extracted)
+                for key, value in totals.items():
+                    summary.extracted[key] += value
     return summary
 
 

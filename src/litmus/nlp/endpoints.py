@@ -8,7 +8,7 @@ most specific first, so "complete response rate" is CR (not ORR) and "non-relaps
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from litmus.nlp.numbers import first_character_gate, normalise_text
 
@@ -34,6 +34,9 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortality|deaths?))"),
     ("DOR", r"(?i:duration\s+of\s+(?:the\s+)?(?:overall\s+)?(?:response|remission)s?)"
             r"|(?i:response\s+duration)|DOR\b|DoR\b"),
+    # "at least a partial response", "partial response or better": every responder, the ORR
+    ("ORR", r"(?i:at\s+least\s+(?:an?\s+)?(?:partial\s+(?:response|remission)|PR)\b)"
+            r"|(?i:(?:partial\s+(?:response|remission)|PR)\s+or\s+better)"),
     ("CR", r"(?i:complete\s+(?:(?:metabolic|cytogenetic|molecular|hematologic|haematologic)\s+)?"
            r"(?:remission|response)s?(?:\s+rates?)?)|CRs?\b"),
     ("PR", r"(?i:partial\s+(?:remission|response)s?(?:\s+rates?)?)|PRs?\b"),
@@ -51,9 +54,14 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               r"(?:\s*\(ICANS\))?|ICANS\b|CRES\b|(?i:CAR[\s-]*T?[\s-]*cell[\s-]+related[\s-]+encephalopathy)"
               r"|(?i:neuro(?:logic(?:al)?)?[\s-]?toxicit(?:y|ies))"
               r"|(?i:neurologic(?:al)?\s+(?:adverse\s+)?(?:events?|toxicit(?:y|ies)))"),
+    # "relapsed mantle cell lymphoma", "relapsed and/or refractory", "relapsed/refractory (r/r) disease":
+    # relapse as an adjective of the disease or the population is not an outcome
     ("RELAPSE", r"(?i:(?:cumulative\s+)?incidence\s+of\s+relapse)"
-                r"|(?i:relapse[sd]?|relapsing)\b(?![\s-]*(?:free|/|or\s+refractory|and\s+refractory|refractory"
-                r"|\w*\s*(?:B-|T-)?(?:ALL|AML|CLL|MM|disease|leuk|lymph|myeloma|patients|or\b)))"),
+                r"|(?i:relapse[sd]?|relapsing)\b(?![\s-]*(?:free|/|(?:and\s+|or\s+|and/or\s+)?refractory"
+                r"|(?:(?!(?i:in|at|on|of|after|before|was|were|is|are|had|has|occurred|among|with|within|during|by|rates?"
+                r"|and|to|from|for|who|than|the|a|an|\d+)\b)[\w/()-]+\s+){0,4}?(?:B-|T-)?(?:ALL|AML|CLL|MM|NHL|DLBCL|MCL|HL|(?i:disease|leuk\w*|lymph\w*"
+                r"|myelo\w*|Hodgkin|cancers?|tumou?rs?|malignanc\w*|carcinoma|patients|subjects|cases|sarcoma"
+                r"|neuroblastoma|glioblastoma|melanoma))\b|or\b))"),
     ("MORTALITY", r"(?i:(?:all[\s-]cause\s+|overall\s+|early\s+)?mortality(?:\s+rates?)?)|(?i:deaths?)"
                   r"|(?i:died)"),
     ("FOLLOW_UP", r"(?i:follow[\s-]?up)|(?i:followed(?:\s+up)?\s+for)"),
@@ -67,7 +75,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("N_ENROLLED", r"(?i:enrolled|enroled|recruited|randomi[sz]ed|included|registered|accrued"
                    r"|randomly\s+(?:assigned|allocated|divided))"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
-    ("OTHER", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"
+    ("OTHER_RATE", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"
               r"(?!(?:the|patients|subjects|participants)\b)(?:grade\s*[≥>]?\s*\d(?:\s*(?:-|or|/)\s*\d)?\s+)?[a-z][\w/-]*(?:\s+(?!was\b|were\b|in\b|at\b|of\b|"
               r"is\b|and\b|with\b|decreased\b|increased\b|did\b)[a-z][\w/-]*){0,3})"),
 ]
@@ -79,6 +87,7 @@ _COMBINED = re.compile(
     + ")"
 )
 _CODES = {f"e{i}": code for i, (code, _) in enumerate(_ENDPOINT_PATTERNS)}
+_RATE_OF = re.compile(r"\s+of\s+", re.IGNORECASE)
 _WORD_CHAR_BEFORE = re.compile(r"\w")
 _ABBREVIATION_AFTER = re.compile(r"\s*\(\s*[A-Za-z][\w/-]{0,9}\s*\)")
 # "Response rate" means a survey's in trials of questionnaires, unless tumours are in sight.
@@ -92,6 +101,7 @@ _GRADE_RE = re.compile(
     r"(?P<plus>\s*(?:or|and)\s*(?:higher|greater|above|more|worse)|\+)?"
     r"|(?P<severe>severe|serious|high[\s-]grade)|(?P<any>any[\s-]grade|all[\s-]grades?))"
 )
+_COORDINATED = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s*")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 
 
@@ -152,6 +162,12 @@ def find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMenti
         if start > 0 and _WORD_CHAR_BEFORE.match(text[start - 1]):
             continue  # inside a longer word
         code = _CODES[match.lastgroup]
+        if code == "OTHER_RATE":
+            inner = _named_inside(text, start, end, survey)
+            if inner:  # "the rate of MRD negativity", "incidence of non-relapse mortality": the endpoint named
+                mentions += inner
+                continue
+            code = "OTHER"
         abbreviation = _ABBREVIATION_AFTER.match(text, end)
         if abbreviation and code != "OTHER":
             end = abbreviation.end()  # "complete remission (CR)" is one mention
@@ -162,4 +178,41 @@ def find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMenti
             code, mild_label = _toxicity_code(code, text, start, end)
             label = mild_label or label
         mentions.append(EndpointMention(code, start, end, label))
+    return _grades_shared(text, mentions)
+
+
+def _named_inside(text: str, start: int, end: int, survey: bool) -> list[EndpointMention]:
+    """Endpoints named after the "of" of a "rate of ..." phrase, when any of them is in the inventory."""
+    of = _RATE_OF.search(text, start, end)
+    if of is None:
+        return []
+    inner = [replace(m, start=m.start + of.end(), end=m.end + of.end())
+             for m in find_endpoints(text[of.end():end + 40], survey=survey) if m.start < end - of.end()]
+    return inner if any(m.code != "OTHER" for m in inner) else []
+
+
+def _grades_shared(text: str, mentions: list[EndpointMention]) -> list[EndpointMention]:
+    """"Grade 3 or higher CRS and neurologic events": a grade before a coordinated pair covers both."""
+    for i in range(1, len(mentions)):
+        earlier, later = mentions[i - 1], mentions[i]
+        if (earlier.code.endswith("_GE3") and later.code.endswith("_ANY")
+                and _COORDINATED.fullmatch(text, earlier.end, later.start)):
+            mentions[i] = replace(later, code=later.code[:-len("_ANY")] + "_GE3")
     return mentions
+
+
+def regrade(mention: EndpointMention, qualifier: str) -> EndpointMention:
+    """A CRS/ICANS mention re-coded by the last grade written in `qualifier` (text between it and a value):
+    "CRS occurred in 95% (grade 3 or higher in 4%)"."""
+    base = mention.code.split("_")[0]
+    if base not in ("CRS", "ICANS"):
+        return mention
+    grades = list(_GRADE_RE.finditer(qualifier))
+    if not grades:
+        return mention
+    low, upper_bound = _grade_floor(grades[-1])
+    if low >= 3 and not upper_bound:
+        return replace(mention, code=f"{base}_GE3")
+    if low == 0:
+        return replace(mention, code=f"{base}_ANY")
+    return replace(mention, code="OTHER", label=f"{grades[-1].group(0)} {base}")

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left
 from dataclasses import replace
 
-from litmus.nlp.endpoints import EndpointMention, find_endpoints, is_survey_text
+from litmus.nlp.endpoints import EndpointMention, find_endpoints, is_survey_text, regrade
 from litmus.nlp.numbers import digitise_number_words, normalise_text, snap_to_words
 from litmus.nlp.sentences import split_sentences
 from litmus.nlp.values import (
@@ -48,9 +48,12 @@ _DESCRIBED_SUBJECT = re.compile(
 )
 # "two partial responses (PR)", "3 deaths": a number counting the endpoint named right after it.
 _COUNTED_BEFORE = re.compile(rf"(?<![\w.\-/^])(?P<k>\d+)\s+(?:(?:further|more|additional|other|durable|confirmed"
-                             r"|early|late|new)\s+)?$")
+                             r"|early|late|new|total)\s+)?$")
 _COUNTED_HINT = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:complete|partial|stable|progressive|objective|overall|CRs?\b|PRs?\b"
                            r"|SD\b|PD\b|responses|remissions|deaths|relapses|treatment-related)", re.IGNORECASE)
+_PERCENT_AFTER = re.compile(r"\s*\(\s*")
+_ELLIPSIS = re.compile(r"(?:\band|\bversus|\bvs\.?|\bcompared\s+with|,)\s+(?P<k>\d+)\s+(?=(?:in|among)\s+(?:the|those)\b)",
+                       re.IGNORECASE)
 _COUNTABLE = {"CR", "PR", "SD", "PD", "ORR", "CRi", "MORTALITY", "RELAPSE", "NRM"}
 # Words that show a number describes the population or the treatment, not an outcome.
 _NOT_AN_OUTCOME = re.compile(
@@ -73,7 +76,10 @@ _GROUP_AFTER = re.compile(
     r"|[A-Z][\w-]*[A-Z][\w-]*(?:\s+(?:patients|cohort|group|arm))?))"
     r"(?=\s*(?:[,;.)]|$|\band\b|\bvs\b|\bversus\b|\bcompared\b|\brespectively\b|\(|\bwho\b|\bat\b|\bafter\b))"
 )
-_GROUP_BEFORE = re.compile(r"^\s*(?P<group>(?:In|Among|For|in|among|for)\s+[^,;]{3,80}?),\s+(?!respectively)")
+_GROUP_BEFORE = re.compile(r"^\s*(?P<group>(?:In|Among|For|in|among|for)\s+"
+                           r"(?:(?!\b(?:was|were|is|are|had|has|have|there)\b)[^,;]){3,80}?),\s+(?!respectively)")
+# After a randomisation verb: "randomly assigned to nivolumab (n = 206)", "divided into trial group, 69 patients".
+_ARM_SIZE = re.compile(r"^\s*(?:to|into)\b", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _COORDINATION = re.compile(r"^[\s,/]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:the\s+)?(?:rates?\s*)?[\s,/]*$",
                            re.IGNORECASE)
@@ -139,15 +145,23 @@ def _sentence_metrics(original: str, words: str, sentence: str, offset: int, ind
     skip_until = leading_group.end("group") if leading_group else 0
     links = _pair_coordinated(sentence, values, endpoints, timepoints, clauses)
     metrics = []
+    subjects = set()  # population counts already stated as the subject of their verb
     for value in values:
-        if value.start < skip_until:
-            continue  # "Among 11 patients not in CR, ..." names the group, not an outcome
         endpoint, timepoint = links.get(value, (None, None))
         if endpoint is None:
             endpoint = _link_endpoint(sentence, value, endpoints, clauses)
             timepoint = _timepoint_for(value, endpoint, timepoints) if endpoint else None
         if endpoint is None:
             continue
+        if value.start < skip_until and not (endpoint.code in _COUNT_ENDPOINTS and endpoint.start >= value.start):
+            continue  # "Among 11 patients not in CR, ..." names the group, not an outcome ("In the 48 evaluable" does)
+        if endpoint.code in _COUNT_ENDPOINTS:
+            if endpoint.start >= value.start:
+                subjects.add(endpoint.code)
+            elif endpoint.code in subjects or _ARM_SIZE.match(sentence, endpoint.end, value.start):
+                continue  # "412 were randomly assigned to A (n = 206) or B (n = 206)": arm sizes
+        if endpoint.end <= value.start:
+            endpoint = regrade(endpoint, sentence[endpoint.end:value.start])
         metric = _build_metric(original, sentence, offset, index, value, endpoint, timepoint, intervals)
         if metric is not None:
             group = _group_for(words, value) or (_tidy_group(words[leading_group.start("group"):leading_group.end("group")]) if leading_group else None)
@@ -167,8 +181,29 @@ def _with_counted_endpoints(masked: str, values: list[ValueMention],
                                 for v in values):
             continue
         count = int(match.group("k"))
-        added.append(ValueMention("count", match.start(), endpoint.end, float(count), "patients", count))
+        percentage = next((v for v in values if v.kind == "pct" and _PERCENT_AFTER.fullmatch(masked, endpoint.end, v.start)),
+                          None)
+        if percentage is not None:
+            values = [v for v in values if v is not percentage]
+            added.append(replace(percentage, kind="count_pct", start=match.start(), count=count))
+        else:
+            added.append(ValueMention("count", match.start(), endpoint.end, float(count), "patients", count))
+    added += _elliptical_counts(masked, values + added)
     return sorted(values + added, key=lambda v: v.start) if added else values
+
+
+def _elliptical_counts(masked: str, values: list[ValueMention]) -> list[ValueMention]:
+    """"Eleven deaths occurred in arm A and 13 in arm B": a bare number repeating a count stated before it."""
+    counts = [v for v in values if v.count is not None and v.total is None]
+    if not counts:
+        return []
+    found = []
+    for match in _ELLIPSIS.finditer(masked, counts[0].end):
+        k = match.start("k")
+        if not any(v.start <= k < v.end for v in values):
+            count = int(match.group("k"))
+            found.append(ValueMention("count", k, match.end("k"), float(count), "patients", count))
+    return found
 
 
 def _clause_spans(sentence: str) -> list[tuple[int, int]]:
@@ -185,17 +220,17 @@ def _link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointM
     """The endpoint a value reports: see the module docstring for the rule."""
     if _NOT_A_LEVEL_AFTER.match(sentence, value.end):
         return None
-    if value.kind in _COUNT_KINDS:
+    if value.kind in _COUNT_KINDS or value.kind == "count_pct":  # "15 evaluable patients", "16 CRs (28%)"
         inside = next((e for e in endpoints if value.start <= e.start and e.end <= value.end), None)
         if inside is not None and _compatible(inside, value):
-            return inside  # "15 evaluable patients"
+            return _population_verb(sentence, value, endpoints) or inside  # "15 evaluable patients"
     clause_start, clause_end = _clause_of(value.start, clauses)
     if value.kind == "hr":
         clause_start = 0  # "PFS was 4.0 months (95% CI ...; hazard ratio, 0.81)": the ratio follows a semicolon
     previous = next((e for e in reversed(endpoints) if clause_start <= e.start and e.end <= value.start), None)
     following = next((e for e in endpoints if value.end <= e.start < clause_end and _compatible(e, value)), None)
     after = sentence[value.end:value.end + 30]
-    if _NOT_AN_OUTCOME.search(after.split(",")[0].split(";")[0][:25]) and not following:
+    if _NOT_AN_OUTCOME.search(re.split(r"[,;:]", after)[0][:25]) and not following:
         return None  # "57% were male", "87.8% received bridging therapy"
     gap_previous = sentence[previous.end:value.start] if previous else ""
     gap_following = sentence[value.end:following.start] if following else ""
@@ -210,6 +245,22 @@ def _link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointM
         return following
     if previous_ok:
         return previous
+    return None
+
+
+_VERB_RIGHT_BEFORE = re.compile(r"\s*(?:a\s+total\s+of\s+)?$", re.IGNORECASE)
+_VERB_RIGHT_AFTER = re.compile(r"\s*(?:were|was|had\s+been|have\s+been)\s+$", re.IGNORECASE)
+
+
+def _population_verb(sentence: str, value: ValueMention, endpoints: list[EndpointMention]) -> EndpointMention | None:
+    """"enrolled 106 evaluable patients", "65 evaluable patients were enrolled": the verb says what the count is."""
+    for endpoint in endpoints:
+        if endpoint.code not in _COUNT_ENDPOINTS:
+            continue
+        if endpoint.end <= value.start and _VERB_RIGHT_BEFORE.fullmatch(sentence, endpoint.end, value.start):
+            return endpoint
+        if endpoint.start >= value.end and _VERB_RIGHT_AFTER.fullmatch(sentence, value.end, endpoint.start):
+            return endpoint
     return None
 
 

@@ -50,11 +50,13 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?P<k_pct>(?P<k12>{NUMW})\s*{_OPEN}(?P<p12>{NUM}){_PERCENT}{_CLOSE})",
             # 13/15, 13 of 15, Nine of 10
             rf"(?P<frac>(?P<k4>{NUMW})\s*(?:/|(?i:of|out\s+of))\s*(?:(?i:the)\s+)?(?P<n4>{DENOMINATOR})(?!\s*{_TIME_UNIT}))",
+            rf"(?P<pm_pct>(?P<p13>{NUM})\s*±\s*{NUM_BODY}{_PERCENT})",
             rf"(?P<pct>(?P<p5>{NUM}){_PERCENT})",
             rf"(?P<listed>(?P<l11>{NUM})(?=(?:\s*(?:,|and|or|vs\.?|versus)\s*{NUM})*\s*(?:,\s*and|,|and|or|vs\.?|versus)"
             rf"\s*{NUM}\s*(?P<lu11>%|{_TIME_UNIT})))",
             r"(?P<nr>(?i:not\s+(?:yet\s+)?(?:been\s+)?reached|not\s+estimable|not\s+evaluable\s+yet)|\bNR\b)",
-            rf"(?P<hr>(?:\bHRs?\b|(?i:hazard\s+ratios?))(?:\s*\(HR\))?(?:\s*(?:[,:=]|(?i:of|was|were)\b))*\s*(?P<h6>{NUM}))",
+            rf"(?P<hr>(?:\bHRs?\b|(?i:hazard\s+ratios?))(?:\s*\(HR\))?(?:\s+(?i:for)(?:,?\s+(?:(?i:or|and)\s+)?(?i:[a-z][\w-]*)){{1,6}}?)?"
+            rf"(?:\s*(?:[,:=]|(?i:of|was|were)\b))*\s*(?P<h6>{NUM}))",
             rf"(?P<duration>(?P<d7>{NUM})\s*(?P<u7>{_TIME_UNIT}))",
             rf"(?P<n_eq>\b[nN]\s*=\s*(?P<k8>{NUM}))",
             rf"(?P<count>(?P<k9>{NUMW})\s+(?:[\w/-]+\s+){{0,2}}?{PATIENT_NOUN})",
@@ -89,10 +91,10 @@ _MASK_RE = re.compile(
     r"(?<![\w.])(?:" + _gated(
         [
             rf"[(\[]?\s*(?i:range|IQR|interquartile\s+range)\s*[,:=]?\s*(?i:of|from)?\s*-?{NUM}\s*(?:%|{_TIME_UNIT})?"
-            rf"\s*(?:-|(?i:to)|,)\s*-?{NUM}\s*(?:%|{_TIME_UNIT})?\s*[)\]]?",
-            rf"\(\s*{NUM}\s*(?:%|{_TIME_UNIT})?\s*(?:-|(?i:to))\s*{NUM}\s*(?:%|{_TIME_UNIT})?\s*\)",
+            rf"\s*(?:-|(?i:to)|,)\s*-?{NUM_BODY}\s*(?:%|{_TIME_UNIT})?\s*[)\]]?",
+            rf"\(\s*{NUM}\s*(?:%|{_TIME_UNIT})?\s*(?:-|(?i:to))\s*{NUM_BODY}\s*(?:%|{_TIME_UNIT})?\s*\)",
             rf"\b[Pp]\s*(?:[<>=≤≥]|(?i:value)\s*(?:[<>=≤≥]|of|was)?)\s*[<=]?\s*\d*\.?\d+(?:\s*[×x]\s*10\s*[-^]?\s*\d+)?",
-            rf"(?:[≥≤<>]|>=|<=)\s*{NUM}\s*%?|±\s*{NUM}\s*%?|\b(?:SD|SE|SEM)\s*[:=]?\s*{NUM}",
+            rf"(?:[≥≤<>]|>=|<=)\s*{NUM}\s*%?|±\s*{NUM}(?![\d.,]*{_PERCENT})|\b(?:SD|SE|SEM)\s*[:=]?\s*{NUM}",
             rf"(?i:\b(?:mean\s+|median\s+)?ages?d?\b(?:\s+(?:was|of|at|=|:|\(|was\s+)?){{0,3}}\s*{NUM}"
             rf"(?:\s*(?:-|to)\s*{NUM})?(?:\s*(?:years?|yrs?|y)\b)?)",
             rf"{NUM}\s*(?:-|to)?\s*(?:{NUM}\s*)?(?i:years?|yrs?|y)[\s-]*(?i:old|of\s+age)",
@@ -107,6 +109,9 @@ _MASK_RE = re.compile(
         ]
     ) + ")"
 )
+
+
+_UNIT_AFTER_PARENTHESIS = re.compile(rf"{NUM}\s*\([^()]{{1,40}}\)\s*{_TIME_UNIT}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +182,8 @@ def _value_from_match(match: re.Match) -> ValueMention | None:
         return ValueMention("count_pct", start, end, parse_number(group("p12")), "%", _as_int(group("k12")))
     if kind == "pct":
         return ValueMention(kind, start, end, parse_number(group("p5")), "%")
+    if kind == "pm_pct":
+        return ValueMention("pct", start, end, parse_number(group("p13")), "%")
     if kind == "listed":
         unit = group("lu11")
         return ValueMention("pct" if unit == "%" else "duration", start, end, parse_number(group("l11")),
@@ -204,7 +211,8 @@ def find_values(masked: str) -> list[ValueMention]:
 
 def may_state_a_value(sentence: str) -> bool:
     """A cheap first look at the UNmasked sentence: masking only removes values, so no match here means none."""
-    return _VALUE_RE.search(sentence) is not None
+    # "39.7 (range 4.9-79.7) months" states a duration only once its range is masked
+    return _VALUE_RE.search(sentence) is not None or _UNIT_AFTER_PARENTHESIS.search(sentence) is not None
 
 
 def _timepoint_from_match(match: re.Match) -> Timepoint:
