@@ -91,7 +91,7 @@ def synthetic_file(records: int) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="skip the 30k end-to-end extraction run")
+    parser.add_argument("--quick", action="store_true", help="skip the 10k/30k/60k end-to-end extraction runs")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "runs": []}
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     inserts["executemany_seconds_per_million_rows"] = round(1e6 / inserts["executemany_rows_per_second"])
     record("load: executemany vs Arrow", "2,000 paper rows", inserts)
 
-    sizes = [] if args.quick else [30_000]
+    sizes = [] if args.quick else [10_000, 30_000, 60_000]
     if args.quick:
         sizes = [2_000]
     for size in sizes:

@@ -42,16 +42,13 @@ def run_saved_search(search: SavedSearch, as_of: date, run_id: str, entrez: Entr
 @task(name="extract-new-papers", cache_policy=NONE)
 def extract_new_papers(new_pmids: list[str], updated_pmids: list[str], warehouse: Path) -> dict[str, int]:
     """Extract papers that came in (or were found earlier and never extracted), re-extract updated ones."""
-    from litmus.extraction import extract_and_store, extractor_version, papers_to_extract
+    from litmus.extraction import extract_and_store, extractor_version
     from litmus.nlp.pipeline import build_pipeline
+    from litmus.updates.incremental import papers_to_extract_after_update
 
     version = extractor_version()
     with open_warehouse(warehouse) as con:
-        found = [row[0] for row in con.execute("SELECT DISTINCT pmid FROM search_hits").fetchall()]
-        papers = papers_to_extract(con, version, pmids=sorted(set(found) | set(new_pmids)))
-        if updated_pmids:
-            pending = {p.pmid for p in papers}
-            papers += [p for p in papers_to_extract(con, version, pmids=updated_pmids, force=True) if p.pmid not in pending]
+        papers = papers_to_extract_after_update(con, version, new_pmids, updated_pmids)
         if not papers:
             return {"papers": 0, "sentences": 0, "entities": 0, "metrics": 0}
         return extract_and_store(con, build_pipeline(), papers, version)

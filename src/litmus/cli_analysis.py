@@ -164,7 +164,7 @@ def print_verdicts(warehouse: Path, review_id: str) -> None:
 
     claims = run_query(
         warehouse,
-        "SELECT claim_id, array_to_string(cites, ', ') AS cites, verdict, explanation,"
+        "SELECT claim_id, array_to_string(cites, ', ') AS cites, verdict, explanation, text,"
         " (SELECT string_agg(message, '; ') FROM arithmetic_findings a WHERE a.review_id = c.review_id AND a.claim_id = c.claim_id) AS arithmetic,"
         " array_to_string(flags, '; ') AS flags"
         f" FROM claims c WHERE review_id = '{review_id.replace(chr(39), chr(39) * 2)}' ORDER BY claim_id",
@@ -180,8 +180,9 @@ def print_verdicts(warehouse: Path, review_id: str) -> None:
     table = Table(title=f"claims of {review_id}", show_lines=True)
     for column in ("claim", "cites", "verdict", "why"):
         table.add_column(column, overflow="fold")
-    for claim_id, cites, verdict, explanation, arithmetic, flags in claims.rows:
-        lines = [explanation]
+    for claim_id, cites, verdict, explanation, text, arithmetic, flags in claims.rows:
+        summary = (text or "").replace("\n", " ")
+        lines = [f"[dim]{summary[:157] + '…' if len(summary) > 160 else summary}[/dim]", explanation]
         for endpoint, written, unit, fact_verdict, fact_explanation in by_claim.get(claim_id, []):
             style = VERDICT_STYLE.get(fact_verdict, "")
             lines.append(f"[{style}]{fact_verdict}[/{style}] {endpoint} {written or ''}{unit if unit == '%' else ' ' + (unit or '')}: {fact_explanation}")

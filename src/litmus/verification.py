@@ -159,7 +159,8 @@ def store_verdicts(
         claim = verdict.claim
         claims.append({
             "review_id": review_id, "claim_id": claim.claim_id, "origin": origin, "section": claim.section,
-            "text": claim.text if origin == "prose" else None,
+            # Prose claims keep the review's sentence; transcribed ones our one-line summary of it.
+            "text": claim.text,
             "start_offset": claim.start if origin == "prose" else None,
             "end_offset": claim.end if origin == "prose" else None,
             "cites": list(claim.cites), "kind": claim.kind, "population": claim.population,

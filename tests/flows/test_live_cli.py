@@ -67,3 +67,35 @@ def test_live_ingest_resolves_fetches_and_records_a_replay(prefect_harness, fake
     assert code == 0 and replayed["resolved"] == 2 and replayed["papers_stored"] == 2
     assert sum(fake_ncbi.counts.values()) == 0
     assert sorted(p.name for p in (replay_dir / "pubmed").glob("*.xml")) == ["30000001.xml", "30000002.xml"]
+
+
+JATS_REVIEW = b"""<?xml version="1.0" ?>
+<pmc-articleset><article article-type="review-article">
+<front><article-meta>
+<article-id pub-id-type="pmc">PMC7000001</article-id>
+<article-id pub-id-type="doi">10.1000/review.7</article-id>
+<title-group><article-title>A small review of CAR-T combinations</article-title></title-group>
+</article-meta></front>
+<back><ref-list>
+<ref id="r1"><label>1</label><element-citation publication-type="journal">
+<person-group person-group-type="author"><name><surname>Alpha</surname><given-names>A</given-names></name></person-group>
+<article-title>A first trial of tandem CAR-T cells</article-title><source>Blood</source><year>2020</year>
+<volume>136</volume><fpage>1632</fpage><pub-id pub-id-type="pmid">30000001</pub-id></element-citation></ref>
+<ref id="r2"><label>2</label><element-citation publication-type="journal">
+<person-group person-group-type="author"><name><surname>Gamma</surname><given-names>C</given-names></name></person-group>
+<article-title>A second trial</article-title><source>Nat Med</source><year>2021</year>
+<volume>27</volume><fpage>1797</fpage></element-citation></ref>
+</ref-list></back></article></pmc-articleset>
+"""
+
+
+def test_a_review_fetched_from_pmc_by_pmcid(prefect_harness, fake_ncbi, tmp_path, capsys):
+    fake_ncbi.add_pmc_article("7000001", JATS_REVIEW)
+    code = main(["ingest", "--live", "--review", "PMC7000001", "--warehouse", str(tmp_path / "w.duckdb"), "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert summary["citations"] == 2 and summary["resolved"] == 2 and summary["papers_stored"] == 2
+    assert {(pmid, method) for _, pmid, method in summary["resolved_citations"]} == {
+        ("30000001", "known_pmid"), ("30000002", "ecitmatch")
+    }
+    assert fake_ncbi.counts["efetch"] >= 2  # the JATS, then the papers

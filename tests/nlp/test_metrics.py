@@ -228,3 +228,68 @@ def test_spelled_out_numbers_report_from_the_words():
     metrics = extract_metrics(text)
     assert [(m.endpoint, m.value, text[m.start:m.end]) for m in metrics] == [
         ("N_ENROLLED", 24, "Twenty-four patients"), ("MORTALITY", 1, "one patient")]
+
+
+# Extractor 1.2.0: phrasings added with general rules (one sentence each, not taken from the dev texts).
+SHAPES_1_2 = [
+    ("Forty patients with relapsed diffuse large B-cell lymphoma were enrolled.",
+     [("N_ENROLLED", 40, "patients")]),
+    ("In all, 52 patients with relapsed and/or refractory AML were treated.", [("N_TREATED", 52, "patients")]),
+    ("Three patients relapsed within 6 months.", [("RELAPSE", 3, "patients")]),
+    ("The rate of MRD negativity was 44%.", [("MRD_NEG", 44, "%")]),
+    ("The incidence of non-relapse mortality was 9%.", [("NRM", 9, "%")]),
+    ("CRS occurred in 90% of patients (grade 3 or higher in 6%).", [("CRS_ANY", 90, "%"), ("CRS_GE3", 6, "%")]),
+    ("Grade 3 or higher CRS and neurotoxicity occurred in 8% and 14%, respectively.",
+     [("CRS_GE3", 8, "%"), ("ICANS_GE3", 14, "%")]),
+    ("Median OS was 20.1 months (hazard ratio for death, 0.71).", [("OS", 20.1, "months"), ("OS", 0.71, None)]),
+    ("Twenty patients (50%) achieved at least a partial response.", [("ORR", 50, "%")]),
+    ("There were nine deaths in arm A and 4 in the control arm.",
+     [("MORTALITY", 9, "patients"), ("MORTALITY", 4, "patients")]),
+    ("The ORR was 60%, including 8 complete responses (20%).", [("ORR", 60, "%"), ("CR", 20, "%")]),
+    ("The PFS and OS rates at 2 years were, respectively, 51% and 70%.", [("PFS", 51, "%"), ("OS", 70, "%")]),
+    ("The ORR was 45%, and the rates of PFS and OS at 1 year were 60% and 82%, respectively.",
+     [("ORR", 45, "%"), ("PFS", 60, "%"), ("OS", 82, "%")]),
+    ("The CR rate increased from 31.5% to 40.2% after consolidation.", [("CR", 31.5, "%"), ("CR", 40.2, "%")]),
+    ("Median follow-up was 22.5 (range 3.1-40.2) months.", [("FOLLOW_UP", 22.5, "months")]),
+    ("The 3-year cumulative incidence of TRM was 12.1 ± 3.4%.", [("NRM", 12.1, "%")]),
+    ("In the 30 evaluable patients, the ORR was 70%.", [("N_EVALUABLE", 30, "patients"), ("ORR", 70, "%")]),
+    ("The phase 2 part enrolled 80 evaluable patients.", [("N_ENROLLED", 80, "patients")]),
+    ("CR or CR with incomplete hematologic recovery (CR/CRi) was achieved in 20 patients (50%).", [("CR", 50, "%")]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", SHAPES_1_2)
+def test_reads_1_2_shapes(sentence, expected):
+    metrics = [m for m in extract_metrics(sentence) if m.endpoint != "OTHER"]
+    assert [(m.endpoint, m.value, m.unit) for m in metrics] == expected
+
+
+NOT_LEVELS_1_2 = [
+    "A total of 300 patients were randomly assigned to drug A (n = 150) or placebo (n = 150).",
+    "Treatment reduced the annualised relapse rate by 48%.",
+    "The absolute improvement in overall survival at 5 years was 6.2%.",
+    "FEV1 (mean ± SD) was 88.4 ± 12% of predicted.",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_LEVELS_1_2)
+def test_arm_sizes_changes_and_standard_deviations_are_not_read(sentence):
+    metrics = [(m.endpoint, m.value) for m in extract_metrics(sentence) if m.endpoint != "OTHER"]
+    assert metrics in ([], [("N_ENROLLED", 300)])
+
+
+@pytest.mark.parametrize(
+    "sentence, treated",
+    [
+        ("Of 33 patients enrolled, 28 received TanCAR7 after conditioning chemotherapy.", 28),
+        ("Of the 40 patients enrolled, 35 received axicabtagene ciloleucel.", 35),
+        ("Twelve patients received CTL019 at the target dose.", 12),
+    ],
+)
+def test_patients_receiving_a_named_product_are_treated(sentence, treated):
+    found = [(m.endpoint, m.value) for m in extract_metrics(sentence)]
+    assert ("N_TREATED", treated) in found
+
+
+def test_receiving_placebo_is_not_a_treated_count():
+    assert extract_metrics("Ten patients received placebo.") == []

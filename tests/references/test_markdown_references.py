@@ -214,3 +214,10 @@ def test_harvard_entry_with_year_after_authors_and_volume_colon_pages():
     assert (citation.title, citation.journal, citation.volume, citation.pages) == (
         "A 1:1 comparison of widgets", "Widget Journal", "12", "45-47"
     )
+
+
+def test_an_empty_reference_list_is_refused():
+    from litmus.references import ReviewParseError, parse_review_markdown
+
+    with pytest.raises(ReviewParseError, match="has no entries"):
+        parse_review_markdown("# A review\n\nSome text.\n\n## References\n\n", review_id="empty")

@@ -29,7 +29,7 @@ BAD = Path(__file__).resolve().parent / "bad_inputs"
 FILES = sorted(p.name for p in BAD.iterdir())
 # Read without error, but nothing is expanded, fetched or run: stored as the harmless text it is.
 SAFE_REVIEWS = {
-    "stored_review_sql_title.toml", "stored_review_garbage_references.md", "review_only_heading.md",
+    "stored_review_sql_title.toml", "stored_review_garbage_references.md",
     "jats_external_entity_file.xml", "jats_external_entity_network.xml", "jats_parameter_entity_dtd.xml",
 }
 SAFE_PUBMED = {"stored_pubmed_sql_title.xml", "stored_pubmed_empty_abstract.xml", "stored_pubmed_unicode_title.xml"}

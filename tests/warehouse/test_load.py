@@ -129,3 +129,17 @@ def test_a_second_writer_waits_then_says_the_warehouse_is_busy(tmp_path):
         holder.kill()
         holder.wait()
     connect(path, wait_seconds=5).close()
+
+
+def test_a_run_whose_process_died_is_marked_interrupted_by_the_next(con):
+    from litmus.warehouse.load import finish_run, start_run
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    first = start_run(con, "litmus-run", {})
+    con.execute("UPDATE run_log SET pid = ? WHERE run_id = ?", [dead.pid, first])
+    alive = start_run(con, "litmus-run", {})
+    second = start_run(con, "litmus-run", {})
+    finish_run(con, second, status="completed", counts={})
+    statuses = dict(con.execute("SELECT run_id, status FROM run_log").fetchall())
+    assert statuses == {first: "interrupted", alive: "running", second: "completed"}

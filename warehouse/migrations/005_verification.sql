@@ -6,7 +6,7 @@ CREATE TABLE claims (
     claim_id       VARCHAR NOT NULL,
     origin         VARCHAR NOT NULL,          -- prose (read from the review's text) | transcription
     section        VARCHAR,
-    text           VARCHAR,                   -- the review's sentence(s); NULL for transcribed claims
+    text           VARCHAR,                   -- the review's sentence(s); our summary for transcribed claims
     start_offset   INTEGER,
     end_offset     INTEGER,
     cites          VARCHAR[] NOT NULL,

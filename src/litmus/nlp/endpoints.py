@@ -24,7 +24,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                 r"(?:\s+(?:CRs?|(?i:complete\s+(?:remission|response)s?))(?:\s+(?i:rates?))?)?"),
     ("OTHER", r"(?i:very\s+good\s+partial\s+response)|VGPR\b|(?i:stringent\s+complete\s+response)|sCR\b"),
     ("OTHER", r"(?i:(?:disease|relapse|recurrence|metastasis|failure|distant)[\s-]free(?:\s+survival)?)"
-              r"|DFS\b|RFS\b|(?i:cancer[\s-]specific\s+survival)"),
+              r"|DFS\b|RFS\b|(?i:cancer[\s-]specific\s+survival)"
+              r"|(?i:survival\s+(?:from|after|following)\s+(?:the\s+)?(?:first\s+)?relapse)"),  # post-relapse survival
     ("PFS", r"(?i:progression[\s-]free(?:\s+survival)?)|PFS\b"),
     ("EFS", r"(?i:event[\s-]free(?:\s+survival)?)|EFS\b"),
     ("LFS", r"(?i:leuk(?:a)?emia[\s-]free(?:\s+survival)?)|LFS\b"),
@@ -38,8 +39,11 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("ORR", r"(?i:at\s+least\s+(?:an?\s+)?(?:partial\s+(?:response|remission)|PR)\b)"
             r"|(?i:(?:partial\s+(?:response|remission)|PR)\s+or\s+better)"),
     ("CR", r"(?i:complete\s+(?:(?:metabolic|cytogenetic|molecular|hematologic|haematologic)\s+)?"
-           r"(?:remission|response)s?(?:\s+rates?)?)|CRs?\b"),
-    ("PR", r"(?i:partial\s+(?:remission|response)s?(?:\s+rates?)?)|PRs?\b"),
+           r"(?:remission|response)s?(?:\s+rates?)?)|CRs?\b"
+           # "complete and partial responses": the adjective alone, its noun shared with the next one
+           r"|(?i:complete)(?=\s*(?:,|/|and|or)\s*(?i:partial|very\s+good\s+partial)\s+(?i:remission|response))"),
+    ("PR", r"(?i:partial\s+(?:remission|response)s?(?:\s+rates?)?)|PRs?\b"
+           r"|(?i:partial)(?=\s*(?:,|/|and|or)\s*(?i:complete)\s+(?i:remission|response))"),
     ("ORR", r"(?i:(?:overall|objective|best\s+overall|total|clinical|tumou?r)\s+(?:remission|response)s?"
             r"(?:\s+rates?)?)(?:\s*\((?:ORR|OR|OS)\))?|ORR\b|(?i:response\s+rates?)|(?i:responders?)"
             r"|(?i:responded)"),
@@ -70,9 +74,13 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("N_EVALUABLE", r"(?i:analy[sz]ed(?!\s+for\s+(?!(?:response|efficacy|safety|toxicity|outcomes?|survival"
                     r"|the\s+primary|the\s+(?:main|final)|intention)\b))|evaluated(?!\s+\d)|(?:included|entered)\s+in\s+the\s+(?:[\w-]+\s+){0,2}analys[ie]s"
                     r"|analysis\s+(?:was\s+)?(?:conducted|performed|done)\s+on)"),
+    # "28 received TanCAR7", "35 received axicabtagene ciloleucel", "received CTL019": a product is a
+    # word with CAR in it, a "-cel" name or an alphanumeric code.
     ("N_TREATED", r"(?i:infused|treated|(?:received|underwent)\s+(?:[\w-]+\s+){0,3}?"
-                  r"(?:infusions?|CAR[\w-]*|cells|treatment|therapy|doses?))"),
-    ("N_ENROLLED", r"(?i:enrolled|enroled|recruited|randomi[sz]ed|included|registered|accrued"
+                  r"(?:infusions?|[\w-]*CAR[\w-]*|cells|treatment|therapy|doses?|[\w-]*cel\b))"
+                  r"|(?i:received)\s+[A-Z]{2,}[A-Za-z-]*\d[\w-]*"),
+    ("N_ENROLLED", r"(?i:enrolled|enroled|recruited|randomi[sz]ed|included|registered|accrued|participated"
+                   r"|underwent\s+randomi[sz]ation"
                    r"|randomly\s+(?:assigned|allocated|divided))"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
     ("OTHER_RATE", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"
@@ -87,11 +95,14 @@ _COMBINED = re.compile(
     + ")"
 )
 _CODES = {f"e{i}": code for i, (code, _) in enumerate(_ENDPOINT_PATTERNS)}
+_STANDARD_DEVIATION = re.compile(r"±|\+/-|(?i:standard\s+deviation|\bmean\b)")
+_COMPOSITE_CR = re.compile(r"CR\s*[/+]\s*CR[ih]\b")
 _RATE_OF = re.compile(r"\s+of\s+", re.IGNORECASE)
 _WORD_CHAR_BEFORE = re.compile(r"\w")
 _ABBREVIATION_AFTER = re.compile(r"\s*\(\s*[A-Za-z][\w/-]{0,9}\s*\)")
 # "Response rate" means a survey's in trials of questionnaires, unless tumours are in sight.
 _SURVEY = re.compile(r"(?i:\bsurveys?\b|questionnaires?|\brespondents?\b|non-?respon)")
+_SURVEY_WORDS = ("survey", "questionnaire", "respondent", "nonrespon", "non-respon")
 _TUMOUR = re.compile(r"(?i:tumou?r|cancer|leuk|lymphoma|myeloma|remission|RECIST|metasta|carcinoma)")
 
 # Grade qualifiers near a CRS or neurotoxicity mention.
@@ -147,6 +158,9 @@ def _toxicity_code(base: str, sentence: str, start: int, end: int) -> tuple[str,
 
 def is_survey_text(text: str) -> bool:
     """Whether "response rate" in this text means survey returns rather than tumour response."""
+    lowered = text.lower()  # substring tests first: a case-blind regex over a whole abstract is slow
+    if not any(word in lowered for word in _SURVEY_WORDS):
+        return False
     return bool(_SURVEY.search(text)) and not _TUMOUR.search(text)
 
 
@@ -159,8 +173,8 @@ def find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMenti
     mentions = []
     for match in _COMBINED.finditer(text):
         start, end = match.span()
-        if start > 0 and _WORD_CHAR_BEFORE.match(text[start - 1]):
-            continue  # inside a longer word
+        if start > 0 and _WORD_CHAR_BEFORE.match(text[start - 1]) or (mentions and start < mentions[-1].end):
+            continue  # inside a longer word, or inside the abbreviation that ends the previous mention
         code = _CODES[match.lastgroup]
         if code == "OTHER_RATE":
             inner = _named_inside(text, start, end, survey)
@@ -171,7 +185,11 @@ def find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMenti
         abbreviation = _ABBREVIATION_AFTER.match(text, end)
         if abbreviation and code != "OTHER":
             end = abbreviation.end()  # "complete remission (CR)" is one mention
+            if code == "CRi" and _COMPOSITE_CR.search(abbreviation.group(0)):
+                code = "CR"  # "CR or CR with incomplete recovery (CR/CRi)" is the composite
         label = sentence[start:end]
+        if code == "SD" and label == "SD" and _STANDARD_DEVIATION.search(text, max(0, start - 25), end + 3):
+            continue  # "mean ± SD", "standard deviation (SD)"
         if code == "ORR" and survey:
             code = "OTHER"
         if code in ("CRS", "ICANS"):

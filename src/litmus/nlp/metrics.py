@@ -54,6 +54,7 @@ _COUNTED_HINT = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:complete|partial|stable|progr
 _PERCENT_AFTER = re.compile(r"\s*\(\s*")
 _ELLIPSIS = re.compile(r"(?:\band|\bversus|\bvs\.?|\bcompared\s+with|,)\s+(?P<k>\d+)\s+(?=(?:in|among)\s+(?:the|those)\b)",
                        re.IGNORECASE)
+_ELLIPSIS_HINT = re.compile(r"\d\s+(?:in|among)\s+(?:the|those)\b")  # a cheap first look
 _COUNTABLE = {"CR", "PR", "SD", "PD", "ORR", "CRi", "MORTALITY", "RELAPSE", "NRM"}
 # Words that show a number describes the population or the treatment, not an outcome.
 _NOT_AN_OUTCOME = re.compile(
@@ -198,6 +199,8 @@ def _elliptical_counts(masked: str, values: list[ValueMention]) -> list[ValueMen
     if not counts:
         return []
     found = []
+    if _ELLIPSIS_HINT.search(masked, counts[0].end) is None:
+        return found
     for match in _ELLIPSIS.finditer(masked, counts[0].end):
         k = match.start("k")
         if not any(v.start <= k < v.end for v in values):
@@ -234,7 +237,9 @@ def _link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointM
         return None  # "57% were male", "87.8% received bridging therapy"
     gap_previous = sentence[previous.end:value.start] if previous else ""
     gap_following = sentence[value.end:following.start] if following else ""
-    previous_ok = previous is not None and _compatible(previous, value) and not _NOT_AN_OUTCOME.search(gap_previous)
+    previous_ok = (previous is not None and _compatible(previous, value) and not _NOT_AN_OUTCOME.search(gap_previous)
+                   and not _A_CHANGE.search(gap_previous)
+                   and not _states_a_change(sentence, previous, value, gap_previous))
     following_ok = following is not None and _compatible(following, value) and (
         ("," not in gap_following and len(gap_following) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
          and (previous is None or value.kind in _COUNT_KINDS or re.search(r"[a-z]", gap_following)))
@@ -246,6 +251,24 @@ def _link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointM
     if previous_ok:
         return previous
     return None
+
+
+# "reduced the relapse rate by 56%", "the absolute increase in PFS at 3 years was 7.3%": changes, not levels.
+_A_CHANGE = re.compile(r"\b(?:reduc|decreas|increas|improv|lower|rais|prolong|extend|cut)\w*\b[^,;]{0,60}?\bby\s*$",
+                       re.IGNORECASE)
+_DIFFERENCE_BEFORE = re.compile(r"\b(?:increase|decrease|difference|reduction|improvement|gain|benefit)s?\s+(?:in|of)\s+"
+                                r"(?:the\s+)?(?:(?:rates?|incidence|proportion)\s+of\s+)?$", re.IGNORECASE)
+_COMPARED_NEAR = re.compile(r"\b(?:vs|versus|compared)\b", re.IGNORECASE)
+
+
+def _states_a_change(sentence: str, endpoint: EndpointMention, value: ValueMention, gap: str) -> bool:
+    """"reduced the relapse rate by 56%", "the absolute increase in PFS was 7.3%"; not "increased from 28% to 35%",
+    nor levels compared ("no difference in relapse (74% vs 68%)")."""
+    if _A_CHANGE.search(sentence, max(0, endpoint.start - 40), value.start):
+        return True
+    if "from" in gap or _COMPARED_NEAR.search(gap) or _COMPARED_NEAR.search(sentence, value.end, value.end + 15):
+        return False
+    return _DIFFERENCE_BEFORE.search(sentence, max(0, endpoint.start - 50), endpoint.start) is not None
 
 
 _VERB_RIGHT_BEFORE = re.compile(r"\s*(?:a\s+total\s+of\s+)?$", re.IGNORECASE)
@@ -285,7 +308,7 @@ def _pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list
     """Lists that pair in order: "ORR and CR were 87.5% and 62.5%", "1- and 2-year OS were 80% and 70%",
     "60% and 32% of overall and event-free survival", and arm-by-endpoint matrices before "respectively"."""
     links = {}
-    for clause_start, clause_end in _pairing_spans(sentence, clauses):
+    for clause_start, clause_end in _pairing_spans(sentence, clauses, endpoints):
         in_clause = [v for v in values if clause_start <= v.start < clause_end and v.kind in _RATE_KINDS | {"duration"}]
         if len(in_clause) < 2:
             continue
@@ -295,6 +318,14 @@ def _pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list
             after = [e for e in endpoints if in_clause[-1].end <= e.start < clause_end]
             if after and _VALUES_THEN_LIST.match(sentence, in_clause[-1].end, after[0].start):
                 listed = _leading_list(sentence, after)
+        if not listed or len(in_clause) % len(listed):
+            # "CR was 81%, and the rates of EFS and OS at 12 months were 50% and 76%": the list after a value
+            last = next((e for e in reversed(endpoints) if clause_start <= e.start < in_clause[-1].start), None)
+            later_values = [v for v in in_clause if last is not None and v.start >= last.end]
+            later_list = _trailing_list(sentence, [e for e in endpoints if clause_start <= e.start and last
+                                                   and e.start <= last.start])
+            if later_list and len(later_values) >= 2 and len(later_values) % len(later_list) == 0:
+                listed, in_clause = later_list, later_values
         if listed and len(in_clause) % len(listed) == 0:
             values_first = listed[0].start > in_clause[-1].end  # the timepoint follows the whole list
             for endpoint, value in zip(_matrix_order(sentence, listed, in_clause), in_clause):
@@ -313,12 +344,17 @@ _VALUES_THEN_LIST = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:of|for|in)\s+(?:the\s+)?
 _VERSUS = re.compile(r"\b(?:vs|versus|compared|and)\b|,", re.IGNORECASE)
 
 
-def _pairing_spans(sentence: str, clauses: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The clauses, or with "respectively" the whole stretch before it: a matrix spans ", and" breaks."""
+def _pairing_spans(sentence: str, clauses: list[tuple[int, int]],
+                   endpoints: list[EndpointMention]) -> list[tuple[int, int]]:
+    """The clauses, or with "respectively" the whole stretch up to it: a matrix spans ", and" breaks.
+    Values may also follow it ("ORR and CR were, respectively, 72% and 41%"), up to the next endpoint or ";"."""
     match = _RESPECTIVELY.search(sentence)
     if match is None:
         return clauses
-    return [(0, match.start())] + [c for c in clauses if c[0] >= match.start()]
+    stop = next((e.start for e in endpoints if e.start >= match.end()), len(sentence))
+    semicolon = sentence.find(";", match.end(), stop)
+    stop = semicolon if semicolon != -1 else stop
+    return [(0, stop)] + [c for c in clauses if c[0] >= stop]
 
 
 def _matrix_order(sentence: str, listed: list[EndpointMention], values: list[ValueMention]) -> list[EndpointMention]:

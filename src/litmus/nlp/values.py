@@ -50,8 +50,7 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?P<k_pct>(?P<k12>{NUMW})\s*{_OPEN}(?P<p12>{NUM}){_PERCENT}{_CLOSE})",
             # 13/15, 13 of 15, Nine of 10
             rf"(?P<frac>(?P<k4>{NUMW})\s*(?:/|(?i:of|out\s+of))\s*(?:(?i:the)\s+)?(?P<n4>{DENOMINATOR})(?!\s*{_TIME_UNIT}))",
-            rf"(?P<pm_pct>(?P<p13>{NUM})\s*±\s*{NUM_BODY}{_PERCENT})",
-            rf"(?P<pct>(?P<p5>{NUM}){_PERCENT})",
+            rf"(?P<pct>(?P<p5>{NUM})(?:\s*±\s*{NUM_BODY})?{_PERCENT})",  # "18.8 ± 6.9%": the estimate
             rf"(?P<listed>(?P<l11>{NUM})(?=(?:\s*(?:,|and|or|vs\.?|versus)\s*{NUM})*\s*(?:,\s*and|,|and|or|vs\.?|versus)"
             rf"\s*{NUM}\s*(?P<lu11>%|{_TIME_UNIT})))",
             r"(?P<nr>(?i:not\s+(?:yet\s+)?(?:been\s+)?reached|not\s+estimable|not\s+evaluable\s+yet)|\bNR\b)",
@@ -111,6 +110,7 @@ _MASK_RE = re.compile(
 )
 
 
+_UNIT_AFTER_CLOSE = re.compile(rf"\)\s*{_TIME_UNIT}")  # a cheap first look: ")" is rare
 _UNIT_AFTER_PARENTHESIS = re.compile(rf"{NUM}\s*\([^()]{{1,40}}\)\s*{_TIME_UNIT}")
 
 
@@ -182,8 +182,7 @@ def _value_from_match(match: re.Match) -> ValueMention | None:
         return ValueMention("count_pct", start, end, parse_number(group("p12")), "%", _as_int(group("k12")))
     if kind == "pct":
         return ValueMention(kind, start, end, parse_number(group("p5")), "%")
-    if kind == "pm_pct":
-        return ValueMention("pct", start, end, parse_number(group("p13")), "%")
+
     if kind == "listed":
         unit = group("lu11")
         return ValueMention("pct" if unit == "%" else "duration", start, end, parse_number(group("l11")),
@@ -212,7 +211,9 @@ def find_values(masked: str) -> list[ValueMention]:
 def may_state_a_value(sentence: str) -> bool:
     """A cheap first look at the UNmasked sentence: masking only removes values, so no match here means none."""
     # "39.7 (range 4.9-79.7) months" states a duration only once its range is masked
-    return _VALUE_RE.search(sentence) is not None or _UNIT_AFTER_PARENTHESIS.search(sentence) is not None
+    if _VALUE_RE.search(sentence) is not None:
+        return True
+    return _UNIT_AFTER_CLOSE.search(sentence) is not None and _UNIT_AFTER_PARENTHESIS.search(sentence) is not None
 
 
 def _timepoint_from_match(match: re.Match) -> Timepoint:

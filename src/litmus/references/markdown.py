@@ -62,6 +62,11 @@ def parse_review_markdown(text: str, *, review_id: str, source: str | None = Non
     )
     prose = "\n".join(lines[:heading_line])
     named = find_named_citations(prose, numbered)
+    if not numbered and not named:
+        raise ReviewParseError(
+            f"the reference list of {source or review_id!r} (line {heading_line + 1}) has no entries "
+            "and the text names no work by author: there is nothing to resolve"
+        )
     front = read_front_matter(lines[:heading_line])
     return Review(
         review_id=review_id,

@@ -26,7 +26,8 @@ def claim_rows(con: duckdb.DuckDBPyConnection, review_id: str) -> list[ClaimRow]
         )
     rows = []
     for claim_id, text, verdict, explanation, cites, section, flags, arithmetic in con.execute(
-        "SELECT c.claim_id, coalesce(c.text, '(transcribed claim) ' || c.explanation), c.verdict, c.explanation,"
+        "SELECT c.claim_id, CASE WHEN c.origin = 'transcription' THEN '(our transcription) ' ELSE '' END"
+        " || coalesce(c.text, ''), c.verdict, c.explanation,"
         " c.cites, c.section, coalesce(c.flags, []),"
         " (SELECT list(a.message ORDER BY a.position) FROM arithmetic_findings a"
         "   WHERE a.review_id = c.review_id AND a.claim_id = c.claim_id)"

@@ -199,9 +199,13 @@ def _evidence_table(evidence: list[EvidenceRow]) -> str:
     body = []
     for (study, pmid), rows in studies.items():
         first = rows[0]
-        cells = "".join(f"<td>{escape('; '.join(_cell(r) for r in rows if r.endpoint == e))}</td>" for e in endpoints)
+        # A study in two strategies has the same figures twice: show each once.
+        cells = "".join(
+            f"<td>{escape('; '.join(dict.fromkeys(_cell(r) for r in rows if r.endpoint == e)))}</td>" for e in endpoints
+        )
+        strategies = "; ".join(dict.fromkeys(r.strategy or "" for r in rows))
         body.append(
-            f"<tr><td>{escape(study)}</td><td>{escape(pmid or '')}</td><td>{escape(first.strategy or '')}</td>"
+            f"<tr><td>{escape(study)}</td><td>{escape(pmid or '')}</td><td>{escape(strategies)}</td>"
             f"<td>{escape(first.design or '')}</td><td>{escape(str(first.n or ''))}</td>{cells}</tr>"
         )
     return (

@@ -366,3 +366,17 @@ def update_lock(warehouse: Path | str, *, wait_seconds: float = 0.0, poll_second
         yield path
     finally:
         handle.close()  # closing releases the lock
+
+
+def papers_to_extract_after_update(
+    con: duckdb.DuckDBPyConnection, version: str, new_pmids: list[str], updated_pmids: list[str]
+) -> list:
+    """New papers, papers searches found earlier but never extracted, and updated ones again."""
+    from litmus.extraction import papers_to_extract
+
+    found = [row[0] for row in con.execute("SELECT DISTINCT pmid FROM search_hits").fetchall()]
+    papers = papers_to_extract(con, version, pmids=sorted(set(found) | set(new_pmids)))
+    if updated_pmids:
+        pending = {p.pmid for p in papers}
+        papers += [p for p in papers_to_extract(con, version, pmids=updated_pmids, force=True) if p.pmid not in pending]
+    return papers

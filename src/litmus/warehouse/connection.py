@@ -53,7 +53,9 @@ def connect(
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            config = {} if external_access else {"enable_external_access": False}
+            config = {"memory_limit": memory_limit()}
+            if not external_access:
+                config["enable_external_access"] = False
             con = duckdb.connect(str(path), read_only=read_only, config=config)
             break
         except duckdb.IOException as error:
@@ -70,6 +72,15 @@ def connect(
         apply_migrations(con)
         apply_views(con)
     return con
+
+
+def memory_limit() -> str:
+    """DuckDB's buffer cap: LITMUS_DUCKDB_MEMORY (e.g. "2GB"), else 256MB.
+
+    DuckDB's own default is 80% of RAM; its cache then grows with the warehouse during a bulk
+    load, and litmus's memory with it. Loads go in batches of thousands of rows, far below this.
+    """
+    return os.environ.get("LITMUS_DUCKDB_MEMORY") or "256MB"
 
 
 def default_wait_seconds() -> float:

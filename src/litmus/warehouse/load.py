@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -200,12 +202,43 @@ def stored_pmids(con: duckdb.DuckDBPyConnection, pmids: Iterable[str] | None = N
 
 
 def start_run(con: duckdb.DuckDBPyConnection, flow: str, parameters: dict) -> str:
+    mark_interrupted_runs(con)
     run_id = uuid.uuid4().hex
     con.execute(
-        "INSERT INTO run_log (run_id, flow, started_at, status, parameters) VALUES (?, ?, ?, 'running', ?)",
-        [run_id, flow, datetime.now(timezone.utc).replace(tzinfo=None), json.dumps(parameters, default=str)],
+        "INSERT INTO run_log (run_id, flow, started_at, status, parameters, pid, host) VALUES (?, ?, ?, 'running', ?, ?, ?)",
+        [run_id, flow, datetime.now(timezone.utc).replace(tzinfo=None), json.dumps(parameters, default=str),
+         os.getpid(), socket.gethostname()],
     )
     return run_id
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def mark_interrupted_runs(con: duckdb.DuckDBPyConnection) -> int:
+    """Runs still 'running' whose process on this host is gone were killed: say so in the log."""
+    stale = [
+        run_id
+        for run_id, pid in con.execute(
+            "SELECT run_id, pid FROM run_log WHERE status = 'running' AND host = ? AND pid IS NOT NULL",
+            [socket.gethostname()],
+        ).fetchall()
+        if not _process_alive(pid)
+    ]
+    for run_id in stale:
+        con.execute(
+            "UPDATE run_log SET status = 'interrupted', message = 'the process ended before the run finished'"
+            " WHERE run_id = ?",
+            [run_id],
+        )
+    return len(stale)
 
 
 def finish_run(
