@@ -53,7 +53,7 @@ def connect(
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            config = {"memory_limit": memory_limit()}
+            config = {"memory_limit": memory_limit()} if memory_limit() else {}
             if not external_access:
                 config["enable_external_access"] = False
             con = duckdb.connect(str(path), read_only=read_only, config=config)
@@ -74,13 +74,14 @@ def connect(
     return con
 
 
-def memory_limit() -> str:
-    """DuckDB's buffer cap: LITMUS_DUCKDB_MEMORY (e.g. "2GB"), else 256MB.
+def memory_limit() -> str | None:
+    """DuckDB's memory cap from LITMUS_DUCKDB_MEMORY (e.g. "1GB"); None keeps DuckDB's default.
 
-    DuckDB's own default is 80% of RAM; its cache then grows with the warehouse during a bulk
-    load, and litmus's memory with it. Loads go in batches of thousands of rows, far below this.
+    DuckDB's default (80% of RAM) lets its cache of table blocks grow during a long bulk load; a
+    cap bounds that, but primary-key indexes must fit under it too, so too small a cap fails a
+    large warehouse (128MB already did at 60k records).
     """
-    return os.environ.get("LITMUS_DUCKDB_MEMORY") or "256MB"
+    return os.environ.get("LITMUS_DUCKDB_MEMORY") or None
 
 
 def default_wait_seconds() -> float:
