@@ -8,13 +8,7 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 
 from litmus.evidence import classify_stored_studies
-from litmus.extraction import (
-    count_papers_to_extract,
-    extract_and_store,
-    extractor_version,
-    papers_to_extract,
-    pending_papers,
-)
+from litmus.extraction import extract_and_store, extraction_pages, extractor_version
 from litmus.progress import progress_bar
 from litmus.warehouse import open_warehouse
 
@@ -26,11 +20,7 @@ def extract_pending(warehouse: Path, pmids: list[str] | None, force: bool, batch
     version = extractor_version()
     totals = {"papers": 0, "sentences": 0, "entities": 0, "metrics": 0}
     with open_warehouse(warehouse) as con:
-        if pmids is None and not force:
-            pages, pending = pending_papers(con, version), count_papers_to_extract(con, version)
-        else:
-            chosen = papers_to_extract(con, version, pmids=pmids, force=force)
-            pages, pending = iter([chosen] if chosen else []), len(chosen)
+        pending, pages = extraction_pages(con, version, pmids=pmids, force=force)
         nlp = build_pipeline() if pending else None
         with progress_bar(pending, "extracting", unit="papers") as advance:
             for papers in pages:

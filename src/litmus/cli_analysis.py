@@ -125,19 +125,22 @@ def cmd_show(args) -> int:
     from litmus.query import run_query
 
     warehouse = _warehouse(args)
-    paper = run_query(warehouse, f"SELECT pmid, title, journal_iso, pub_year, doi FROM papers WHERE pmid = '{_pmid(args.pmid)}'")
+    pmid = _pmid(args.pmid)
+    paper = run_query(warehouse, "SELECT pmid, title, journal_iso, pub_year, doi FROM papers WHERE pmid = ?", [pmid])
     if not paper.rows:
         raise InputError(f"PMID {args.pmid} is not in the warehouse ({warehouse}); `litmus status` shows what is")
     metrics = run_query(
         warehouse,
         "SELECT endpoint, label, stat, value, unit, timepoint, timepoint_months, count, total, ci_low, ci_high,"
         " not_reached, subgroup AS \"group\", start_offset AS start, end_offset AS \"end\", quote AS sentence"
-        f" FROM metrics WHERE pmid = '{_pmid(args.pmid)}' ORDER BY metric_index",
+        " FROM metrics WHERE pmid = ? ORDER BY metric_index",
+        [pmid],
     )
     entities = run_query(
         warehouse,
         "SELECT text, label, concept_id, concept_name, linked, score, start_offset AS start, end_offset AS \"end\""
-        f" FROM entities WHERE pmid = '{_pmid(args.pmid)}' ORDER BY mention_index",
+        " FROM entities WHERE pmid = ? ORDER BY mention_index",
+        [pmid],
     )
     payload = {"paper": paper.as_dicts()[0], "entities": entities.as_dicts(), "metrics": metrics.as_dicts()}
     if args.json:
@@ -167,12 +170,14 @@ def print_verdicts(warehouse: Path, review_id: str) -> None:
         "SELECT claim_id, array_to_string(cites, ', ') AS cites, verdict, explanation, text,"
         " (SELECT string_agg(message, '; ') FROM arithmetic_findings a WHERE a.review_id = c.review_id AND a.claim_id = c.claim_id) AS arithmetic,"
         " array_to_string(flags, '; ') AS flags"
-        f" FROM claims c WHERE review_id = '{review_id.replace(chr(39), chr(39) * 2)}' ORDER BY claim_id",
+        " FROM claims c WHERE review_id = ? ORDER BY claim_id",
+        [review_id],
     )
     facts = run_query(
         warehouse,
         "SELECT claim_id, endpoint, written, unit, verdict, explanation FROM claim_facts"
-        f" WHERE review_id = '{review_id.replace(chr(39), chr(39) * 2)}' ORDER BY claim_id, fact_index",
+        " WHERE review_id = ? ORDER BY claim_id, fact_index",
+        [review_id],
     )
     by_claim: dict[str, list[tuple]] = {}
     for claim_id, endpoint, written, unit, verdict, explanation in facts.rows:
@@ -204,7 +209,7 @@ def cmd_verify(args) -> int:
     summary = verify_flow(warehouse=str(warehouse), review=args.review, review_text=args.review_text)
     review_id = load_review_input(args.review).review_id
     if args.json or args.csv:
-        result = run_query(warehouse, f"SELECT * FROM claim_verdicts WHERE review_id = '{review_id.replace(chr(39), chr(39) * 2)}'")
+        result = run_query(warehouse, "SELECT * FROM claim_verdicts WHERE review_id = ?", [review_id])
         sys.stdout.write(result.to_json() + "\n" if args.json else result.to_csv())
         return 0
     print_verdicts(warehouse, review_id)

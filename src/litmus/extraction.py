@@ -76,10 +76,12 @@ def papers_to_extract(
     if limit is not None:
         query += f" LIMIT {int(limit)}"
     rows = con.execute(query, params).fetchall()
-    return [
-        PaperText(pmid, title, abstract, tuple(s for s in starts if s is not None), tuple(labels[: len([s for s in starts if s is not None])]))
-        for pmid, title, abstract, starts, labels in rows
-    ]
+    papers = []
+    for pmid, title, abstract, starts, labels in rows:
+        # A paper without sections comes back from the LEFT JOIN as one NULL start and one NULL label.
+        sections = [(start, label) for start, label in zip(starts, labels) if start is not None]
+        papers.append(PaperText(pmid, title, abstract, tuple(s for s, _ in sections), tuple(l for _, l in sections)))
+    return papers
 
 
 def pending_papers(con: duckdb.DuckDBPyConnection, version: str, *, page_size: int = 2000) -> Iterator[list[PaperText]]:
@@ -88,6 +90,17 @@ def pending_papers(con: duckdb.DuckDBPyConnection, version: str, *, page_size: i
     while page := papers_to_extract(con, version, after=last, limit=page_size):
         yield page
         last = page[-1].pmid
+
+
+def extraction_pages(
+    con: duckdb.DuckDBPyConnection, version: str, *, pmids: Sequence[str] | None = None, force: bool = False
+) -> tuple[int, Iterator[list[PaperText]]]:
+    """How many papers to extract, and the papers page by page: all pending ones paged through the
+    warehouse, or the chosen `pmids` (or everything, when forced) as one page."""
+    if pmids is None and not force:
+        return count_papers_to_extract(con, version), pending_papers(con, version)
+    chosen = papers_to_extract(con, version, pmids=pmids, force=force)
+    return len(chosen), iter([chosen] if chosen else [])
 
 
 def count_papers_to_extract(con: duckdb.DuckDBPyConnection, version: str) -> int:

@@ -54,15 +54,21 @@ def check_read_only(sql: str) -> None:
             )
 
 
-def run_query(warehouse: Path, sql: str, *, limit: int | None = None) -> QueryResult:
-    """Run reading statements on a read-only connection with no file-system access; the last one's rows."""
+def run_query(warehouse: Path, sql: str, params: list | None = None, *, limit: int | None = None) -> QueryResult:
+    """Run reading statements on a read-only connection with no file-system access; the last one's rows.
+
+    `params` fill `?` placeholders (one statement only), so callers never splice values into SQL.
+    """
     check_read_only(sql)
     con = connect(warehouse, read_only=True, external_access=False)
     try:
         try:
             relation = None
-            for statement in duckdb.extract_statements(sql):
-                relation = con.sql(statement.query)
+            statements = duckdb.extract_statements(sql)
+            if params is not None and len(statements) != 1:
+                raise QueryRefused("query parameters go with exactly one statement")
+            for statement in statements:
+                relation = con.sql(statement.query, params=params)
             if relation is None:
                 return QueryResult([], [])
             rows = relation.fetchmany(limit) if limit else relation.fetchall()

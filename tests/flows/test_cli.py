@@ -106,3 +106,13 @@ def test_status_reports_counts(shipped_run, capsys):
     status = json.loads(out)
     assert code == 0 and status["tables"]["papers"] == 5
     assert status["reviews"][0]["resolved"] == 5
+
+
+def test_query_parameters_are_bound_not_spliced(shipped_run):
+    from litmus.query import QueryRefused, run_query
+
+    hostile = "x' OR '1'='1"
+    assert run_query(shipped_run[0], "SELECT pmid FROM papers WHERE pmid = ?", [hostile]).rows == []
+    assert len(run_query(shipped_run[0], "SELECT pmid FROM papers WHERE pmid = ?", ["32556247"]).rows) == 1
+    with pytest.raises(QueryRefused, match="exactly one statement"):
+        run_query(shipped_run[0], "SELECT 1; SELECT 2", [1])
