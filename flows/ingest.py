@@ -39,7 +39,7 @@ def resolve_citations(review: Review, entrez: EntrezSettings, warehouse: Path, r
     client = make_client(entrez)
     with open_warehouse(warehouse) as con:
         outcome = resolve_review(con, review, client, refresh=refresh)
-    return outcome, len(client.transport.requests) if hasattr(client.transport, "requests") else -1
+    return outcome, client.requests_sent
 
 
 @task(name="fetch-papers", cache_policy=NONE, retries=3, retry_delay_seconds=[5, 30, 120],
@@ -49,7 +49,7 @@ def fetch_papers(pmids: list[str], entrez: EntrezSettings, warehouse: Path, refr
     source = "replay" if entrez.mode == "replay" else "eutils"
     with open_warehouse(warehouse) as con, progress_bar(len(pmids), "fetching", unit="papers") as advance:
         outcome = fetch_and_store(con, client, pmids, source=source, refresh=refresh, on_batch=advance)
-    return outcome, len(client.transport.requests) if hasattr(client.transport, "requests") else -1
+    return outcome, client.requests_sent
 
 
 @flow(name="ingest-review", log_prints=True)

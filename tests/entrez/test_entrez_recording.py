@@ -87,3 +87,19 @@ def test_answers_that_never_validate_leave_nothing_behind(fake_eutils, make_tran
         make_client(recorder, retry=RetryPolicy(max_attempts=2)).esearch("car t resistance")
 
     assert list(tmp_path.rglob("*.xml")) == []
+
+
+def test_the_client_counts_every_request_it_sends_replay_misses_included(tmp_path):
+    from litmus.entrez.client import EntrezClient
+    from litmus.entrez.replay import ReplayMiss, ReplayStore, ReplayTransport
+    body = (b'<?xml version="1.0" ?>\n<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" '
+            b'"https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">\n'
+            b"<eSearchResult><Count>1</Count><RetMax>1</RetMax><RetStart>0</RetStart>"
+            b"<IdList><Id>1</Id></IdList><TranslationSet/><QueryTranslation>x</QueryTranslation></eSearchResult>")
+    transport = ReplayTransport(tmp_path)
+    client = EntrezClient(transport)
+    with pytest.raises(ReplayMiss):
+        client.esearch("x")
+    ReplayStore(tmp_path).save(transport.requests[-1], body)
+    assert client.esearch("x").ids == ["1"]
+    assert client.requests_sent == 2

@@ -52,6 +52,7 @@ def test_live_ingest_resolves_fetches_and_records_a_replay(prefect_harness, fake
     assert code == 0
     assert summary["resolved"] == 2 and summary["papers_stored"] == 2
     assert fake_ncbi.counts["efetch"] == 3  # one batch, after a 503 and a 429
+    assert summary["entrez_requests"] == sum(fake_ncbi.counts.values())  # retries counted too
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         methods = dict(con.execute("SELECT citation_key, resolution_method FROM citations").fetchall())

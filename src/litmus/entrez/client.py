@@ -107,6 +107,7 @@ class EntrezClient:
         self.retry = retry or RetryPolicy()
         self.batch_size = batch_size
         self._sleep = sleep
+        self.requests_sent = 0  # every attempt handed to the transport, retries and replay misses included
 
     def __enter__(self) -> "EntrezClient":
         return self
@@ -154,6 +155,7 @@ class EntrezClient:
     def _attempt(
         self, request: EntrezRequest, expected: AnswerFormat
     ) -> tuple[EntrezResponse | None, Problem | None]:
+        self.requests_sent += 1
         try:
             response = self.transport.send(request)
         except TransportError as error:  # ReplayMiss and bugs are not retried: they propagate
