@@ -57,24 +57,30 @@ def papers_to_extract(
     limit: int | None = None,
 ) -> list[PaperText]:
     """Papers with no extraction at this version (all of `pmids`, when forced), in PMID order;
-    `after` and `limit` page through them."""
-    query = (
-        "SELECT p.pmid, p.title, coalesce(p.abstract, ''),"
-        " list(s.start_offset ORDER BY s.section_index), list(s.label ORDER BY s.section_index)"
-        " FROM papers p LEFT JOIN abstract_sections s USING (pmid)"
-        " LEFT JOIN extractions e USING (pmid)"
-        " WHERE (? OR e.pmid IS NULL OR e.extractor_version <> ?)"
-    )
+    `after` and `limit` page through them.
+
+    The page is chosen on PMIDs alone, then only its papers' texts are read: choosing it while
+    carrying titles and abstracts would make every page hash the text of all pending papers, so
+    memory would grow with the warehouse instead of the page.
+    """
+    chosen = "SELECT p.pmid FROM papers p LEFT JOIN extractions e USING (pmid) WHERE (? OR e.pmid IS NULL OR e.extractor_version <> ?)"
     params: list = [force, version]
     if pmids is not None:
-        query += " AND list_contains(?, p.pmid)"
+        chosen += " AND list_contains(?, p.pmid)"
         params.append(list(pmids))
     if after is not None:
-        query += " AND p.pmid > ?"
+        chosen += " AND p.pmid > ?"
         params.append(after)
-    query += " GROUP BY p.pmid, p.title, p.abstract ORDER BY p.pmid"
+    chosen += " ORDER BY p.pmid"
     if limit is not None:
-        query += f" LIMIT {int(limit)}"
+        chosen += f" LIMIT {int(limit)}"
+    query = (
+        f"WITH page AS MATERIALIZED ({chosen})"
+        " SELECT p.pmid, p.title, coalesce(p.abstract, ''),"
+        " list(s.start_offset ORDER BY s.section_index), list(s.label ORDER BY s.section_index)"
+        " FROM page JOIN papers p USING (pmid) LEFT JOIN abstract_sections s USING (pmid)"
+        " GROUP BY p.pmid, p.title, p.abstract ORDER BY p.pmid"
+    )
     rows = con.execute(query, params).fetchall()
     papers = []
     for pmid, title, abstract, starts, labels in rows:
