@@ -6,6 +6,8 @@ runner. With `dask_address` that runner is prefect-dask's `DaskTaskRunner` on an
 each task takes a chunk of papers (~200, several seconds of work, against ~0.1 s of per-task
 overhead), builds the pipeline once per worker process and returns plain rows, which the flow
 stores. Without it, extraction runs in local worker processes (`litmus.bulk.parallel`).
+Papers waiting for extraction are read a page at a time, and DuckDB works under the bulk memory
+cap (`litmus.bulk.run.bulk_memory_limit`), as in the local path.
 """
 
 from __future__ import annotations
@@ -15,23 +17,36 @@ from dataclasses import asdict
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
-from litmus.bulk import compile_query, discover_files, ingest_file
+from contextlib import contextmanager
+
+from litmus.bulk import bulk_memory_limit, compile_query, discover_files, ingest_file
 from litmus.bulk.parallel import DEFAULT_CHUNK_SIZE, ExtractionPool, add_totals, chunked, extract_chunk, store_from_pool
-from litmus.extraction import PaperExtraction, PaperText, papers_to_extract, store_extractions
-from litmus.warehouse import open_warehouse
+from litmus.extraction import PaperExtraction, PaperText, papers_to_extract, pending_papers, store_extractions
+from litmus.warehouse import bounded_memory, open_warehouse
+
+PAGE_SIZE = 2000  # papers read from the warehouse at a time for extraction
+
+
+@contextmanager
+def bulk_writer(warehouse: str, memory: str | None):
+    with open_warehouse(warehouse) as con, bounded_memory(con, bulk_memory_limit(memory)):
+        yield con
 
 
 @task(name="ingest-bulk-file", cache_policy=NONE)
-def ingest_bulk_file(path: str, warehouse: str, keep: str | None, batch_size: int, force: bool) -> dict:
+def ingest_bulk_file(
+    path: str, warehouse: str, keep: str | None, batch_size: int, force: bool, memory: str | None = None
+) -> dict:
     query = compile_query(keep) if keep else None
-    with open_warehouse(warehouse) as con:
+    with bulk_writer(warehouse, memory) as con:
         return asdict(ingest_file(con, path, keep=query, batch_size=batch_size, force=force))
 
 
 @task(name="pending-papers", cache_policy=NONE)
-def pending_papers(warehouse: str, version: str) -> list[PaperText]:
-    with open_warehouse(warehouse) as con:
-        return papers_to_extract(con, version)
+def pending_papers_page(warehouse: str, version: str, after: str | None, memory: str | None = None) -> list[PaperText]:
+    """The next page of papers waiting for extraction, after PMID `after`."""
+    with bulk_writer(warehouse, memory) as con:
+        return papers_to_extract(con, version, after=after, limit=PAGE_SIZE)
 
 
 @task(name="extract-papers", cache_policy=NONE, retries=1)
@@ -40,15 +55,20 @@ def extract_papers_task(papers: list[PaperText], version: str) -> list[PaperExtr
 
 
 @task(name="store-extractions", cache_policy=NONE)
-def store_extraction_rows(warehouse: str, rows: list[PaperExtraction], version: str) -> int:
-    with open_warehouse(warehouse) as con:
+def store_extraction_rows(warehouse: str, rows: list[PaperExtraction], version: str, memory: str | None = None) -> int:
+    with bulk_writer(warehouse, memory) as con:
         return store_extractions(con, rows, version)
 
 
 @task(name="extract-locally", cache_policy=NONE)
-def extract_locally(warehouse: str, papers: list[PaperText], version: str, workers: int, chunk_size: int) -> dict:
-    with ExtractionPool(workers, chunk_size=chunk_size) as pool, open_warehouse(warehouse) as con:
-        return store_from_pool(con, pool, papers, version)
+def extract_locally(warehouse: str, version: str, workers: int, chunk_size: int, memory: str | None = None) -> dict:
+    """Every paper waiting for extraction, page by page, on one pool of local worker processes."""
+    totals = {"papers": 0, "sentences": 0, "entities": 0, "metrics": 0}
+    with ExtractionPool(workers, chunk_size=chunk_size) as pool, bulk_writer(warehouse, memory) as con:
+        for papers in pending_papers(con, version, page_size=PAGE_SIZE):
+            for key, value in store_from_pool(con, pool, papers, version).items():
+                totals[key] += value
+    return totals
 
 
 @flow(name="bulk-ingest", log_prints=True)
@@ -63,6 +83,7 @@ def bulk_ingest_flow(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     on_cluster: bool = False,
     version: str | None = None,
+    memory: str | None = None,
 ) -> dict:
     """Ingest `paths` file by file; with `extract`, extract each file's papers before the next file."""
     from litmus.paths import default_warehouse_path
@@ -76,23 +97,23 @@ def bulk_ingest_flow(
         version = extractor_version()
     files, extracted = [], {"papers": 0, "sentences": 0, "entities": 0, "metrics": 0}
     for path in discover_files(paths):
-        outcome = ingest_bulk_file(str(path), warehouse, keep, batch_size, force)
+        outcome = ingest_bulk_file(str(path), warehouse, keep, batch_size, force, memory)
         files.append(outcome)
         print(f"{outcome['name']}: {outcome['status']}, {outcome['records']} records, {outcome['kept']} stored")
         if not extract:
             continue
-        papers = pending_papers(warehouse, version)
-        if not papers:
+        if not on_cluster:
+            for key, value in extract_locally(warehouse, version, workers, chunk_size, memory).items():
+                extracted[key] += value
             continue
-        if on_cluster:
+        after = None
+        while papers := pending_papers_page(warehouse, version, after, memory):
+            after = papers[-1].pmid
             futures = extract_papers_task.map(chunked(papers, chunk_size), version)
             for future in futures:  # in input order; the flow is the only writer
                 rows = future.result()
-                store_extraction_rows(warehouse, rows, version)
+                store_extraction_rows(warehouse, rows, version, memory)
                 add_totals(extracted, rows)
-        else:
-            for key, value in extract_locally(warehouse, papers, version, workers, chunk_size).items():
-                extracted[key] += value
     totals = {
         "files": len(files),
         "completed": sum(f["status"] == "completed" for f in files),

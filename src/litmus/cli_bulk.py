@@ -31,6 +31,7 @@ year (2020 or 2015-2024), text (a regular expression over title and abstract).
 
 def register(commands) -> None:
     """Add `ingest-files` to the `litmus` parser (the `commands` subparsers object)."""
+    from litmus.bulk.run import DEFAULT_MEMORY_LIMIT
     from litmus.paths import default_warehouse_path
 
     parser = commands.add_parser(
@@ -49,9 +50,21 @@ def register(commands) -> None:
                         help="run extraction tasks on this Dask scheduler through a Prefect flow (tcp://host:8786)")
     parser.add_argument("--batch-size", type=int, default=2000, metavar="N", help="records per load transaction (default 2000)")
     parser.add_argument("--force", action="store_true", help="ingest again files already recorded as completed")
+    parser.add_argument("--memory", metavar="SIZE", type=_memory_size,
+                        help=f"DuckDB's memory cap while loading, e.g. 512MB or 2GB (default: LITMUS_DUCKDB_MEMORY,"
+                             f" else {DEFAULT_MEMORY_LIMIT}); larger caches more, smaller caps the process")
     parser.add_argument("--warehouse", metavar="PATH", help=f"DuckDB file (default: {default_warehouse_path()})")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON (no progress bar)")
     parser.set_defaults(handler=cmd_ingest_files)
+
+
+def _memory_size(text: str) -> str:
+    from litmus.warehouse.connection import WarehouseError, checked_memory_size
+
+    try:
+        return checked_memory_size(text, "--memory")
+    except WarehouseError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def cmd_ingest_files(args) -> int:
@@ -72,7 +85,7 @@ def cmd_ingest_files(args) -> int:
 
             result = run_bulk_flow(
                 [str(p) for p in args.paths], dask_address=args.dask, warehouse=str(warehouse), keep=args.keep,
-                extract=args.extract, batch_size=args.batch_size, force=args.force,
+                extract=args.extract, batch_size=args.batch_size, force=args.force, memory=args.memory,
             )
         else:
             result = _run_locally(args, warehouse, keep, workers, console, quiet=args.json)
@@ -130,7 +143,7 @@ def _run_locally(args, warehouse: Path, keep, workers: int, console, *, quiet: b
         summary = ingest_and_extract(
             con, args.paths, keep=keep, batch_size=args.batch_size, force=args.force, extract=args.extract,
             workers=workers, on_progress=on_progress, on_file=on_file,
-            on_extract_start=on_extract_start, on_extracted=on_extracted,
+            on_extract_start=on_extract_start, on_extracted=on_extracted, memory=args.memory,
         )
     return summary_dict(summary, warehouse)
 

@@ -12,10 +12,10 @@ from litmus.bulk.ingest import (
 from litmus.bulk.ledger import ingested_files
 from litmus.bulk.parallel import ExtractionPool, extract_and_store_parallel, extract_chunk, iter_extractions
 from litmus.bulk.query import QueryError, RecordQuery, compile_query
-from litmus.bulk.run import BulkRunSummary, ingest_and_extract
+from litmus.bulk.run import DEFAULT_MEMORY_LIMIT, BulkRunSummary, bulk_memory_limit, ingest_and_extract
 
 __all__ = [
-    "BulkInputError", "BulkRunSummary", "ExtractionPool", "FileOutcome", "IngestSummary", "QueryError",
-    "RecordQuery", "compile_query", "discover_files", "extract_and_store_parallel", "extract_chunk",
+    "DEFAULT_MEMORY_LIMIT", "BulkInputError", "BulkRunSummary", "ExtractionPool", "FileOutcome", "IngestSummary", "QueryError",
+    "RecordQuery", "bulk_memory_limit", "compile_query", "discover_files", "extract_and_store_parallel", "extract_chunk",
     "ingest_and_extract", "ingest_file", "ingest_files", "ingested_files", "iter_extractions",
 ]

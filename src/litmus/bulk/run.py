@@ -1,7 +1,13 @@
 """Ingest bulk files and, optionally, extract each file's papers right after it is loaded.
 
 Extraction follows each file (not the whole set) so the papers waiting for extraction are never
-more than one file's worth: memory stays bounded however many files are given.
+more than one file's worth, and they are read a page at a time.
+
+DuckDB runs under a memory cap while loading (`DEFAULT_MEMORY_LIMIT`). Without one its cache of
+table blocks kept everything the load wrote (measured: the writing process grew from 300 to 570 MB
+between a 10k- and a 60k-record file); with 128MB it stays at ~360 MB from 30k records on, and
+the run is no slower. The cap is DuckDB's buffer pool only: indexes are loaded lazily into it and
+evicted like table blocks, so it does not need to grow with the warehouse.
 """
 
 from __future__ import annotations
@@ -16,6 +22,14 @@ from litmus.bulk.ingest import DEFAULT_BATCH_SIZE, FileOutcome, IngestSummary, P
 from litmus.bulk.parallel import DEFAULT_CHUNK_SIZE, ExtractionPool, store_from_pool
 from litmus.bulk.query import RecordQuery
 from litmus.extraction import count_papers_to_extract, pending_papers
+from litmus.warehouse.connection import bounded_memory, memory_limit
+
+DEFAULT_MEMORY_LIMIT = "128MB"
+
+
+def bulk_memory_limit(requested: str | None = None) -> str:
+    """The cap for a bulk run: the one asked for, else LITMUS_DUCKDB_MEMORY, else the default."""
+    return requested or memory_limit(DEFAULT_MEMORY_LIMIT)
 
 
 @dataclass
@@ -38,15 +52,20 @@ def ingest_and_extract(
     on_file: Callable[[FileOutcome], None] | None = None,
     on_extract_start: Callable[[str, int], None] | None = None,
     on_extracted: Callable[[int], None] | None = None,
+    memory: str | None = None,
 ) -> BulkRunSummary:
-    """`ingest_files`, then (with `extract`) every paper not yet extracted at `version`, file by file."""
+    """`ingest_files`, then (with `extract`) every paper not yet extracted at `version`, file by file,
+    with DuckDB capped at `memory` (see `bulk_memory_limit`)."""
     files = discover_files(paths)  # fails on a missing path before anything is written
     if extract and version is None:
         from litmus.extraction import extractor_version
 
         version = extractor_version()
     summary = BulkRunSummary()
-    with ExtractionPool(workers if extract else 1, chunk_size=chunk_size) as pool:
+    with (
+        bounded_memory(con, bulk_memory_limit(memory)),
+        ExtractionPool(workers if extract else 1, chunk_size=chunk_size) as pool,
+    ):
         for path in files:
             outcome = ingest_file(con, path, keep=keep, batch_size=batch_size, force=force, on_progress=on_progress)
             summary.files.append(outcome)

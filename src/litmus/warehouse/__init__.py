@@ -3,10 +3,15 @@
 from litmus.warehouse.connection import (
     WarehouseBusy,
     WarehouseError,
+    WarehouseMemoryError,
     apply_migrations,
+    bounded_memory,
     connect,
     open_warehouse,
     schema_version,
 )
 
-__all__ = ["WarehouseBusy", "WarehouseError", "apply_migrations", "connect", "open_warehouse", "schema_version"]
+__all__ = [
+    "WarehouseBusy", "WarehouseError", "WarehouseMemoryError", "apply_migrations", "bounded_memory", "connect",
+    "open_warehouse", "schema_version",
+]

@@ -53,7 +53,8 @@ def connect(
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            config = {"memory_limit": memory_limit()} if memory_limit() else {}
+            limit = memory_limit()
+            config = {"memory_limit": checked_memory_size(limit, "LITMUS_DUCKDB_MEMORY")} if limit else {}
             if not external_access:
                 config["enable_external_access"] = False
             con = duckdb.connect(str(path), read_only=read_only, config=config)
@@ -74,14 +75,70 @@ def connect(
     return con
 
 
-def memory_limit() -> str | None:
-    """DuckDB's memory cap from LITMUS_DUCKDB_MEMORY (e.g. "1GB"); None keeps DuckDB's default.
+class WarehouseMemoryError(WarehouseError):
+    """DuckDB needed more memory than the cap litmus gave it."""
 
-    DuckDB's default (80% of RAM) lets its cache of table blocks grow during a long bulk load; a
-    cap bounds that, but primary-key indexes must fit under it too, so too small a cap fails a
-    large warehouse (128MB already did at 60k records).
+
+def memory_limit(default: str | None = None) -> str | None:
+    """DuckDB's memory cap: LITMUS_DUCKDB_MEMORY (e.g. "1GB") when set, else `default`
+    (None keeps DuckDB's own, 80% of RAM)."""
+    return os.environ.get("LITMUS_DUCKDB_MEMORY") or default
+
+
+def current_memory_limit(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+
+
+@contextmanager
+def bounded_memory(con: duckdb.DuckDBPyConnection, limit: str | None) -> Iterator[None]:
+    """Run a long write under a DuckDB memory cap, restoring the previous cap afterwards.
+
+    With DuckDB's default cap (80% of RAM) its cache of table blocks grows with everything a long
+    bulk load writes, so the process grows with the input although nothing needs that memory.
+    A cap makes DuckDB evict cached blocks (and spill, when an operator needs more) instead. If a
+    statement cannot fit at all, the error says which cap to raise; the transaction it was in is
+    rolled back, so nothing half-written is left behind.
     """
-    return os.environ.get("LITMUS_DUCKDB_MEMORY") or None
+    if not limit:
+        yield
+        return
+    previous = current_memory_limit(con)
+    try:
+        con.execute(f"SET memory_limit = '{checked_memory_size(limit)}'")
+    except duckdb.OutOfMemoryException as error:
+        raise WarehouseMemoryError(
+            f"the memory cap {limit} is below what DuckDB already holds for this warehouse; give a larger one"
+            f" with --memory or LITMUS_DUCKDB_MEMORY (e.g. 512MB). ({_first_line(error)})"
+        ) from error
+    except duckdb.Error as error:
+        raise WarehouseError(f"the memory cap {limit!r} is not a size DuckDB accepts (e.g. 256MB, 2GB): {_first_line(error)}") from error
+    try:
+        yield
+    except duckdb.OutOfMemoryException as error:
+        raise WarehouseMemoryError(
+            f"DuckDB needed more than its memory cap of {limit}: raise it with --memory or LITMUS_DUCKDB_MEMORY "
+            f"(e.g. 1GB) and run again; what was committed stays. ({_first_line(error)})"
+        ) from error
+    finally:
+        try:
+            con.execute(f"SET memory_limit = '{previous}'")
+        except duckdb.Error:
+            pass  # the connection is already closed or broken; nothing to restore
+
+
+def _first_line(error: Exception) -> str:
+    """DuckDB's message without the generic advice it appends after a blank line."""
+    return str(error).strip().split("\n", 1)[0]
+
+
+_MEMORY_SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*[KMGT]?i?B\s*$", re.IGNORECASE)
+
+
+def checked_memory_size(limit: str, source: str = "the memory cap") -> str:
+    """The size, once it is known to be a plain size: it is spliced into SET, which takes no parameters."""
+    if not _MEMORY_SIZE.match(limit):
+        raise WarehouseError(f"{source} {limit!r} is not a memory size (use e.g. 256MB, 2GB)")
+    return limit.strip()
 
 
 def default_wait_seconds() -> float:
