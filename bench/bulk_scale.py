@@ -6,6 +6,7 @@ of its worker processes) from outside, so the figures include everything the ste
     python bench/bulk_scale.py parse FILE
     python bench/bulk_scale.py ingest FILE WAREHOUSE
     python bench/bulk_scale.py end-to-end FILE WAREHOUSE WORKERS
+    python bench/bulk_scale.py file-series WAREHOUSE MEMORY FILE...
     python bench/bulk_scale.py entrez-read FILE
     python bench/bulk_scale.py row-inserts ROWS WAREHOUSE
 """
@@ -13,6 +14,7 @@ of its worker processes) from outside, so the figures include everything the ste
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 import time
@@ -64,6 +66,41 @@ def end_to_end(file: str, warehouse: str, workers: str) -> dict:
             "warehouse_bytes": Path(warehouse).stat().st_size}
 
 
+def file_series(warehouse: str, memory: str, *files: str) -> dict:
+    """Files ingested one after another into one growing warehouse, with this process's peak RSS
+    per file: does memory follow the warehouse, or stay put? (`memory` is the DuckDB cap.)"""
+    import threading
+
+    from litmus.bulk import ingest_and_extract
+    from litmus.warehouse import connect
+
+    def rss_mb() -> float:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    peak = [0.0]
+
+    def sample() -> None:
+        while True:
+            peak[0] = max(peak[0], rss_mb())
+            time.sleep(0.05)
+
+    threading.Thread(target=sample, daemon=True).start()
+    per_file: list[dict] = []
+    started = time.perf_counter()
+    con = connect(warehouse)
+
+    def on_file(outcome) -> None:
+        per_file.append({"file": outcome.name, "records": outcome.kept, "seconds": round(outcome.seconds, 1),
+                         "peak_rss_mb": round(peak[0])})
+        peak[0] = rss_mb()
+
+    ingest_and_extract(con, list(files), memory=memory, on_file=on_file)
+    con.close()
+    return {"memory_cap": memory, "files": per_file, "seconds": time.perf_counter() - started,
+            "records": sum(f["records"] for f in per_file), "warehouse_bytes": Path(warehouse).stat().st_size}
+
+
 def entrez_read(file: str) -> dict:
     import gzip
 
@@ -104,7 +141,7 @@ def row_inserts(rows: str, warehouse: str) -> dict:
 
 
 STEPS = {"parse": parse, "ingest": ingest, "end-to-end": end_to_end, "entrez-read": entrez_read,
-         "row-inserts": row_inserts}
+         "row-inserts": row_inserts, "file-series": file_series}
 
 if __name__ == "__main__":
     step, *arguments = sys.argv[1:]

@@ -157,20 +157,23 @@ def synthetic_records(count: int, *, seed: int = 7, first_pmid: int = FIRST_PMID
         yield synthetic_record(rng, first_pmid + index)
 
 
-def write_synthetic_file(path: Path, count: int, *, seed: int = 7, deletions: int = 0) -> Path:
-    """Write `count` records (and `deletions` DeleteCitation PMIDs of records earlier in the file)."""
+def write_synthetic_file(
+    path: Path, count: int, *, seed: int = 7, deletions: int = 0, first_pmid: int = FIRST_PMID
+) -> Path:
+    """Write `count` records from `first_pmid` on (and `deletions` DeleteCitation PMIDs of records
+    earlier in the file)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     opener = gzip.open if path.name.endswith(".gz") else open
     # mtime=0: the same seed gives the same bytes, so the file's sha256 is stable between runs.
     with (gzip.GzipFile(path, "wb", mtime=0, compresslevel=6) if opener is gzip.open else open(path, "wb")) as out:
         out.write(b'<?xml version="1.0" ?>\n' + PUBMED_DOCTYPE.encode() + b"\n<PubmedArticleSet>\n")
-        for record in synthetic_records(count, seed=seed):
+        for record in synthetic_records(count, seed=seed, first_pmid=first_pmid):
             out.write(render_pubmed_article(record))
         if deletions:
             out.write(b"<DeleteCitation>\n")
             for index in range(deletions):
-                out.write(f'<PMID Version="1">{FIRST_PMID + index * max(1, count // deletions)}</PMID>\n'.encode())
+                out.write(f'<PMID Version="1">{first_pmid + index * max(1, count // deletions)}</PMID>\n'.encode())
             out.write(b"</DeleteCitation>\n")
         out.write(b"</PubmedArticleSet>\n")
     return path
