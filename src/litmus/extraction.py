@@ -57,31 +57,65 @@ def papers_to_extract(
     limit: int | None = None,
 ) -> list[PaperText]:
     """Papers with no extraction at this version (all of `pmids`, when forced), in PMID order;
-    `after` and `limit` page through them.
+    `after` and `limit` page through them."""
+    chosen: list[str] = []
+    last = after
+    while limit is None or len(chosen) < limit:
+        window, last = _pending_in_window(con, version, pmids=pmids, force=force, after=last, size=limit)
+        chosen += window
+        if last is None or limit is None:
+            break
+    return _paper_texts(con, chosen[:limit] if limit is not None else chosen)
 
-    The page is chosen on PMIDs alone, then only its papers' texts are read: choosing it while
-    carrying titles and abstracts would make every page hash the text of all pending papers, so
-    memory would grow with the warehouse instead of the page.
+
+def _pending_in_window(
+    con: duckdb.DuckDBPyConnection,
+    version: str,
+    *,
+    pmids: Sequence[str] | None,
+    force: bool,
+    after: str | None,
+    size: int | None,
+) -> tuple[list[str], str | None]:
+    """The pending PMIDs among the next `size` papers after `after` (or among `pmids`), and the last
+    PMID looked at (None once the papers are exhausted).
+
+    The window is taken from `papers` first and only then matched against `extractions`, so every
+    join has a window's worth of keys on one side: matching all papers against all extractions
+    would make each page cost time and memory in proportion to the warehouse.
     """
-    chosen = "SELECT p.pmid FROM papers p LEFT JOIN extractions e USING (pmid) WHERE (? OR e.pmid IS NULL OR e.extractor_version <> ?)"
-    params: list = [force, version]
+    candidates = "SELECT pmid FROM papers WHERE pmid > ?"
+    params: list = [after or ""]
     if pmids is not None:
-        chosen += " AND list_contains(?, p.pmid)"
+        candidates += " AND list_contains(?, pmid)"
         params.append(list(pmids))
-    if after is not None:
-        chosen += " AND p.pmid > ?"
-        params.append(after)
-    chosen += " ORDER BY p.pmid"
-    if limit is not None:
-        chosen += f" LIMIT {int(limit)}"
-    query = (
-        f"WITH page AS MATERIALIZED ({chosen})"
-        " SELECT p.pmid, p.title, coalesce(p.abstract, ''),"
-        " list(s.start_offset ORDER BY s.section_index), list(s.label ORDER BY s.section_index)"
-        " FROM page JOIN papers p USING (pmid) LEFT JOIN abstract_sections s USING (pmid)"
-        " GROUP BY p.pmid, p.title, p.abstract ORDER BY p.pmid"
-    )
-    rows = con.execute(query, params).fetchall()
+    candidates += " ORDER BY pmid"
+    if size is not None:
+        candidates += f" LIMIT {int(size)}"
+    rows = con.execute(
+        f"WITH candidates AS MATERIALIZED ({candidates}),"
+        " done AS MATERIALIZED (SELECT e.pmid FROM candidates c JOIN extractions e USING (pmid)"
+        "  WHERE e.extractor_version = ? AND NOT ?)"
+        " SELECT c.pmid, d.pmid IS NULL FROM candidates c LEFT JOIN done d USING (pmid) ORDER BY c.pmid",
+        [*params, version, force],
+    ).fetchall()
+    exhausted = size is None or len(rows) < size
+    return [pmid for pmid, pending in rows if pending], (None if exhausted or not rows else rows[-1][0])
+
+
+def _paper_texts(con: duckdb.DuckDBPyConnection, pmids: list[str]) -> list[PaperText]:
+    if not pmids:
+        return []
+    con.register("_litmus_to_extract", pa.table({"pmid": pmids}))
+    try:
+        rows = con.execute(
+            "SELECT p.pmid, p.title, coalesce(p.abstract, ''),"
+            " list(s.start_offset ORDER BY s.section_index), list(s.label ORDER BY s.section_index)"
+            " FROM _litmus_to_extract c JOIN papers p USING (pmid) LEFT JOIN abstract_sections s USING (pmid)"
+            " GROUP BY p.pmid, p.title, p.abstract ORDER BY p.pmid"
+        ).fetchall()
+    finally:
+        con.unregister("_litmus_to_extract")
     papers = []
     for pmid, title, abstract, starts, labels in rows:
         # A paper without sections comes back from the LEFT JOIN as one NULL start and one NULL label.
@@ -110,9 +144,11 @@ def extraction_pages(
 
 
 def count_papers_to_extract(con: duckdb.DuckDBPyConnection, version: str) -> int:
+    """Papers with no extraction at `version`: papers minus those extracted at it. (Extraction rows
+    never outlive their paper: deleting or changing a paper deletes them in the same transaction.)
+    Two counts instead of an anti-join, which would hash every extracted PMID to show a progress bar."""
     return con.execute(
-        "SELECT count(*) FROM papers p LEFT JOIN extractions e USING (pmid)"
-        " WHERE e.pmid IS NULL OR e.extractor_version <> ?",
+        "SELECT (SELECT count(*) FROM papers) - (SELECT count(*) FROM extractions WHERE extractor_version = ?)",
         [version],
     ).fetchall()[0][0]
 

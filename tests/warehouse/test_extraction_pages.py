@@ -36,3 +36,30 @@ def test_papers_extracted_at_this_version_are_not_pending(tmp_path):
     count, pages = extraction_pages(con, "v1", pmids=["101"], force=True)
     assert count == 1 and [p.pmid for page in pages for p in page] == ["101"]
     assert count_papers_to_extract(con, "v1") == 3
+
+
+def test_pages_stay_full_across_stretches_of_papers_already_extracted(tmp_path):
+    con = stored(tmp_path, 12)
+    done = ["100", "101", "102", "103", "104", "107", "108", "110"]
+    store_extractions(con, [PaperExtraction(pmid, [], [], []) for pmid in done], "v1")
+    store_extractions(con, [PaperExtraction("105", [], [], [])], "v0")  # an older version is still pending
+    pages = [[p.pmid for p in page] for page in pending_papers(con, "v1", page_size=2)]
+    assert pages == [["105", "106"], ["109", "111"]]
+    assert count_papers_to_extract(con, "v1") == 4
+
+
+def test_chosen_pmids_are_pending_unless_extracted_or_forced(tmp_path):
+    con = stored(tmp_path, 6)
+    store_extractions(con, [PaperExtraction("102", [], [], [])], "v1")
+    count, pages = extraction_pages(con, "v1", pmids=["105", "102", "999", "101"])
+    assert count == 2 and [p.pmid for page in pages for p in page] == ["101", "105"]
+    count, pages = extraction_pages(con, "v1", pmids=["102"], force=False)
+    assert count == 0 and list(pages) == []
+
+
+def test_everything_pending_when_forced_without_a_choice(tmp_path):
+    con = stored(tmp_path, 3)
+    store_extractions(con, [PaperExtraction(p, [], [], []) for p in ("100", "101", "102")], "v1")
+    count, pages = extraction_pages(con, "v1", force=True)
+    assert count == 3 and [p.pmid for page in pages for p in page] == ["100", "101", "102"]
+    assert count_papers_to_extract(con, "v1") == 0
