@@ -96,3 +96,13 @@ def test_cli_refuses_a_malformed_memory_flag(tmp_path, capsys):
     assert exited.value.code == 2
     assert "--memory 'lots' is not a memory size" in capsys.readouterr().err
     assert parser.parse_args(["ingest-files", str(tmp_path), "--memory", "512MB"]).memory == "512MB"
+
+
+def test_ingest_files_alone_also_loads_under_the_cap(con, tmp_path, monkeypatch):
+    from litmus.bulk import ingest_files
+
+    monkeypatch.delenv("LITMUS_DUCKDB_MEMORY", raising=False)
+    path = write_pubmed_file(tmp_path / "a.xml.gz", [make_record(1)])
+    seen = []
+    ingest_files(con, [path], memory="200MB", on_file=lambda outcome: seen.append(current_memory_limit(con)))
+    assert mebibytes(seen[0]) == pytest.approx(200e6 / 2**20, abs=1)

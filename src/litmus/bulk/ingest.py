@@ -27,6 +27,7 @@ from litmus.bulk import ledger
 from litmus.bulk.query import RecordQuery
 from litmus.pubmed import PubmedParseError, iter_pubmed_xml
 from litmus.records import DeletedCitation, PubmedRecord
+from litmus.warehouse.connection import bounded_memory
 from litmus.warehouse.load import delete_papers, load_papers
 
 BULK_SUFFIXES = (".xml", ".xml.gz")
@@ -257,12 +258,18 @@ def ingest_files(
     force: bool = False,
     on_progress: ProgressCallback | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
+    memory: str | None = None,
 ) -> IngestSummary:
-    """Ingest every file in PubMed order; a failed file is recorded and the others still run."""
+    """Ingest every file in PubMed order; a failed file is recorded and the others still run.
+    DuckDB works under the bulk memory cap (`litmus.bulk.run.bulk_memory_limit(memory)`)."""
+    from litmus.bulk.run import bulk_memory_limit
+
     summary = IngestSummary()
-    for path in discover_files(paths):
-        outcome = ingest_file(con, path, keep=keep, batch_size=batch_size, force=force, on_progress=on_progress)
-        summary.files.append(outcome)
-        if on_file:
-            on_file(outcome)
+    files = discover_files(paths)
+    with bounded_memory(con, bulk_memory_limit(memory)):
+        for path in files:
+            outcome = ingest_file(con, path, keep=keep, batch_size=batch_size, force=force, on_progress=on_progress)
+            summary.files.append(outcome)
+            if on_file:
+                on_file(outcome)
     return summary
