@@ -12,12 +12,11 @@ cap (`litmus.bulk.run.bulk_memory_limit`), as in the local path.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import asdict
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
-
-from contextlib import contextmanager
 
 from litmus.bulk import bulk_memory_limit, compile_query, discover_files, ingest_file
 from litmus.bulk.parallel import DEFAULT_CHUNK_SIZE, ExtractionPool, add_totals, chunked, extract_chunk, store_from_pool

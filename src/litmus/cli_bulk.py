@@ -31,7 +31,7 @@ year (2020 or 2015-2024), text (a regular expression over title and abstract).
 
 def register(commands) -> None:
     """Add `ingest-files` to the `litmus` parser (the `commands` subparsers object)."""
-    from litmus.bulk.run import DEFAULT_MEMORY_LIMIT
+    from litmus.bulk.ingest import DEFAULT_MEMORY_LIMIT
     from litmus.paths import default_warehouse_path
 
     parser = commands.add_parser(

@@ -27,10 +27,16 @@ from litmus.bulk import ledger
 from litmus.bulk.query import RecordQuery
 from litmus.pubmed import PubmedParseError, iter_pubmed_xml
 from litmus.records import DeletedCitation, PubmedRecord
-from litmus.warehouse.connection import bounded_memory
+from litmus.warehouse.connection import bounded_memory, memory_limit
 from litmus.warehouse.load import delete_papers, load_papers
 
 BULK_SUFFIXES = (".xml", ".xml.gz")
+
+# DuckDB's memory cap while loading. With DuckDB's own (80% of RAM) its cache of table blocks keeps
+# what a long load writes, and the writer grows with the warehouse (eight 30k-record files: 339 ->
+# 735 MB); capped it stayed at 318-366 MB, as fast. 64MB also carried a 60k-record file with
+# extraction, 32MB did not: 128MB leaves a 2x margin (docs/scaling.md).
+DEFAULT_MEMORY_LIMIT = "128MB"
 DEFAULT_BATCH_SIZE = 2_000
 PROGRESS_EVERY = 500  # records between progress callbacks: smooth bars, negligible cost
 
@@ -75,6 +81,11 @@ class IngestSummary:
             "kept": sum(f.kept for f in self.files if f.status != "skipped"),
             "deletions": sum(f.deletions for f in self.files if f.status != "skipped"),
         }
+
+
+def bulk_memory_limit(requested: str | None = None) -> str:
+    """The cap for a bulk run: the one asked for, else LITMUS_DUCKDB_MEMORY, else the default."""
+    return requested or memory_limit(DEFAULT_MEMORY_LIMIT)
 
 
 # --------------------------------------------------------------------------- finding files
@@ -261,9 +272,7 @@ def ingest_files(
     memory: str | None = None,
 ) -> IngestSummary:
     """Ingest every file in PubMed order; a failed file is recorded and the others still run.
-    DuckDB works under the bulk memory cap (`litmus.bulk.run.bulk_memory_limit(memory)`)."""
-    from litmus.bulk.run import bulk_memory_limit
-
+    DuckDB works under the bulk memory cap (`bulk_memory_limit(memory)`)."""
     summary = IngestSummary()
     files = discover_files(paths)
     with bounded_memory(con, bulk_memory_limit(memory)):

@@ -3,11 +3,8 @@
 Extraction follows each file (not the whole set) so the papers waiting for extraction are never
 more than one file's worth, and they are read a page at a time.
 
-DuckDB runs under a memory cap while loading (`DEFAULT_MEMORY_LIMIT`). Without one its cache of
-table blocks kept everything the load wrote (measured: the writing process grew from 300 to 570 MB
-between a 10k- and a 60k-record file); with 128MB it stays at ~360 MB from 30k records on, and
-the run is no slower. The cap is DuckDB's buffer pool only: indexes are loaded lazily into it and
-evicted like table blocks, so it does not need to grow with the warehouse.
+DuckDB runs under a memory cap while loading (`litmus.bulk.ingest.bulk_memory_limit`); why, and
+what was measured, is in docs/scaling.md.
 """
 
 from __future__ import annotations
@@ -18,18 +15,19 @@ from typing import Callable, Iterable
 
 import duckdb
 
-from litmus.bulk.ingest import DEFAULT_BATCH_SIZE, FileOutcome, IngestSummary, ProgressCallback, discover_files, ingest_file
+from litmus.bulk.ingest import (
+    DEFAULT_BATCH_SIZE,
+    FileOutcome,
+    IngestSummary,
+    ProgressCallback,
+    bulk_memory_limit,
+    discover_files,
+    ingest_file,
+)
 from litmus.bulk.parallel import DEFAULT_CHUNK_SIZE, ExtractionPool, store_from_pool
 from litmus.bulk.query import RecordQuery
 from litmus.extraction import count_papers_to_extract, pending_papers
-from litmus.warehouse.connection import bounded_memory, memory_limit
-
-DEFAULT_MEMORY_LIMIT = "128MB"
-
-
-def bulk_memory_limit(requested: str | None = None) -> str:
-    """The cap for a bulk run: the one asked for, else LITMUS_DUCKDB_MEMORY, else the default."""
-    return requested or memory_limit(DEFAULT_MEMORY_LIMIT)
+from litmus.warehouse.connection import bounded_memory
 
 
 @dataclass
