@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/metric_eval.py [--errors]
 
-Prints P/R/F1 (overall, strict, per endpoint) for the dev and held-out splits (--errors: dev errors only), k/n recall on the
+Prints P/R/F1 (overall, strict, per endpoint) for the dev and held-out splits (--errors: errors of the tuned splits, dev and dev2, only), k/n recall on the
 numeric-outcomes abstracts and extract_metrics throughput on evidence-inference abstracts, and
 writes bench/results/metric_eval.json. Shared texts are read from ../shared/data (or
 $LITMUS_SHARED_DIR/data); without it only our own texts are scored.
@@ -41,18 +41,20 @@ def main() -> None:
     texts = load_texts(BENCH / "eval" / "metric_texts.jsonl", shared)
     gold = load_gold(BENCH / "eval" / "metric_gold.jsonl")
     result = {"extractor_version": EXTRACTOR_VERSION,
-              "texts": {s: sum(1 for t in texts if t.split == s and t.text) for s in ("dev", "heldout", "heldout-new", "heldout-real2")}}
+              "texts": {s: sum(1 for t in texts if t.split == s and t.text) for s in ("dev", "heldout", "heldout-new", "heldout-real2", "dev2")}}
     # "all" stays dev + heldout, comparable across versions; heldout-new (added with 1.1.0) and
-    # heldout-real2 (real abstracts added with 1.2.0) are scored alone.
+    # heldout-real2 (real abstracts added with 1.2.0) are scored alone; so is dev2 (18 real solid-tumour
+    # and transplant abstracts annotated blind after 1.2.1, then tuned on: its errors print with --errors).
+    dev_errors: list[str] = []
     for name, splits in (("dev", ("dev",)), ("heldout", ("heldout",)), ("heldout-new", ("heldout-new",)),
-                         ("heldout-real2", ("heldout-real2",)), ("all", ("dev", "heldout"))):
+                         ("heldout-real2", ("heldout-real2",)), ("dev2", ("dev2",)), ("all", ("dev", "heldout"))):
         scores = evaluate(texts, gold, splits=splits)
         result[name] = scores.as_dict()
         o = scores.overall
         print(f"{name:13} P {o.precision:.3f} R {o.recall:.3f} F1 {o.f1:.3f}  strict F1 {scores.strict.f1:.3f}"
               f"  OTHER F1 {scores.other.f1:.3f}")
-        if name == "dev" and "--errors" in sys.argv:
-            dev_errors = scores.errors  # only the tuned split's errors are printed: held-out stays unread
+        if name in ("dev", "dev2") and "--errors" in sys.argv:
+            dev_errors += scores.errors  # only tuned splits' errors are printed: held-out stays unread
         if name == "all":
             for code, prf in sorted(scores.per_endpoint.items()):
                 print(f"   {code:12} P {prf.precision:.2f} R {prf.recall:.2f} F1 {prf.f1:.2f}  (tp {prf.tp} fp {prf.fp} fn {prf.fn})")

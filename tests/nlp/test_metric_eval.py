@@ -12,14 +12,16 @@ from litmus.nlp.evaluation import (
 from litmus.nlp.metrics import extract_metrics
 from litmus.records import OutcomeMetric
 
-# Measured with EXTRACTOR_VERSION 1.2.0 (bench/results/metric_eval.json), minus a small margin:
-# own texts 0.985, dev 0.987 (own-18 … own-37 added to dev with 1.2.0), held-out 0.825,
-# heldout-new 0.955, heldout-real2 (real abstracts annotated with 1.2.0, never tuned on) 0.727.
+# Measured with EXTRACTOR_VERSION 1.3.0 (bench/results/metric_eval.json), minus a small margin:
+# own texts 0.985, dev 0.987 (own-18 … own-37 added to dev with 1.2.0), held-out 0.834,
+# heldout-new 0.955, heldout-real2 (real abstracts annotated with 1.2.0, never tuned on) 0.760,
+# dev2 (real abstracts annotated blind after 1.2.1, where 1.2.1 scored 0.720; tuned on for 1.3.0) 0.800.
 OWN_TEXTS_F1_FLOOR = 0.95
 DEV_F1_FLOOR = 0.96
-HELDOUT_F1_FLOOR = 0.80
+HELDOUT_F1_FLOOR = 0.81
 HELDOUT_NEW_F1_FLOOR = 0.93
-HELDOUT_REAL2_F1_FLOOR = 0.70
+HELDOUT_REAL2_F1_FLOOR = 0.73
+DEV2_F1_FLOOR = 0.77
 KN_RECALL_FLOOR = 0.07
 
 
@@ -78,6 +80,7 @@ def test_dev_and_heldout_reach_the_measured_f1(project_root, shared_data):
     assert evaluate(texts, gold, splits=("dev",)).overall.f1 >= DEV_F1_FLOOR
     assert evaluate(texts, gold, splits=("heldout",)).overall.f1 >= HELDOUT_F1_FLOOR
     assert evaluate(texts, gold, splits=("heldout-real2",)).overall.f1 >= HELDOUT_REAL2_F1_FLOOR
+    assert evaluate(texts, gold, splits=("dev2",)).overall.f1 >= DEV2_F1_FLOOR
 
 
 def test_numeric_outcomes_kn_recall(shared_data):

@@ -293,3 +293,54 @@ def test_patients_receiving_a_named_product_are_treated(sentence, treated):
 
 def test_receiving_placebo_is_not_a_treated_count():
     assert extract_metrics("Ten patients received placebo.") == []
+
+
+# Shapes met in real trial abstracts after 1.2.1 (bench/eval dev2); sentences written for these tests.
+def test_hazard_ratio_with_a_bracketed_abbreviation():
+    metrics = extract_metrics("Median overall survival was 10.1 months versus 7.9 months "
+                              "(hazard ratio [HR] 0·81, 95% CI 0·66–0·99; p=0·04).")
+    assert [(m.endpoint, m.stat, m.value) for m in metrics] == [
+        ("OS", "median", 10.1), ("OS", "median", 7.9), ("OS", "hr", pytest.approx(0.81))]
+    assert (metrics[2].ci_low, metrics[2].ci_high) == (pytest.approx(0.66), pytest.approx(0.99))
+
+
+def test_a_survival_figure_does_not_take_the_size_of_its_group():
+    metrics = extract_metrics("Median progression-free survival in 120 patients given drug A was 6.2 months.")
+    assert [(m.endpoint, m.stat, m.value, m.unit) for m in metrics] == [("PFS", "median", 6.2, "months")]
+
+
+def test_time_to_progression_is_not_progression_free_survival():
+    metrics = extract_metrics("Median PFS was 5.0 months and median time to progression was 7.5 months.")
+    assert [(m.endpoint, m.value) for m in metrics] == [("PFS", 5.0), ("OTHER", 7.5)]
+    metrics = extract_metrics("The median TTP was 210 days.")
+    assert [m.endpoint for m in metrics] == ["OTHER"]
+
+
+def test_the_second_value_of_a_comparison_keeps_its_endpoint_before_another_one():
+    metrics = extract_metrics("Median OS was 300 days with drug A versus 250 days with drug B, "
+                              "with a median TTP of 200 days.")
+    assert [(m.endpoint, m.value) for m in metrics] == [("OS", 300), ("OS", 250), ("OTHER", 200)]
+
+
+def test_complete_clinical_response_is_a_complete_response():
+    assert only("A complete clinical response was seen in 41% of patients.").endpoint == "CR"
+
+
+def test_deaths_from_treatment_related_causes_are_non_relapse_mortality():
+    metric = only("Nine patients died from treatment-related complications.")
+    assert (metric.endpoint, metric.value, metric.unit) == ("NRM", 9, "patients")
+    assert only("Twelve patients died of progressive myeloma.").endpoint == "MORTALITY"
+
+
+@pytest.mark.parametrize("sentence", [
+    "We did a multicentre phase 2 study of 64 patients with relapsed myeloma.",
+    "This was a randomised trial with 212 patients after autologous transplantation.",
+    "An open-label trial including 90 patients was done at six centres.",
+])
+def test_the_size_of_a_trial_is_its_enrolment(sentence):
+    metric = only(sentence, "N_ENROLLED")
+    assert metric.stat == "count" and metric.unit == "patients"
+
+
+def test_a_trial_lasting_months_is_not_an_enrolment():
+    assert [m for m in extract_metrics("In a trial of 12 months, the ORR was 40%.") if m.endpoint == "N_ENROLLED"] == []

@@ -25,12 +25,17 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("OTHER", r"(?i:very\s+good\s+partial\s+response)|VGPR\b|(?i:stringent\s+complete\s+response)|sCR\b"),
     ("OTHER", r"(?i:(?:disease|relapse|recurrence|metastasis|failure|distant)[\s-]free(?:\s+survival)?)"
               r"|DFS\b|RFS\b|(?i:cancer[\s-]specific\s+survival)"
-              r"|(?i:survival\s+(?:from|after|following)\s+(?:the\s+)?(?:first\s+)?relapse)"),  # post-relapse survival
+              r"|(?i:survival\s+(?:from|after|following)\s+(?:the\s+)?(?:first\s+)?relapse)"  # post-relapse survival
+              # time to progression is not progression-free survival (deaths are not events)
+              r"|(?i:times?\s+to\s+(?:(?:tumou?r|disease)\s+)?progression)|TTP\b"
+              r"|(?i:times?\s+to\s+treatment\s+failure)|TTF\b"),
     ("PFS", r"(?i:progression[\s-]free(?:\s+survival)?)|PFS\b"),
     ("EFS", r"(?i:event[\s-]free(?:\s+survival)?)|EFS\b"),
     ("LFS", r"(?i:leuk(?:a)?emia[\s-]free(?:\s+survival)?)|LFS\b"),
     ("NRM", r"(?i:non[\s-]?relapse[\s-]+mortality)|NRM\b|TRM\b"
-            r"|(?i:(?:treatment|transplant|therapy)[\s-]related\s+(?:mortality|deaths?))"),
+            r"|(?i:(?:treatment|transplant|therapy)[\s-]related\s+(?:mortality|deaths?))"
+            r"|(?i:died\s+(?:of|from|due\s+to)\s+(?:treatment|transplant|therapy)[\s-]related\s+(?:causes|complications"
+            r"|toxicit(?:y|ies)|adverse\s+events|events))"),
     ("OTHER", r"(?i:(?:cardiovascular|cardiac|vascular|non-vascular|cancer|coronary|stroke|infection|sepsis"
               r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortality|deaths?))"),
     ("DOR", r"(?i:duration\s+of\s+(?:the\s+)?(?:overall\s+)?(?:response|remission)s?)"
@@ -38,7 +43,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     # "at least a partial response", "partial response or better": every responder, the ORR
     ("ORR", r"(?i:at\s+least\s+(?:an?\s+)?(?:partial\s+(?:response|remission)|PR)\b)"
             r"|(?i:(?:partial\s+(?:response|remission)|PR)\s+or\s+better)"),
-    ("CR", r"(?i:complete\s+(?:(?:metabolic|cytogenetic|molecular|hematologic|haematologic)\s+)?"
+    ("CR", r"(?i:complete\s+(?:(?:metabolic|cytogenetic|molecular|hematologic|haematologic|clinical)\s+)?"
            r"(?:remission|response)s?(?:\s+rates?)?)|CRs?\b"
            # "complete and partial responses": the adjective alone, its noun shared with the next one
            r"|(?i:complete)(?=\s*(?:,|/|and|or)\s*(?i:partial|very\s+good\s+partial)\s+(?i:remission|response))"),
@@ -81,6 +86,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                   r"|(?i:received)\s+[A-Z]{2,}[A-Za-z-]*\d[\w-]*"),
     ("N_ENROLLED", r"(?i:enrolled|enroled|recruited|randomi[sz]ed|included|registered|accrued|participated"
                    r"|underwent\s+randomi[sz]ation"
+                   # "a randomised trial with 148 patients", "a phase III study of 806 patients"
+                   r"|(?:trial|study)\s+(?:with|of|in|including|involving|enrolling)(?=\s+(?:a\s+total\s+of\s+)?\d)"
                    r"|randomly\s+(?:assigned|allocated|divided))"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
     ("OTHER_RATE", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"

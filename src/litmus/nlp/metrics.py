@@ -28,7 +28,7 @@ _CLAUSE_BREAK = re.compile(
 # Text between an endpoint and a later value that keeps them linked: "CR was achieved in", "ORR of".
 _LINK_FROM_PREVIOUS = re.compile(
     r"(?:\b(?:in|among|was|were|is|are|of|at|to|by|reached|achieved|observed|seen|occurred|rate|rates"
-    r"|approximately|about|only|overall|respectively)|[:=(\[]|^)\s*$",
+    r"|approximately|about|only|overall|respectively|vs|versus)|[:=(\[]|^)\s*\.?\s*$",
     re.IGNORECASE,
 )
 # Text between a value and a later endpoint that makes the value its subject: "13 patients achieved".
@@ -92,6 +92,7 @@ _TIME_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR", "OTHER"}
 _COUNT_ENDPOINTS = {"N_ENROLLED", "N_TREATED", "N_EVALUABLE"}
 _RATE_KINDS = {"frac_pct", "pct_frac", "count_pct", "frac", "pct"}
 _COUNT_KINDS = {"n_eq", "count", "bare"}
+_SURVIVAL_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR"}  # reported as medians, rates or HRs, never as a head count
 
 
 def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None) -> list[OutcomeMetric]:
@@ -300,6 +301,8 @@ def _compatible(endpoint: EndpointMention, value: ValueMention) -> bool:
         return code in _TIME_ENDPOINTS
     if value.kind == "hr":
         return code in _TIME_ENDPOINTS or code in ("MORTALITY", "NRM", "RELAPSE")
+    if value.kind in _COUNT_KINDS and code in _SURVIVAL_ENDPOINTS:
+        return False  # "median OS in 275 patients allocated EOC was 11.3 months": a survival figure's group size
     return True
 
 

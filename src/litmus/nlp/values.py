@@ -54,7 +54,7 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?P<listed>(?P<l11>{NUM})(?=(?:\s*(?:,|and|or|vs\.?|versus)\s*{NUM})*\s*(?:,\s*and|,|and|or|vs\.?|versus)"
             rf"\s*{NUM}\s*(?P<lu11>%|{_TIME_UNIT})))",
             r"(?P<nr>(?i:not\s+(?:yet\s+)?(?:been\s+)?reached|not\s+estimable|not\s+evaluable\s+yet)|\bNR\b)",
-            rf"(?P<hr>(?:\bHRs?\b|(?i:hazard\s+ratios?))(?:\s*\(HR\))?(?:\s+(?i:for)(?:,?\s+(?:(?i:or|and)\s+)?(?i:[a-z][\w-]*)){{1,6}}?)?"
+            rf"(?P<hr>(?:\bHRs?\b|(?i:hazard\s+ratios?))(?:\s*[(\[]HR[)\]])?(?:\s+(?i:for)(?:,?\s+(?:(?i:or|and)\s+)?(?i:[a-z][\w-]*)){{1,6}}?)?"
             rf"(?:\s*(?:[,:=]|(?i:of|was|were)\b))*\s*(?P<h6>{NUM}))",
             rf"(?P<duration>(?P<d7>{NUM})\s*(?P<u7>{_TIME_UNIT}))",
             rf"(?P<n_eq>\b[nN]\s*=\s*(?P<k8>{NUM}))",
