@@ -344,3 +344,27 @@ def test_the_size_of_a_trial_is_its_enrolment(sentence):
 
 def test_a_trial_lasting_months_is_not_an_enrolment():
     assert [m for m in extract_metrics("In a trial of 12 months, the ORR was 40%.") if m.endpoint == "N_ENROLLED"] == []
+
+
+def test_timepoint_lists_with_a_serial_comma_pair_with_each_arm_in_order():
+    metrics = extract_metrics("The 1-, 2-, and 4-year event-free survival rates were 70.1%, 61.5%, and 50.2% for "
+                              "arm A and 75.3%, 66.0%, and 58.8% for arm B.")
+    assert [(m.endpoint, m.value, m.timepoint_months) for m in metrics] == [
+        ("EFS", 70.1, 12), ("EFS", 61.5, 24), ("EFS", 50.2, 48),
+        ("EFS", 75.3, 12), ("EFS", 66.0, 24), ("EFS", 58.8, 48)]
+
+
+def test_a_list_of_values_stops_at_the_next_endpoint():
+    metrics = extract_metrics("The 1- and 2-year overall survival rates were 90% and 80% for group A. "
+                              "The 1- and 2-year PFS rates were 70% and 60% for group B.")
+    assert [(m.endpoint, m.value, m.timepoint_months) for m in metrics] == [
+        ("OS", 90, 12), ("OS", 80, 24), ("PFS", 70, 12), ("PFS", 60, 24)]
+    one_sentence = extract_metrics("The 1- and 2-year OS rates were 90% and 80%, and the 1- and 2-year PFS rates "
+                                   "were 70% and 60%.")
+    assert [m.endpoint for m in one_sentence] == ["OS", "OS", "PFS", "PFS"]
+
+
+def test_a_letter_naming_an_arm_ends_a_sentence_but_an_initial_does_not():
+    text = "CR was 40% in arm B. The ORR was 70%. As reported by Smith J. Doe, relapse was rare."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "CR was 40% in arm B.", "The ORR was 70%.", "As reported by Smith J. Doe, relapse was rare."]

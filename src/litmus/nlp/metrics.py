@@ -23,7 +23,9 @@ from litmus.nlp.values import (
 from litmus.records import OutcomeMetric
 
 _CLAUSE_BREAK = re.compile(
-    r";|:\s|,\s+(?:and|but|while|whereas|with|including)\b|\bwhereas\b|\bwhile\b"
+    # ", and 74.8%", ", and 5-year" end a list ("1-, 3-, and 5-year OS were 88.9%, 82.4%, and 74.8%"), not a clause
+    r";|:\s|,\s+(?:and(?!\s+\d[\d.]*\s*-?\s*(?:%|months?|years?|weeks?|days?)(?!\w))|but|while|whereas|with|including)\b"
+    r"|\bwhereas\b|\bwhile\b"
 )
 # Text between an endpoint and a later value that keeps them linked: "CR was achieved in", "ORR of".
 _LINK_FROM_PREVIOUS = re.compile(
@@ -336,9 +338,14 @@ def _pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list
                     timepoint = _timepoint_for(value, listed[-1] if values_first else endpoint, timepoints)
                     links[value] = (endpoint, timepoint)
             continue
-        multi = [t for t in timepoints if len(t.months) == len(in_clause) and clause_start <= t.start < in_clause[0].start]
+        # "1-, 3- and 5-year OS were a, b and c" (for arm A "and d, e and f for arm B"): timepoints in order, per arm
+        next_named = next((e.start for e in endpoints if in_clause[0].end <= e.start < clause_end), clause_end)
+        series = [v for v in in_clause if v.start < next_named]  # another endpoint starts another list
+        multi = [t for t in timepoints if len(t.months) > 1 and len(series) % len(t.months) == 0
+                 and clause_start <= t.start < series[0].start]
         if multi and named:
-            for months, value in zip(multi[-1].months, in_clause):
+            cycle = multi[-1].months * (len(series) // len(multi[-1].months))
+            for months, value in zip(cycle, series):
                 links[value] = (named[-1], Timepoint(multi[-1].start, multi[-1].end, multi[-1].text, (months,)))
     return links
 

@@ -12,6 +12,9 @@ _ABBREVIATIONS = frozenset(
 )
 _BOUNDARY = re.compile(r"[.!?](?:[\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+# "... for Arm B. The ...": a letter naming an arm or a group ends a sentence; an initial does not.
+_NAMED_BY_LETTER = re.compile(r"\b(?:arms?|groups?|cohorts?|parts?|panels?|types?|strata|stratum|class)\s+[A-Za-z]$",
+                              re.IGNORECASE)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -21,7 +24,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for match in _BOUNDARY.finditer(text):
         if text[match.start()] == ".":
             word = _WORD_BEFORE.search(text, max(0, match.start() - 12), match.start())
-            if word and (word.group(1).lower().rstrip(".") in _ABBREVIATIONS or len(word.group(1)) == 1):
+            initial = word and len(word.group(1)) == 1 and not _NAMED_BY_LETTER.search(text, max(0, match.start() - 20),
+                                                                                         match.start())
+            if word and (word.group(1).lower().rstrip(".") in _ABBREVIATIONS or initial):
                 continue  # "vs.", "et al.", an initial "J."
         _add_span(text, start, match.start() + 1 if text[match.start()] != "\n" else match.start(), spans)
         start = match.end()

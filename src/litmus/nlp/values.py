@@ -79,7 +79,7 @@ _LANDMARK_NEXT = (
     r"|survival|cumulative|mortality|landmark|rates?)\b|OS\b|PFS\b|EFS\b|LFS\b|DFS\b|RFS\b)"
 )
 _TIMEPOINT_RE = re.compile(
-    rf"(?<![\w.])(?:(?P<list>(?P<l1>{NUMW})-\s*(?:,\s*{NUMW}-\s*)*(?:and|or|,)\s*(?P<l2>{NUMW})[\s-]*(?P<lu>{_TIME_UNIT}))"
+    rf"(?<![\w.])(?:(?P<list>(?P<l1>{NUMW})-\s*(?:,\s*{NUMW}-\s*)*(?:,?\s*(?:and|or)|,)\s*(?P<l2>{NUMW})[\s-]*(?P<lu>{_TIME_UNIT}))"
     rf"|(?P<adj>(?P<a1>{NUMW})(?:-|\s+(?={_LANDMARK_NEXT}))(?P<au>(?i:years?|months?|days?|weeks?|yr|mo))"
     rf"(?=[\s-]+(?!(?i:old|of\s+age|after|later|follow))\w))"
     rf"|(?P<at>(?i:\b(?:at|by|on|within|after|through)\s+(?:the\s+)?)"
