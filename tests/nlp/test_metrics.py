@@ -368,3 +368,20 @@ def test_a_letter_naming_an_arm_ends_a_sentence_but_an_initial_does_not():
     text = "CR was 40% in arm B. The ORR was 70%. As reported by Smith J. Doe, relapse was rare."
     assert [text[a:b] for a, b in split_sentences(text)] == [
         "CR was 40% in arm B.", "The ORR was 70%.", "As reported by Smith J. Doe, relapse was rare."]
+
+
+@pytest.mark.parametrize("sentence, count", [
+    ("Between 2014 and 2019, 88 previously untreated elderly myeloma patients were randomly assigned to A or B.", 88),
+    ("In total, 57 heavily pretreated adult ALL patients were enrolled.", 57),
+])
+def test_a_long_description_of_the_enrolled_patients_keeps_their_count(sentence, count):
+    metric = only(sentence, "N_ENROLLED")
+    assert (metric.value, metric.unit) == (count, "patients")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Responses lasted 12 months after infusion in most treated patients overall.",
+    "Of 40 eligible and consenting adult patients, most were treated as outpatients.",
+])
+def test_a_long_stretch_without_an_enrolment_verb_is_not_a_count(sentence):
+    assert [m for m in extract_metrics(sentence) if m.unit == "patients" and m.endpoint == "N_ENROLLED"] == []

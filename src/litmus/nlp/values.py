@@ -23,6 +23,9 @@ PATIENT_NOUN = (
     r"volunteers|infants|recipients|persons|people|pts)\b"
 )
 _TIME_UNIT = r"(?i:years?|yrs?|months?|mos?|days?|weeks?|wks?)\b"
+_NOT_A_DESCRIPTION = r"(?i:of|in|at|on|with|without|and|or|to|for|from|after|before|than|the|who|were|was|had)\b|" + _TIME_UNIT
+_ENROLMENT_FOLLOWS = (r"(?=\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?i:enrolled|randomi[sz]ed|randomly|included"
+                      r"|recruited|treated|assigned|allocated|accrued|registered)\b)")
 _PERCENT = r"\s*(?:%|(?i:\s?per\s?cent)\b)"
 _OPEN, _CLOSE = r"[(\[]\s*", r"\s*[)\]]"
 
@@ -58,7 +61,10 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?:\s*(?:[,:=]|(?i:of|was|were)\b))*\s*(?P<h6>{NUM}))",
             rf"(?P<duration>(?P<d7>{NUM})\s*(?P<u7>{_TIME_UNIT}))",
             rf"(?P<n_eq>\b[nN]\s*=\s*(?P<k8>{NUM}))",
-            rf"(?P<count>(?P<k9>{NUMW})\s+(?:[\w/-]+\s+){{0,2}}?{PATIENT_NOUN})",
+            # "103 postsurgical non-small cell lung cancer patients were randomly assigned": a longer description
+            # only when an enrolment verb follows, so "12 months after infusion in patients" never counts
+            rf"(?P<count>(?P<k9>{NUMW})\s+(?:(?:[\w/-]+\s+){{0,2}}?{PATIENT_NOUN}"
+            rf"|(?:(?!{_NOT_A_DESCRIPTION})[A-Za-z][\w/-]*\s+){{3,6}}?{PATIENT_NOUN}{_ENROLMENT_FOLLOWS}))",
             rf"(?P<bare>(?<![≥≤<>=]\s)(?P<k10>{NUMW})(?=\s+(?:were|was|had|achieved|attained|developed|experienced|died|relapsed"
             rf"|remained|underwent|received|responded|completed|discontinued)\b))",
         ]
