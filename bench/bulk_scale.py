@@ -5,7 +5,7 @@ of its worker processes) from outside, so the figures include everything the ste
 
     python bench/bulk_scale.py parse FILE
     python bench/bulk_scale.py ingest FILE WAREHOUSE
-    python bench/bulk_scale.py end-to-end FILE WAREHOUSE WORKERS
+    python bench/bulk_scale.py end-to-end FILE WAREHOUSE WORKERS [MEMORY]   (MEMORY: DuckDB cap, default the bulk one)
     python bench/bulk_scale.py file-series WAREHOUSE MEMORY FILE...
     python bench/bulk_scale.py entrez-read FILE
     python bench/bulk_scale.py row-inserts ROWS WAREHOUSE
@@ -45,8 +45,8 @@ def ingest(file: str, warehouse: str) -> dict:
             "warehouse_bytes": Path(warehouse).stat().st_size}
 
 
-def end_to_end(file: str, warehouse: str, workers: str) -> dict:
-    from litmus.bulk import ingest_and_extract
+def end_to_end(file: str, warehouse: str, workers: str, memory: str | None = None) -> dict:
+    from litmus.bulk import bulk_memory_limit, ingest_and_extract
     from litmus.warehouse import connect
 
     timings: dict[str, float] = {}
@@ -58,10 +58,11 @@ def end_to_end(file: str, warehouse: str, workers: str) -> dict:
         timings["to_extract"] = count
 
     summary = ingest_and_extract(con, [file], extract=True, version="bench", workers=int(workers),
-                                 on_extract_start=on_extract_start)
+                                 on_extract_start=on_extract_start, memory=memory)
     total = time.perf_counter() - started
     con.close()
-    return {"records": summary.totals()["records"], "extracted": summary.extracted, "seconds": total,
+    return {"memory_cap": bulk_memory_limit(memory), "records": summary.totals()["records"],
+            "extracted": summary.extracted, "seconds": total,
             "extract_seconds": total - timings.get("ingest_seconds", total), **timings,
             "warehouse_bytes": Path(warehouse).stat().st_size}
 

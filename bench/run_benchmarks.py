@@ -10,6 +10,7 @@ once to bench/.data/) and, when present, the real bulk files in ../shared/data/p
 
     .venv/bin/python bench/run_benchmarks.py            # everything (~15 min on 2 cores)
     .venv/bin/python bench/run_benchmarks.py --quick    # no 30k end-to-end extraction run
+    .venv/bin/python bench/run_benchmarks.py --cap-margin   # only: 60k end to end under 64MB and 32MB caps (~5 min)
 """
 
 from __future__ import annotations
@@ -93,7 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="skip the 10k/30k/60k end-to-end extraction runs")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--cap-margin", action="store_true",
+                        help="only the 60k end-to-end run under smaller DuckDB caps, to bench/results/memory_cap_margin.json")
     args = parser.parse_args(argv)
+    if args.cap_margin:
+        return cap_margin(args.workers)
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "runs": []}
     scratch = Path(tempfile.mkdtemp(prefix="litmus-bench-"))
 
@@ -160,6 +165,25 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+def cap_margin(workers: int, caps: tuple[str, ...] = ("64MB", "32MB")) -> int:
+    """How much room the default cap leaves: the 60k file end to end under smaller caps (a failure is a result)."""
+    scratch = Path(tempfile.mkdtemp(prefix="litmus-bench-"))
+    file = synthetic_file(60_000)
+    runs = []
+    for cap in caps:
+        try:
+            run = measured("end-to-end", file, scratch / f"cap-{cap}.duckdb", workers, cap)
+        except RuntimeError as error:
+            run = {"memory_cap": cap, "failed": str(error)}
+        runs.append(run)
+        print(", ".join(f"{k}={v}" for k, v in run.items() if not isinstance(v, dict)), flush=True)
+    out = RESULTS.parent / "memory_cap_margin.json"
+    out.write_text(json.dumps({"machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                               "input": file.name, "runs": runs}, indent=2) + "\n")
+    print(f"wrote {out.relative_to(ROOT)}")
     return 0
 
 

@@ -35,7 +35,7 @@ BULK_SUFFIXES = (".xml", ".xml.gz")
 # DuckDB's memory cap while loading. With DuckDB's own (80% of RAM) its cache of table blocks keeps
 # what a long load writes, and the writer grows with the warehouse (eight 30k-record files: 339 ->
 # 735 MB); capped it stayed at 318-366 MB, as fast. 64MB also carried a 60k-record file with
-# extraction, 32MB did not: 128MB leaves a 2x margin (docs/scaling.md).
+# extraction, 32MB did not: 128MB leaves a 2x margin (docs/scaling.md, bench/run_benchmarks.py --cap-margin).
 DEFAULT_MEMORY_LIMIT = "128MB"
 DEFAULT_BATCH_SIZE = 2_000
 PROGRESS_EVERY = 500  # records between progress callbacks: smooth bars, negligible cost
