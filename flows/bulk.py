@@ -19,12 +19,9 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 
 from litmus.bulk import bulk_memory_limit, compile_query, discover_files, ingest_file
-from litmus.bulk.parallel import DEFAULT_CHUNK_SIZE, ExtractionPool, add_totals, chunked, extract_chunk, store_from_pool
-from litmus.extraction import PaperExtraction, PaperText, papers_to_extract, pending_papers, store_extractions
+from litmus.bulk.parallel import DEFAULT_CHUNK_SIZE, ExtractionPool, add_totals, chunked, extract_chunk, extract_pending
+from litmus.extraction import PENDING_PAGE_SIZE, PaperExtraction, PaperText, papers_to_extract, store_extractions
 from litmus.warehouse import bounded_memory, open_warehouse
-
-PAGE_SIZE = 2000  # papers read from the warehouse at a time for extraction
-
 
 @contextmanager
 def bulk_writer(warehouse: str, memory: str | None):
@@ -45,7 +42,7 @@ def ingest_bulk_file(
 def pending_papers_page(warehouse: str, version: str, after: str | None, memory: str | None = None) -> list[PaperText]:
     """The next page of papers waiting for extraction, after PMID `after`."""
     with bulk_writer(warehouse, memory) as con:
-        return papers_to_extract(con, version, after=after, limit=PAGE_SIZE)
+        return papers_to_extract(con, version, after=after, limit=PENDING_PAGE_SIZE)
 
 
 @task(name="extract-papers", cache_policy=NONE, retries=1)
@@ -62,12 +59,8 @@ def store_extraction_rows(warehouse: str, rows: list[PaperExtraction], version: 
 @task(name="extract-locally", cache_policy=NONE)
 def extract_locally(warehouse: str, version: str, workers: int, chunk_size: int, memory: str | None = None) -> dict:
     """Every paper waiting for extraction, page by page, on one pool of local worker processes."""
-    totals = {"papers": 0, "sentences": 0, "entities": 0, "metrics": 0}
     with ExtractionPool(workers, chunk_size=chunk_size) as pool, bulk_writer(warehouse, memory) as con:
-        for papers in pending_papers(con, version, page_size=PAGE_SIZE):
-            for key, value in store_from_pool(con, pool, papers, version).items():
-                totals[key] += value
-    return totals
+        return extract_pending(con, pool, version)
 
 
 @flow(name="bulk-ingest", log_prints=True)

@@ -124,7 +124,12 @@ def _paper_texts(con: duckdb.DuckDBPyConnection, pmids: list[str]) -> list[Paper
     return papers
 
 
-def pending_papers(con: duckdb.DuckDBPyConnection, version: str, *, page_size: int = 2000) -> Iterator[list[PaperText]]:
+PENDING_PAGE_SIZE = 2000  # papers read from the warehouse at a time for extraction
+
+
+def pending_papers(
+    con: duckdb.DuckDBPyConnection, version: str, *, page_size: int = PENDING_PAGE_SIZE
+) -> Iterator[list[PaperText]]:
     """Papers to extract, a page at a time, so memory does not grow with the warehouse."""
     last: str | None = None
     while page := papers_to_extract(con, version, after=last, limit=page_size):

@@ -19,7 +19,7 @@ from typing import Callable, Iterator, Sequence
 
 import duckdb
 
-from litmus.extraction import PaperExtraction, PaperText, extract_papers, store_extractions
+from litmus.extraction import PaperExtraction, PaperText, extract_papers, pending_papers, store_extractions
 
 DEFAULT_CHUNK_SIZE = 200  # papers per task: ~5 s of work, so per-task overhead (~0.1 s on Dask) stays small
 
@@ -135,6 +135,21 @@ def store_from_pool(
         add_totals(totals, rows)
         if on_chunk:
             on_chunk(len(rows))
+    return totals
+
+
+def extract_pending(
+    con: duckdb.DuckDBPyConnection,
+    pool: ExtractionPool,
+    version: str,
+    *,
+    on_chunk: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Every paper not yet extracted at `version`, read page by page and stored chunk by chunk."""
+    totals = {"papers": 0, "sentences": 0, "entities": 0, "metrics": 0}
+    for papers in pending_papers(con, version):
+        for key, value in store_from_pool(con, pool, papers, version, on_chunk=on_chunk).items():
+            totals[key] += value
     return totals
 
 

@@ -24,9 +24,9 @@ from litmus.bulk.ingest import (
     discover_files,
     ingest_file,
 )
-from litmus.bulk.parallel import DEFAULT_CHUNK_SIZE, ExtractionPool, store_from_pool
+from litmus.bulk.parallel import DEFAULT_CHUNK_SIZE, ExtractionPool, extract_pending
 from litmus.bulk.query import RecordQuery
-from litmus.extraction import count_papers_to_extract, pending_papers
+from litmus.extraction import count_papers_to_extract
 from litmus.warehouse.connection import bounded_memory
 
 
@@ -74,10 +74,8 @@ def ingest_and_extract(
             # Everything pending, not just this file: a paper left by an interrupted run is caught up too.
             if on_extract_start:
                 on_extract_start(outcome.name, count_papers_to_extract(con, version))
-            for papers in pending_papers(con, version):
-                totals = store_from_pool(con, pool, papers, version, on_chunk=on_extracted)
-                for key, value in totals.items():
-                    summary.extracted[key] += value
+            for key, value in extract_pending(con, pool, version, on_chunk=on_extracted).items():
+                summary.extracted[key] += value
     return summary
 
 
