@@ -2,22 +2,32 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# uv installs exactly what uv.lock names; uv itself is pinned and kept apart from the project's venv.
+UV_VERSION := 0.13.10
+UV := .tools/uv-$(UV_VERSION)/bin/uv
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml uv.lock | cksum | cut -d' ' -f1)
 
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup browser run test bench clean
+.PHONY: setup browser run test bench lock clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -q --upgrade pip uv
-	@$(BIN)/uv pip install -q -p $(BIN)/python -e '.[test,dask]'
+$(UV):
+	@$(PYTHON) -m pip install -q --disable-pip-version-check --target .tools/uv-$(UV_VERSION) uv==$(UV_VERSION)
+
+# --locked: install the locked versions, and stop if pyproject.toml has moved on from uv.lock.
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	@$(UV) sync -q --locked --python $(PYTHON) --extra test --extra dask
 	@rm -f $(VENV)/.installed-*
 	@touch $@
+
+# Refresh uv.lock after changing pyproject.toml's dependencies (then commit both).
+lock: | $(UV)
+	$(UV) lock --python $(PYTHON)
 
 run: setup
 	$(BIN)/litmus run
@@ -38,4 +48,4 @@ bench: setup
 	$(BIN)/python bench/run_benchmarks.py
 
 clean:
-	rm -rf $(VENV) warehouse/litmus.duckdb warehouse/litmus.duckdb.wal
+	rm -rf $(VENV) .tools warehouse/litmus.duckdb warehouse/litmus.duckdb.wal
