@@ -1,10 +1,13 @@
 """Score the outcome-metric extractor on the hand-annotated dev set and time it on real abstracts.
 
-    .venv/bin/python bench/metric_eval.py [--errors]
+    .venv/bin/python bench/metric_eval.py [--errors] [--per-endpoint] [--no-throughput]
 
-Prints P/R/F1 (overall, strict, per endpoint) for the dev and held-out splits (--errors: errors of the tuned splits, dev and dev2, only), k/n recall on the
-numeric-outcomes abstracts and extract_metrics throughput on evidence-inference abstracts, and
-writes bench/results/metric_eval.json. Shared texts are read from ../shared/data (or
+Prints P/R/F1 for every split of bench/eval/splits.toml, for development (every split tuned on) and
+never-tuned (every split nobody studied): overall (endpoint, value, unit), timed (also the time point
+when stated: the target score), strict (also k and n), and recall of group sizes, zero events and
+k/n. --errors prints the errors of tuned splits only (never-tuned texts stay unread); --per-endpoint
+the timed scores per endpoint. Also k/n recall on the numeric-outcomes abstracts and extract_metrics
+throughput on evidence-inference abstracts; writes bench/results/metric_eval.json. Shared texts are read from ../shared/data (or
 $LITMUS_SHARED_DIR/data); without it only our own texts are scored.
 """
 
@@ -14,6 +17,7 @@ import json
 import os
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 from litmus.nlp.evaluation import (
@@ -23,6 +27,7 @@ from litmus.nlp.metrics import extract_metrics
 from litmus.nlp.metrics_component import EXTRACTOR_VERSION
 
 BENCH = Path(__file__).resolve().parent
+EVAL = BENCH / "eval"
 SHARED_DATA = Path(os.environ.get("LITMUS_SHARED_DIR", BENCH.parents[1] / "shared")) / "data"
 
 
@@ -36,40 +41,60 @@ def throughput(shared_data: Path, limit: int = 3000) -> dict:
             "metrics_found": found}
 
 
+def load_splits() -> dict[str, dict]:
+    return tomllib.loads((EVAL / "splits.toml").read_text(encoding="utf-8"))
+
+
 def main() -> None:
+    args = sys.argv[1:]
     shared = SHARED_DATA if SHARED_DATA.exists() else None
-    texts = load_texts(BENCH / "eval" / "metric_texts.jsonl", shared)
-    gold = load_gold(BENCH / "eval" / "metric_gold.jsonl")
-    result = {"extractor_version": EXTRACTOR_VERSION,
-              "texts": {s: sum(1 for t in texts if t.split == s and t.text) for s in ("dev", "heldout", "heldout-new", "heldout-real2", "dev2")}}
-    # "all" stays dev + heldout, comparable across versions; heldout-new (added with 1.1.0) and
-    # heldout-real2 (real abstracts added with 1.2.0) are scored alone; so is dev2 (18 real solid-tumour
-    # and transplant abstracts annotated blind after 1.2.1, then tuned on: its errors print with --errors).
-    dev_errors: list[str] = []
-    for name, splits in (("dev", ("dev",)), ("heldout", ("heldout",)), ("heldout-new", ("heldout-new",)),
-                         ("heldout-real2", ("heldout-real2",)), ("dev2", ("dev2",)), ("all", ("dev", "heldout"))):
-        scores = evaluate(texts, gold, splits=splits)
+    texts = load_texts(EVAL / "texts", shared)
+    gold = load_gold(EVAL / "gold")
+    splits = load_splits()
+    unknown = sorted({t.split for t in texts} - set(splits))
+    if unknown:
+        sys.exit(f"bench/eval/texts uses splits not described in bench/eval/splits.toml: {', '.join(unknown)}")
+    result: dict = {"extractor_version": EXTRACTOR_VERSION,
+                    "texts": {s: sum(1 for t in texts if t.split == s and t.text) for s in splits}}
+    tuned = tuple(name for name, meta in splits.items() if meta.get("tuned"))
+    never_tuned = tuple(name for name, meta in splits.items() if not meta.get("tuned"))
+    # "all" stays dev + heldout, comparable across versions; "development" is every split tuned on,
+    # "never-tuned" every split nobody studied. Errors are printed for tuned splits only.
+    groups = [(name, (name,)) for name in splits] + [
+        ("all", ("dev", "heldout")), ("development", tuned), ("never-tuned", never_tuned)]
+    errors: list[str] = []
+    for name, chosen in groups:
+        if not any(t.split in chosen and t.text for t in texts):
+            continue
+        scores = evaluate(texts, gold, splits=chosen)
         result[name] = scores.as_dict()
-        o = scores.overall
-        print(f"{name:13} P {o.precision:.3f} R {o.recall:.3f} F1 {o.f1:.3f}  strict F1 {scores.strict.f1:.3f}"
-              f"  OTHER F1 {scores.other.f1:.3f}")
-        if name in ("dev", "dev2") and "--errors" in sys.argv:
-            dev_errors += scores.errors  # only tuned splits' errors are printed: held-out stays unread
-        if name == "all":
-            for code, prf in sorted(scores.per_endpoint.items()):
-                print(f"   {code:12} P {prf.precision:.2f} R {prf.recall:.2f} F1 {prf.f1:.2f}  (tp {prf.tp} fp {prf.fp} fn {prf.fn})")
-    if "--errors" in sys.argv:
-        print("\n".join(dev_errors))
+        o, timed = scores.overall, scores.timed
+        print(f"{name:14} P {o.precision:.3f} R {o.recall:.3f} F1 {o.f1:.3f}  timed F1 {timed.f1:.3f}"
+              f"  strict F1 {scores.strict.f1:.3f}  groups {_recall(scores.group_sizes)}"
+              f"  zero-events {_recall(scores.zero_events)}  k/n carried {_recall(scores.kn_carried)}")
+        if name in tuned and "--errors" in args:
+            errors += scores.errors
+        if name in ("development", "never-tuned") and "--per-endpoint" in args:
+            for code, prf in sorted(scores.timed_per_endpoint.items()):
+                print(f"   {code:12} P {prf.precision:.2f} R {prf.recall:.2f} F1 {prf.f1:.2f}"
+                      f"  (tp {prf.tp} fp {prf.fp} fn {prf.fn})")
+    if "--errors" in args:
+        print("\n".join(errors))
     if shared:
         found, total = proportion_recall(numeric_outcome_pairs(shared))
         result["numeric_outcomes_kn_recall"] = {"found": found, "total": total, "recall": round(found / total, 4)}
         print(f"k/n recall on numeric-outcomes abstracts: {found}/{total} = {found / total:.3f}")
-        result["throughput"] = throughput(shared)
-        print(f"throughput: {result['throughput']}")
+        if "--no-throughput" not in args:
+            result["throughput"] = throughput(shared)
+            print(f"throughput: {result['throughput']}")
     out = BENCH / "results" / "metric_eval.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")
+
+
+def _recall(recall) -> str:
+    return "-" if recall.total == 0 else f"{recall.found}/{recall.total}"
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from litmus.nlp.evaluation import (
-    GoldMetric, evaluate, load_gold, load_texts, numeric_outcome_pairs, proportion_recall, score,
+    GoldMetric, evaluate, load_gold, load_texts, numeric_outcome_pairs, proportion_recall, read_medline_abstracts,
+    score,
 )
 from litmus.nlp.metrics import extract_metrics
 from litmus.records import OutcomeMetric
@@ -47,6 +48,47 @@ def test_score_rejects_a_value_off_by_more_than_the_tolerance_or_a_wrong_unit():
     assert score({"other-doc": [metric("PFS", 14.8, unit="months")]}, gold).overall.tp == 0
 
 
+def test_timed_score_asks_for_the_time_point_only_when_the_gold_states_one():
+    gold = [GoldMetric("d", "OS", "rate", 71, "%", timepoint_months=24), GoldMetric("d", "CR", "rate", 50, "%")]
+    predicted = {"d": [metric("OS", 71, timepoint_months=12), metric("CR", 50, timepoint_months=1)]}
+    scores = score(predicted, gold)
+    assert scores.overall.tp == 2
+    assert (scores.timed.tp, scores.timed.fp, scores.timed.fn) == (1, 1, 1)
+    assert scores.timed_per_endpoint["OS"].recall == 0 and scores.timed_per_endpoint["CR"].recall == 1
+
+
+def test_group_sizes_zero_events_kn_and_composites_are_counted_apart():
+    gold = [GoldMetric("d", "N_TREATED", "count", 64, "patients", group="brexu-cel"),
+            GoldMetric("d", "N_TREATED", "count", 91, "patients", group="liso-cel"),
+            GoldMetric("d", "CRS_GE3", "rate", 0, "%", count=0),
+            GoldMetric("d", "CR", "rate", 86, "%", count=13, total=15, composite="CR/CRi")]
+    predicted = {"d": [metric("N_TREATED", 64, unit="patients"), metric("CRS_GE3", 0, count=0),
+                       metric("CR", 86, count=13, total=None)]}
+    scores = score(predicted, gold)
+    assert (scores.group_sizes.found, scores.group_sizes.total) == (1, 2)
+    assert (scores.zero_events.found, scores.zero_events.total) == (1, 1)
+    assert (scores.kn_carried.found, scores.kn_carried.total) == (1, 2)  # CR lacks its total
+    assert (scores.composites.found, scores.composites.total) == (0, 1)
+
+
+def test_missed_gold_shows_its_context_from_the_text():
+    gold = [GoldMetric("d", "ORR", "rate", 80, "%", at=12)]
+    scores = score({"d": []}, gold, {"d": "The ORR was 80% in all."})
+    assert scores.errors == ("FN d ORR 80 % | The ORR was 80% in all.",)
+
+
+def test_medline_abstracts_join_continuation_lines(tmp_path):
+    folder = tmp_path / "real-text"
+    folder.mkdir()
+    (folder / "robotreviewer-medline-1000.txt").write_text(
+        "\nPMID- 1\nTI  - A title\nAB  - BACKGROUND: first line\n      second line.\nFAU - X\n\n"
+        "PMID- 2\nAB  - Only line.\n")
+    assert read_medline_abstracts(tmp_path) == {"1": "BACKGROUND: first line second line.", "2": "Only line."}
+    (tmp_path / "texts.jsonl").write_text(json.dumps({"doc": "medline:2", "source": "shared", "split": "r1"}))
+    texts = load_texts(tmp_path / "texts.jsonl", tmp_path)
+    assert [(t.doc, t.text, t.split) for t in texts] == [("medline:2", "Only line.", "r1")]
+
+
 def test_load_gold_and_inline_texts(tmp_path):
     (tmp_path / "gold.jsonl").write_text(json.dumps({"doc": "a", "endpoint": "ORR", "stat": "rate", "value": 80,
                                                      "unit": "%", "quote": "80%"}) + "\n")
@@ -63,7 +105,7 @@ def test_load_gold_and_inline_texts(tmp_path):
 
 def _dev_set(project_root, shared):
     eval_dir = project_root / "bench" / "eval"
-    return load_texts(eval_dir / "metric_texts.jsonl", shared), load_gold(eval_dir / "metric_gold.jsonl")
+    return load_texts(eval_dir / "texts", shared), load_gold(eval_dir / "gold")
 
 
 def test_own_texts_reach_the_measured_f1(project_root):
