@@ -1,12 +1,13 @@
 """Score the outcome-metric extractor on the hand-annotated dev set and time it on real abstracts.
 
-    .venv/bin/python bench/metric_eval.py [--errors] [--per-endpoint] [--no-throughput]
+    .venv/bin/python bench/metric_eval.py [--errors] [--per-endpoint] [--no-throughput] [--frozen]
 
 Prints P/R/F1 for every split of bench/eval/splits.toml, for development (every split tuned on) and
 never-tuned (every split nobody studied): overall (endpoint, value, unit), timed (also the time point
 when stated: the target score), strict (also k and n), and recall of group sizes, zero events and
 k/n. --errors prints the errors of tuned splits only (never-tuned texts stay unread); --per-endpoint
-the timed scores per endpoint. Also k/n recall on the numeric-outcomes abstracts and extract_metrics
+the timed scores per endpoint. Splits still being annotated (`annotated = false`) are left out, and
+frozen ones are scored only with --frozen. Also k/n recall on the numeric-outcomes abstracts and extract_metrics
 throughput on evidence-inference abstracts; writes bench/results/metric_eval.json. Shared texts are read from ../shared/data (or
 $LITMUS_SHARED_DIR/data); without it only our own texts are scored.
 """
@@ -56,11 +57,15 @@ def main() -> None:
         sys.exit(f"bench/eval/texts uses splits not described in bench/eval/splits.toml: {', '.join(unknown)}")
     result: dict = {"extractor_version": EXTRACTOR_VERSION,
                     "texts": {s: sum(1 for t in texts if t.split == s and t.text) for s in splits}}
-    tuned = tuple(name for name, meta in splits.items() if meta.get("tuned"))
-    never_tuned = tuple(name for name, meta in splits.items() if not meta.get("tuned"))
+    # A split is scored once its annotation is complete; a frozen one only when asked (--frozen), so
+    # that nobody developing the extractor watches its score move.
+    scored = {name: meta for name, meta in splits.items() if meta.get("annotated", True)
+              and (not meta.get("frozen") or "--frozen" in args)}
+    tuned = tuple(name for name, meta in scored.items() if meta.get("tuned"))
+    never_tuned = tuple(name for name, meta in scored.items() if not meta.get("tuned"))
     # "all" stays dev + heldout, comparable across versions; "development" is every split tuned on,
     # "never-tuned" every split nobody studied. Errors are printed for tuned splits only.
-    groups = [(name, (name,)) for name in splits] + [
+    groups = [(name, (name,)) for name in scored] + [
         ("all", ("dev", "heldout")), ("development", tuned), ("never-tuned", never_tuned)]
     errors: list[str] = []
     for name, chosen in groups:
