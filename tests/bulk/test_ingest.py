@@ -99,7 +99,7 @@ def test_corrupt_gzip_fails_that_file_and_the_others_still_load(con, tmp_path):
 def test_cli_reports_failures_and_exits_non_zero(tmp_path, capsys):
     import argparse
 
-    from litmus import cli_bulk
+    from litmus.cli import bulk as cli_bulk
 
     write_pubmed_file(tmp_path / "a.xml.gz", [make_record(1)])
     (tmp_path / "b.xml.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")

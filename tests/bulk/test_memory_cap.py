@@ -87,7 +87,7 @@ def test_a_malformed_environment_cap_is_refused_when_opening(tmp_path, monkeypat
 
 
 def test_cli_refuses_a_malformed_memory_flag(tmp_path, capsys):
-    from litmus import cli_bulk
+    from litmus.cli import bulk as cli_bulk
 
     parser = argparse.ArgumentParser()
     cli_bulk.register(parser.add_subparsers())

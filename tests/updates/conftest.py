@@ -106,6 +106,6 @@ def litmus():
 
 
 def litmus_main(argv: list[str]) -> int:
-    from litmus.cli_updates import main
+    from litmus.cli import main
 
     return main(argv)

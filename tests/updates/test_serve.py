@@ -46,7 +46,7 @@ def test_a_bad_cron_is_refused_before_anything_starts():
 def test_serve_registers_the_daily_deployment(prefect_server, tmp_path):
     api_url, env = prefect_server
     serving = subprocess.Popen(
-        [sys.executable, "-m", "litmus.cli_updates", "serve", "--name", "nightly-test", "--no-extract",
+        [sys.executable, "-m", "litmus.cli", "serve", "--name", "nightly-test", "--no-extract",
          "--warehouse", str(tmp_path / "w.duckdb")],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
     )

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from litmus.cli.common import console, errors, warehouse_path
+
 DESCRIPTION = """\
 Stream PubMed bulk files (.xml or .xml.gz, as downloaded from ftp.ncbi.nlm.nih.gov/pubmed/baseline
 and /updatefiles) into the warehouse in bounded memory. Files are applied in name order; later
@@ -68,14 +70,10 @@ def _memory_size(text: str) -> str:
 
 
 def cmd_ingest_files(args) -> int:
-    from rich.console import Console
-
     from litmus.bulk import BulkInputError, QueryError, compile_query
     from litmus.bulk.parallel import default_workers
-    from litmus.paths import default_warehouse_path
 
-    console, errors = Console(highlight=False), Console(stderr=True, highlight=False)
-    warehouse = Path(args.warehouse).expanduser() if args.warehouse else default_warehouse_path()
+    warehouse = warehouse_path(args)
     workers = args.workers or default_workers()
     started = time.perf_counter()
     try:

@@ -6,6 +6,8 @@ import argparse
 import time
 from datetime import date
 
+from litmus.cli.common import add_warehouse_flag, console, errors, print_json, warehouse_path
+
 UPDATE_EXAMPLES = """\
 examples:
   litmus update --as-of 2026-01-05     the shipped offline replay, day 1 (then --as-of 2026-01-06)
@@ -22,13 +24,11 @@ def _iso_date(text: str) -> date:
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    from litmus.cli import _add_warehouse_flag
-
     parser.add_argument("--searches", metavar="PATH", help="saved searches TOML (default: corpus/searches.toml)")
     parser.add_argument("--live", action="store_true", help="ask NCBI instead of replaying corpus/entrez (needs NCBI_EMAIL)")
     parser.add_argument("--no-extract", dest="extract", action="store_false",
                         help="store new papers without running entity and metric extraction")
-    _add_warehouse_flag(parser)
+    add_warehouse_flag(parser)
 
 
 def register(commands) -> None:
@@ -57,9 +57,7 @@ def register(commands) -> None:
     )
     new.add_argument("--since", type=_iso_date, required=True, metavar="YYYY-MM-DD", help="first day to list")
     new.add_argument("--json", action="store_true", help="print as JSON")
-    from litmus.cli import _add_warehouse_flag
-
-    _add_warehouse_flag(new)
+    add_warehouse_flag(new)
     new.set_defaults(handler=cmd_new)
 
     serve = commands.add_parser(
@@ -79,18 +77,17 @@ def register(commands) -> None:
 
 def cmd_update(args) -> int:
     from flows.update import update_evidence_flow
-    from litmus.cli import _print_json, _warehouse, console
     from litmus.updates.searches import load_searches
 
     started = time.perf_counter()
     load_searches(args.searches)  # a mistake in the file is reported before Prefect starts
     summary = update_evidence_flow(
         searches_path=args.searches, as_of=args.as_of.isoformat() if args.as_of else None, live=args.live,
-        warehouse=str(_warehouse(args)), extract=args.extract, digest=args.digest,
+        warehouse=str(warehouse_path(args)), extract=args.extract, digest=args.digest,
         wait_seconds=args.wait if args.wait is not None else 0.0,
     )
     if args.json:
-        _print_json({k: v for k, v in summary.items() if k != "digest"})
+        print_json({k: v for k, v in summary.items() if k != "digest"})
         return 0
     console.print(f"[bold]update {summary['as_of']}[/bold] via {summary['mode']}")
     for result in summary["searches"]:
@@ -108,18 +105,17 @@ def cmd_update(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from litmus.cli import _print_json, _warehouse, console
     from litmus.updates.digest import new_since
     from litmus.warehouse import WarehouseError, open_warehouse
 
-    with open_warehouse(_warehouse(args), read_only=True) as con:
+    with open_warehouse(warehouse_path(args), read_only=True) as con:
         tables = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         ran = "search_runs" in tables and con.execute("SELECT count(*) FROM search_runs").fetchall()[0][0] > 0
         if not ran:
-            raise WarehouseError(f"no saved search has run on {_warehouse(args)} yet: run `litmus update` first")
+            raise WarehouseError(f"no saved search has run on {warehouse_path(args)} yet: run `litmus update` first")
         papers = new_since(con, args.since)
     if args.json:
-        _print_json(papers)
+        print_json(papers)
         return 0
     if not papers:
         console.print(f"nothing new since {args.since}")
@@ -136,7 +132,6 @@ def cmd_new(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from litmus.cli import console, errors
     from litmus.updates.deploy import (
         DEFAULT_CRON, DEPLOYMENT_NAME, PrefectServerUnavailable, check_prefect_server, serve_plan, serve_updates,
     )
@@ -158,30 +153,3 @@ def cmd_serve(args) -> int:
         errors.print(f"[red]error:[/red] {error}")
         return 2
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m litmus.cli_updates …`: the `litmus` command with these subcommands registered,
-    usable before (and after) cli.py registers them itself."""
-    from litmus import cli
-
-    build = cli.build_parser
-
-    def build_with_updates():
-        parser = build()
-        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "update" not in commands.choices:
-            register(commands)
-        return parser
-
-    cli.build_parser = build_with_updates
-    try:
-        return cli.main(argv)
-    finally:
-        cli.build_parser = build
-
-
-if __name__ == "__main__":
-    import sys
-
-    sys.exit(main())

@@ -7,36 +7,15 @@ import json
 import sys
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
+from litmus.cli.common import add_format_flags, add_warehouse_flag, console, warehouse_path
 from litmus.errors import InputError
-
-console = Console(highlight=False)
 
 VERDICT_STYLE = {
     "supported": "green", "partly_supported": "yellow", "contradicted": "red", "unverifiable": "dim",
     "mismatch": "red", "not_in_abstract": "yellow", "source_unavailable": "dim",
 }
-
-
-def _warehouse(args) -> Path:
-    from litmus.paths import default_warehouse_path
-
-    return Path(args.warehouse).expanduser() if args.warehouse else default_warehouse_path()
-
-
-def _add_warehouse(parser) -> None:
-    from litmus.cli import add_wait_flag
-
-    parser.add_argument("--warehouse", metavar="PATH", help="DuckDB file (default: warehouse/litmus.duckdb)")
-    add_wait_flag(parser)
-
-
-def _add_format(parser) -> None:
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--json", action="store_true", help="print JSON for machines")
-    group.add_argument("--csv", action="store_true", help="print CSV for machines")
 
 
 # --------------------------------------------------------------------------- extract / show
@@ -88,7 +67,7 @@ def cmd_extract(args) -> int:
         return 0
     from flows.extract import extract_flow
 
-    totals = extract_flow(warehouse=str(_warehouse(args)), force=args.force)
+    totals = extract_flow(warehouse=str(warehouse_path(args)), force=args.force)
     if args.json:
         sys.stdout.write(json.dumps(totals, indent=2) + "\n")
     else:
@@ -124,7 +103,7 @@ def _print_entities_table(entities: list[dict]) -> None:
 def cmd_show(args) -> int:
     from litmus.query import run_query
 
-    warehouse = _warehouse(args)
+    warehouse = warehouse_path(args)
     pmid = _pmid(args.pmid)
     paper = run_query(warehouse, "SELECT pmid, title, journal_iso, pub_year, doi FROM papers WHERE pmid = ?", [pmid])
     if not paper.rows:
@@ -205,7 +184,7 @@ def cmd_verify(args) -> int:
     from litmus.query import run_query
     from litmus.reviews import load_review_input
 
-    warehouse = _warehouse(args)
+    warehouse = warehouse_path(args)
     summary = verify_flow(warehouse=str(warehouse), review=args.review, review_text=args.review_text)
     review_id = load_review_input(args.review).review_id
     if args.json or args.csv:
@@ -228,7 +207,7 @@ def cmd_report(args) -> int:
     from litmus.warehouse import connect
 
     review_id = load_review_input(args.review).review_id
-    con = connect(_warehouse(args), read_only=True)
+    con = connect(warehouse_path(args), read_only=True)
     try:
         data = report_data(con, review_id)
     finally:
@@ -244,7 +223,7 @@ def cmd_report(args) -> int:
 def cmd_sql(args) -> int:
     from litmus.query import run_query
 
-    result = run_query(_warehouse(args), args.query, limit=args.limit)
+    result = run_query(warehouse_path(args), args.query, limit=args.limit)
     if args.json:
         sys.stdout.write(result.to_json() + "\n")
     elif args.csv:
@@ -263,7 +242,7 @@ def cmd_sql(args) -> int:
 def cmd_export(args) -> int:
     from litmus.query import export_warehouse
 
-    written = export_warehouse(_warehouse(args), Path(args.directory), file_format=args.format)
+    written = export_warehouse(warehouse_path(args), Path(args.directory), file_format=args.format)
     console.print(f"wrote {len(written)} files to {args.directory}")
     return 0
 
@@ -285,13 +264,13 @@ def register(commands) -> None:
     extract.add_argument("--text", metavar="FILE", help="extract from this text file (- for stdin) and print the result")
     extract.add_argument("--force", action="store_true", help="re-extract papers already extracted by this version")
     extract.add_argument("--json", action="store_true", help="print JSON: {entities: [...], metrics: [...]}")
-    _add_warehouse(extract)
+    add_warehouse_flag(extract)
     extract.set_defaults(handler=cmd_extract)
 
     show = commands.add_parser("show", help="a stored paper's entities and metrics with their sentences")
     show.add_argument("pmid", help="the paper's PMID")
     show.add_argument("--json", action="store_true", help="print JSON")
-    _add_warehouse(show)
+    add_warehouse_flag(show)
     show.set_defaults(handler=cmd_show)
 
     verify = commands.add_parser(
@@ -305,14 +284,14 @@ def register(commands) -> None:
     )
     verify.add_argument("--review", metavar="SOURCE", help="the review (default: the shipped editorial transcription)")
     verify.add_argument("--review-text", metavar="FILE", help="the review's own text (Markdown/plain) to read the claims from")
-    _add_format(verify)
-    _add_warehouse(verify)
+    add_format_flags(verify)
+    add_warehouse_flag(verify)
     verify.set_defaults(handler=cmd_verify)
 
     report = commands.add_parser("report", help="write the HTML report: verdicts, evidence table, forest plot")
     report.add_argument("--review", metavar="SOURCE", help="the review (default: the shipped editorial transcription)")
     report.add_argument("--out", metavar="DIR", default="report", help="folder for report.html, forest.svg, forest.png (default: ./report)")
-    _add_warehouse(report)
+    add_warehouse_flag(report)
     report.set_defaults(handler=cmd_report)
 
     sql = commands.add_parser(
@@ -324,12 +303,12 @@ def register(commands) -> None:
     )
     sql.add_argument("query", help="the SQL to run")
     sql.add_argument("--limit", type=int, help="print at most this many rows")
-    _add_format(sql)
-    _add_warehouse(sql)
+    add_format_flags(sql)
+    add_warehouse_flag(sql)
     sql.set_defaults(handler=cmd_sql)
 
     export = commands.add_parser("export", help="write every table and view to Parquet or CSV files")
     export.add_argument("directory", help="output folder (created if needed)")
     export.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format (default parquet)")
-    _add_warehouse(export)
+    add_warehouse_flag(export)
     export.set_defaults(handler=cmd_export)

@@ -1,0 +1,48 @@
+"""What every `litmus` command shares: consoles, the warehouse flag, JSON output, user errors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from litmus.paths import default_warehouse_path
+
+console = Console(stderr=False, highlight=False)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def warehouse_path(args) -> Path:
+    return Path(args.warehouse).expanduser() if args.warehouse else default_warehouse_path()
+
+
+def print_json(payload) -> None:
+    sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+
+
+def add_entrez_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("E-utilities")
+    group.add_argument("--live", action="store_true", help="talk to NCBI instead of replaying corpus/entrez (needs NCBI_EMAIL)")
+    group.add_argument("--record", action="store_true", help="with --live: save every answer under corpus/entrez for offline replay")
+    group.add_argument("--refresh", action="store_true", help="resolve and fetch again even what the warehouse already holds")
+
+
+def add_warehouse_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--warehouse", metavar="PATH", help=f"DuckDB file (default: {default_warehouse_path()})")
+    add_wait_flag(parser)
+
+
+def add_wait_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait", type=float, metavar="SECONDS",
+        help="how long to wait for another litmus process to release the warehouse (default 30)",
+    )
+
+
+def add_format_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--json", action="store_true", help="print JSON for machines")
+    group.add_argument("--csv", action="store_true", help="print CSV for machines")
