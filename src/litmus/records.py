@@ -208,6 +208,7 @@ class OutcomeMetric:
     ci_high: float | None = None
     not_reached: bool = False
     group: str | None = None  # subgroup or arm: "in ALL", "patients with TP53 mutation"
+    composite: str | None = None  # which composite response the figure is: "CR/CRi", "sCR", ">=VGPR"
     sentence_index: int | None = None
     sentence_start: int | None = None
 
