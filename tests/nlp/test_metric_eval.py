@@ -21,7 +21,7 @@ OWN_TEXTS_F1_FLOOR = 0.95
 DEV_F1_FLOOR = 0.93  # dev and dev2 gold are at guideline v2 (arm sizes, composites): harder than v1
 HELDOUT_F1_FLOOR = 0.83
 HELDOUT_NEW_F1_FLOOR = 0.93
-HELDOUT_REAL2_F1_FLOOR = 0.73
+HELDOUT_REAL2_F1_FLOOR = 0.68  # v1 gold: arm sizes unannotated, which extractor 2.x reads (guideline v2)
 DEV2_F1_FLOOR = 0.79
 KN_RECALL_FLOOR = 0.07
 

@@ -1,28 +1,43 @@
-"""Outcome metrics from clinical text: which endpoint each reported number belongs to.
+"""Outcome metrics from clinical text: which endpoint, group and denominator each reported number belongs to.
 
-Pure and cheap (compiled regexes over sentence text, no tokeniser): for each sentence, blank out
-what is never an outcome value (CI levels, ranges, p-values, ages, doses, years, grades), find the
-value expressions and the endpoint mentions, then link each value to an endpoint in its clause:
-the preceding one ("CR was achieved in 13/15"), or the following one when the value is the
-subject of a verb that reaches it ("13/15 patients achieved CR"). Coordinated lists ("ORR and CR
-rates were 87.5% and 62.5%, respectively"; "the 1- and 2-year OS were 80% and 70%") pair in order.
+Pure and cheap (compiled regexes over sentence text, no tokeniser). Each sentence is read in two steps:
+
+1. candidates: what is never an outcome value is blanked out (CI levels, ranges, p-values, ages, doses,
+   years, grades; `values.find_masks`), then the value expressions (`values.find_values`), the endpoint
+   mentions (`endpoints.find_endpoints`), the time points and CIs, the groups a figure can belong to
+   (`groups`), the head counts of arms and cohorts (`populations`) and the events stated as absent
+   (`zero_events`) are found;
+2. linking: arm and cohort sizes take their numbers first; the remaining values are linked to an
+   endpoint by coordinated lists and "respectively" alignment, then by the nearest endpoint of their
+   clause (`linking`); each metric then takes its group (a list of groups distributed over a list of
+   values, a group named next to the value, or the group heading the sentence), a denominator carried
+   from a population stated before it ("Among the 52 patients infused, the ORR was 83%"), its CI and
+   the composite its endpoint names. Counts split by group right after them ("508 deaths (248 in A and
+   260 in B)") are read when the parts add up, and zero events become rates of 0 % with `negated`.
+
+Every metric keeps the character offsets of the words it was read from, and its sentence.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from litmus.nlp.endpoints import EndpointMention, find_endpoints, is_survey_text, regrade
-from litmus.nlp.numbers import digitise_number_words, normalise_text, snap_to_words
-from litmus.nlp.sentences import split_sentences
+from litmus.nlp.groups import group_after, group_before, group_list_after, leading_group
 from litmus.nlp.linking import (
     COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, link_endpoint, pair_coordinated, timepoint_for,
 )
-from litmus.nlp.values import (
-    PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
+from litmus.nlp.numbers import digitise_number_words, normalise_text, parse_number, snap_to_words
+from litmus.nlp.populations import (
+    GroupCount, breakdown_of_count, sentence_population_kind, sizes_in_parentheses, sizes_sent_to_arms,
 )
+from litmus.nlp.sentences import split_sentences
+from litmus.nlp.values import (
+    NUM, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
+)
+from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, find_zero_events
 from litmus.records import OutcomeMetric
 
 # "two partial responses (PR)", "3 deaths": a number counting the endpoint named right after it.
@@ -52,6 +67,18 @@ _NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
 
 
 
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """One sentence as the extractor reads it: as given, normalised, numbers in digits, and non-values masked."""
+
+    original: str
+    words: str
+    digits: str
+    offset: int  # of the sentence in the text
+    index: int
+    spelled: list[tuple[int, int]]  # number words rewritten in `digits`, in sentence offsets
+
+
 def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None) -> list[OutcomeMetric]:
     """Every outcome number in `text` linked to its endpoint, in text order.
 
@@ -63,13 +90,25 @@ def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None
     digits, spelled = digitise_number_words(normalised)  # one value grammar: digits only
     metrics: list[OutcomeMetric] = []
     for index, (start, end) in enumerate(spans):
-        if not (_DIGIT.search(digits, start, end) or any(h in normalised[start:end] for h in _NOT_REACHED_HINTS)):
-            continue  # most sentences state no number at all
+        has_number = _DIGIT.search(digits, start, end) or any(h in normalised[start:end] for h in _NOT_REACHED_HINTS)
+        may_be_absent = _ZERO_HINT.search(normalised, start, end) is not None
+        if not (has_number or may_be_absent):
+            continue  # most sentences state no number and no absence
         first = bisect_left(spelled, (start, 0))
         here = [(a - start, b - start) for a, b in spelled[first:bisect_left(spelled, (end, 0), first)]]
-        metrics += _sentence_metrics(text[start:end], normalised[start:end], digits[start:end], start, index,
-                                     survey, here)
-    return metrics
+        sentence = _Sentence(text[start:end], normalised[start:end], digits[start:end], start, index, here)
+        found, endpoints = _sentence_metrics(sentence, survey) if has_number else ([], None)
+        metrics += found
+        if may_be_absent:
+            stated = {m.endpoint for m in found if m.value == 0}  # "no grade ≥3 CRS (0%)" is read once
+            metrics += [z for z in _zero_event_metrics(sentence, survey, endpoints) if z.endpoint not in stated]
+    return _with_study_denominators(metrics)
+
+
+# A cheap first look for a stated absence of a safety event: a negation, then an event word.
+_ZERO_HINT = re.compile(r"\b(?:[Nn]o|[Nn]one|not|[Zz]ero|[Nn]either)\b[^.;]{0,90}?(?i:CRS|cytokine|ICANS|CRES|neuro"
+                        r"|death|died|mortality|relaps|TRM|NRM|fatal)|(?i:CRS|ICANS|neurotox|death|relapse)[^.;]{0,40}?"
+                        r"\bnot\b")
 
 
 def find_proportions(text: str) -> list[tuple[int, int]]:
@@ -83,29 +122,36 @@ def find_proportions(text: str) -> list[tuple[int, int]]:
     return pairs
 
 
-def _sentence_metrics(original: str, words: str, sentence: str, offset: int, index: int, survey: bool,
-                      spelled: list[tuple[int, int]]) -> list[OutcomeMetric]:
-    """Metrics of one sentence: `words` is it normalised, `sentence` also with numbers in digits."""
+def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], list[EndpointMention] | None]:
+    """Metrics of one sentence that states a number, and the endpoint mentions found in it."""
+    sentence, words = s.digits, s.words
     if not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence):
-        return []  # fast path: years, p-values and ages alone
+        return [], None  # fast path: years, p-values and ages alone
     masked, intervals, timepoints = find_masks(sentence)
     values = find_values(masked)
     if not values and not _COUNTED_HINT.search(masked):
-        return []
+        return [], None
     endpoints = find_endpoints(words, survey=survey)
     values = _with_counted_endpoints(masked, values, endpoints)
-    if not values:
-        return []
-    if spelled:
-        values = [replace(v, start=snap_to_words(v.start, spelled)) for v in values]
-        timepoints = [replace(t, text=words[snap_to_words(t.start, spelled):t.end]) for t in timepoints]
+    group_counts = sizes_in_parentheses(words, sentence, endpoints) + sizes_sent_to_arms(words, sentence, endpoints)
+    if not values and not group_counts:
+        return [], endpoints
+    if s.spelled:
+        values = [replace(v, start=snap_to_words(v.start, s.spelled)) for v in values]
+        timepoints = [replace(t, text=words[snap_to_words(t.start, s.spelled):t.end]) for t in timepoints]
+    claimed = [(g.start, g.end) for g in group_counts]
+    values = [v for v in values if not any(v.start <= a < v.end or a <= v.start < b for a, b in claimed)]
+    intervals = intervals + _unlabelled_intervals(sentence, masked, values)
     clauses = clause_spans(sentence)
-    leading_group = _GROUP_BEFORE.match(sentence)
-    skip_until = leading_group.end("group") if leading_group else 0
+    leading = leading_group(words)
+    skip_until = leading.end if leading else 0
+    population = _leading_population(words, sentence, endpoints)
     links = pair_coordinated(sentence, values, endpoints, timepoints, clauses)
-    metrics = []
+    linked: list[tuple[ValueMention, EndpointMention, Timepoint | None]] = []
     subjects = set()  # population counts already stated as the subject of their verb
     for value in values:
+        if population is not None and value.start == population.start:
+            continue  # read below as the population the rest of the sentence is about
         endpoint, timepoint = links.get(value, (None, None))
         if endpoint is None:
             endpoint = link_endpoint(sentence, value, endpoints, clauses)
@@ -117,15 +163,26 @@ def _sentence_metrics(original: str, words: str, sentence: str, offset: int, ind
         if endpoint.code in COUNT_ENDPOINTS:
             if endpoint.start >= value.start:
                 subjects.add(endpoint.code)
-            elif endpoint.code in subjects or _ARM_SIZE.match(sentence, endpoint.end, value.start):
-                continue  # "412 were randomly assigned to A (n = 206) or B (n = 206)": arm sizes
+            elif endpoint.code in subjects:
+                continue  # "412 were randomly assigned …, 206 to A": the study count was its subject
         if endpoint.end <= value.start:
             endpoint = regrade(endpoint, sentence[endpoint.end:value.start])
-        metric = _build_metric(original, sentence, offset, index, value, endpoint, timepoint, intervals)
-        if metric is not None:
-            group = _group_for(words, value) or (_tidy_group(words[leading_group.start("group"):leading_group.end("group")]) if leading_group else None)
-            metrics.append(_with(metric, group=group))
-    return metrics
+        linked.append((value, endpoint, timepoint))
+    groups = _groups_of(words, masked, linked, leading)
+    metrics = []
+    if population is not None:
+        metrics.append(_population_metric(s, population))
+    for value, endpoint, timepoint in linked:
+        metric = _build_metric(s, value, endpoint, timepoint, intervals)
+        if metric is None:
+            continue
+        metric = replace(metric, group=groups.get(value))
+        if population is not None and value.start > population.start:
+            metric = _with_denominator(metric, population.count)
+        metrics.append(metric)
+        metrics += _breakdown_metrics(s, metric, value, [m.start - s.offset for m in metrics])
+    metrics += [_group_count_metric(s, g) for g in group_counts]
+    return sorted(metrics, key=lambda m: m.start), endpoints
 
 
 def _with_counted_endpoints(masked: str, values: list[ValueMention],
@@ -168,23 +225,27 @@ def _elliptical_counts(masked: str, values: list[ValueMention]) -> list[ValueMen
 
 
 
-def _build_metric(original: str, sentence: str, offset: int, index: int, value: ValueMention,
-                  endpoint: EndpointMention, timepoint: Timepoint | None,
+def _build_metric(s: _Sentence, value: ValueMention, endpoint: EndpointMention, timepoint: Timepoint | None,
                   intervals: list[Interval]) -> OutcomeMetric | None:
     stat, number, unit = _stat_value_unit(endpoint, value)
     if stat is None:
         return None
+    code, negated = endpoint.code, False
+    if code == "MORTALITY" and stat == "hr":
+        code = "OS"  # a hazard ratio of death compares survival (guideline: "HR for death" is an OS HR)
+    if endpoint.code in ZERO_EVENT_ENDPOINTS and stat == "count" and number == 0:
+        stat, unit, negated = "rate", "%", True  # "versus none in arm B": a zero event is a rate of 0 %
     interval = next((i for i in intervals if value.end <= i.start <= value.end + 12), None)
     return OutcomeMetric(
-        endpoint=endpoint.code, stat=stat, value=number, unit=unit,
-        start=offset + value.start, end=offset + value.end, sentence=original,
+        endpoint=code, stat=stat, value=number, unit=unit,
+        start=s.offset + value.start, end=s.offset + value.end, sentence=s.original,
         label=endpoint.label,
         timepoint=timepoint.text.strip() if timepoint else None,
         timepoint_months=timepoint.months[0] if timepoint else None,
         count=value.count, total=value.total,
         ci_low=interval.low if interval else None, ci_high=interval.high if interval else None,
-        not_reached=value.kind == "nr",
-        sentence_index=index, sentence_start=offset,
+        not_reached=value.kind == "nr", composite=endpoint.composite, negated=negated,
+        sentence_index=s.index, sentence_start=s.offset,
     )
 
 
@@ -202,14 +263,182 @@ def _stat_value_unit(endpoint: EndpointMention, value: ValueMention) -> tuple[st
     return "rate", value.value, "%"
 
 
-def _group_for(sentence: str, value: ValueMention) -> str | None:
-    match = _GROUP_AFTER.match(sentence, value.end)
-    return _tidy_group(match.group("group")) if match else None
+# ----------------------------------------------------------------------------- intervals
+
+# "35.9% (95% CI 25.9-45.9) … versus 64.6% (54.2-73.2)": once a sentence has named its CIs, a bare
+# parenthesised pair right after a figure is one too; after a hazard ratio it always is.
+_BARE_INTERVAL = re.compile(rf"\s*[(\[]\s*(?P<lo>-?{NUM})\s*%?\s*(?:-|to|,)\s*(?P<hi>-?{NUM})\s*%?\s*(?:[;,)\]]|$)",
+                            re.IGNORECASE)
+_NAMES_INTERVALS = re.compile(r"\bCI\b|confidence|credible", re.IGNORECASE)
 
 
-def _tidy_group(group: str) -> str:
-    return group[0].lower() + group[1:].rstrip() if group else group
+def _unlabelled_intervals(sentence: str, masked: str, values: list[ValueMention]) -> list[Interval]:
+    named = _NAMES_INTERVALS.search(sentence) is not None
+    found = []
+    for value in values:
+        if value.kind == "hr" or (named and value.kind in ("pct", "duration", "pct_frac", "count_pct")):
+            match = _BARE_INTERVAL.match(sentence, value.end)
+            if match is not None:
+                low, high = parse_number(match.group("lo")), parse_number(match.group("hi"))
+                if low is not None and high is not None and low <= (value.value or low) <= high:
+                    found.append(Interval(match.start(), match.end(), low, high))
+    return found
 
 
-def _with(metric: OutcomeMetric, **changes) -> OutcomeMetric:
-    return replace(metric, **changes)
+# ----------------------------------------------------------------------------- groups
+
+
+def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, EndpointMention, Timepoint | None]],
+               leading) -> dict[ValueMention, str]:
+    """The group of each linked value: a list of groups over a run of values ("22% and 50% in A and B,
+    respectively"), a group named right after or before the value, or the group heading the sentence."""
+    groups: dict[ValueMention, str] = {}
+    for run in _value_runs(masked, [value for value, _, _ in linked]):
+        listed = group_list_after(words, run[-1].end)
+        if len(listed) >= 2 and len(run) % len(listed) == 0:
+            for value, group in zip(run, listed * (len(run) // len(listed))):
+                groups[value] = group.label
+    endpoints = {value: endpoint for value, endpoint, _ in linked}
+    for value, endpoint, _ in linked:
+        if value in groups:
+            continue
+        after = group_after(words, value.end)
+        if after is None and endpoint.start >= value.end and endpoint.start - value.end <= 3:
+            after = group_after(words, endpoint.end)  # "81 breast-cancer relapses in the A group"
+        before = group_before(words, value.start) if after is None and _OPENS_A_LABEL.search(words, 0, value.start) else None
+        chosen = after or before
+        if chosen is not None and chosen.label != endpoints[value].label:
+            groups[value] = chosen.label
+        elif leading is not None:
+            groups[value] = leading.label
+    return groups
+
+
+_OPENS_A_LABEL = re.compile(r"(?:[(:]|[;,]\s*[\w-]+)\s*$")  # "DA (71%)", "GC, 49%", "(prior chemotherapy: 11.0"
+_RUN_SEPARATOR = re.compile(r"^\s*(?:,|;)?\s*(?:and|or|vs\.?|versus|compared\s+with|,)?\s*(?:\(\s*\)\s*)?$", re.IGNORECASE)
+
+
+def _value_runs(masked: str, values: list[ValueMention]) -> list[list[ValueMention]]:
+    """Values joined only by "and", "or", "versus", commas (masked p-values and CIs in between)."""
+    runs: list[list[ValueMention]] = []
+    for value in sorted(values, key=lambda v: v.start):
+        if runs and _RUN_SEPARATOR.match(masked[runs[-1][-1].end:value.start]) and value.start - runs[-1][-1].end < 60:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return runs
+
+
+# ----------------------------------------------------------------------------- populations and denominators
+
+
+@dataclass(frozen=True, slots=True)
+class _Population:
+    code: str
+    count: int
+    start: int
+    end: int
+
+
+# "Among the 52 patients infused, …", "Of 44 patients assessed for MRD, …", "In 30 evaluable patients, …":
+# the population the rest of the sentence is about, stated before its comma.
+_LEADING_POPULATION = re.compile(
+    rf"^\s*(?:Among|Of|In|From|For)\s+(?:the\s+|these\s+|all\s+|a\s+total\s+of\s+)?(?P<k>{NUM})\s+"
+    rf"(?P<description>(?:[\w/-]+\s+){{0,4}}?{PATIENT_NOUN}[^,;]{{0,80}}?),\s+(?!respectively)",
+)
+_POPULATION_VERBS = (
+    ("N_EVALUABLE", re.compile(r"\b(?:evaluable|evaluated|assessable|assessed|analy[sz]ed|included\s+in\s+the\s+analys)",
+                               re.IGNORECASE)),
+    ("N_TREATED", re.compile(r"\b(?:treated|infused|received|receiving|underwent\s+(?:transplant|treatment|infusion)"
+                             r"|proceeded\s+to|given)\b", re.IGNORECASE)),
+    ("N_ENROLLED", re.compile(r"\b(?:randomi[sz]ed|enrolled|registered|included|recruited|accrued|allocated|assigned)\b",
+                              re.IGNORECASE)),
+)
+_OTHER_VERB = re.compile(r"\b(?:who|were|was|had|underwent|with\s+(?:available|complete))\b", re.IGNORECASE)
+
+
+def _leading_population(words: str, digits: str, endpoints: list[EndpointMention]) -> _Population | None:
+    """The population heading the sentence, counted: its verb says which count (none: N_ENROLLED, v2.1)."""
+    match = _LEADING_POPULATION.match(digits)
+    if match is None:
+        return None
+    number = parse_number(match.group("k"))
+    if number is None or number != int(number) or number < 2:
+        return None
+    description = words[match.start("description"):match.end("description")]
+    code = next((code for code, verb in _POPULATION_VERBS if verb.search(description)), None)
+    if code is None:
+        if _OTHER_VERB.search(description):
+            return None  # "Of 111 patients who underwent leukapheresis": a count of something else
+        code = "N_ENROLLED"
+    return _Population(code, int(number), match.start("k"), match.end("k"))
+
+
+def _population_metric(s: _Sentence, population: _Population) -> OutcomeMetric:
+    start = snap_to_words(population.start, s.spelled) if s.spelled else population.start
+    return OutcomeMetric(
+        endpoint=population.code, stat="count", value=float(population.count), unit="patients",
+        start=s.offset + start, end=s.offset + population.end, sentence=s.original, count=population.count,
+        sentence_index=s.index, sentence_start=s.offset,
+    )
+
+
+def _with_denominator(metric: OutcomeMetric, total: int) -> OutcomeMetric:
+    """A rate or an outcome count after a stated population takes it as its denominator (never a head count,
+    nor a survival figure)."""
+    if metric.endpoint in COUNT_ENDPOINTS or metric.endpoint == "OTHER" or metric.total is not None:
+        return metric
+    if metric.stat == "rate" and (metric.count is None or metric.count <= total):
+        return replace(metric, total=total)
+    if metric.stat == "count" and metric.count is not None and 0 < metric.count <= total:
+        return replace(metric, stat="rate", value=round(100.0 * metric.count / total, 2), unit="%", total=total)
+    return metric
+
+
+def _group_count_metric(s: _Sentence, group: GroupCount) -> OutcomeMetric:
+    start = snap_to_words(group.start, s.spelled) if s.spelled else group.start
+    return OutcomeMetric(
+        endpoint=group.code, stat="count", value=float(group.count), unit="patients",
+        start=s.offset + start, end=s.offset + group.end, sentence=s.original, count=group.count, group=group.group,
+        sentence_index=s.index, sentence_start=s.offset,
+    )
+
+
+def _breakdown_metrics(s: _Sentence, metric: OutcomeMetric, value: ValueMention, taken: list[int]) -> list[OutcomeMetric]:
+    """"508 deaths (248 in A and 260 in B)": the parts of a count, with their groups, when they add up to it."""
+    if metric.stat != "count" or metric.count is None or metric.count < 2 or metric.endpoint == "OTHER":
+        return []
+    parts = breakdown_of_count(s.words, s.digits, metric.count, value.end, metric.endpoint)
+    return [_group_count_metric(s, part) for part in parts]
+
+
+def _with_study_denominators(metrics: list[OutcomeMetric]) -> list[OutcomeMetric]:
+    """Zero events take the study's treated population as their denominator when their sentence states none;
+    a figure read twice (a count and its group breakdown) is kept once, with its group."""
+    study = next((m.count for code in ("N_TREATED", "N_ENROLLED") for m in metrics
+                  if m.endpoint == code and m.group is None and m.count), None)
+    kept: dict[tuple[int, str, float | None], OutcomeMetric] = {}
+    for metric in metrics:
+        if metric.negated and metric.total is None and study is not None and metric.group is None:
+            metric = replace(metric, total=study)
+        key = (metric.start, metric.endpoint, metric.value)
+        if key not in kept or (kept[key].group is None and metric.group is not None):
+            kept[key] = metric
+    return sorted(kept.values(), key=lambda m: (m.start, m.end))
+
+
+# ----------------------------------------------------------------------------- zero events
+
+
+def _zero_event_metrics(s: _Sentence, survey: bool, endpoints: list[EndpointMention] | None) -> list[OutcomeMetric]:
+    """"None of the patients had grade 3-4 CRS": rate 0 %, count 0, negated."""
+    endpoints = endpoints if endpoints is not None else find_endpoints(s.words, survey=survey)
+    metrics = []
+    for zero in find_zero_events(s.words, endpoints):
+        group = group_after(s.words, zero.endpoint.end)
+        metrics.append(OutcomeMetric(
+            endpoint=zero.endpoint.code, stat="rate", value=0.0, unit="%", start=s.offset + zero.start,
+            end=s.offset + zero.end, sentence=s.original, label=zero.endpoint.label, count=0, total=zero.total,
+            group=group.label if group else None, negated=True, sentence_index=s.index, sentence_start=s.offset,
+        ))
+    return metrics
