@@ -309,12 +309,26 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
         chosen = after or before
         if chosen is not None and chosen.label != endpoints[value].label:
             groups[value] = chosen.label
-        elif leading is not None:
+        elif leading is not None and _heads_a_subgroup(words, leading, endpoint):
             groups[value] = leading.label
     return groups
 
 
-_OPENS_A_LABEL = re.compile(r"(?:[(:]|[;,]\s*[\w-]+)\s*$")  # "DA (71%)", "GC, 49%", "(prior chemotherapy: 11.0"
+_COUNTED_HEAD = re.compile(r"^\s*\w+\s+(?:the\s+|these\s+|all\s+)?\d")
+_RESTRICTIVE = re.compile(r"\b(?:not|without|with|aged|older|younger)\b|[≥≤<>]", re.IGNORECASE)
+
+
+def _heads_a_subgroup(words: str, leading, endpoint: EndpointMention) -> bool:
+    """"In the B-ALL cohort, …" names a subgroup; "Among the 52 patients infused, …" counts the study
+    population (its figures have no group) unless it restricts it ("Among 11 patients not in CR")."""
+    if not _COUNTED_HEAD.match(words):
+        return True
+    return endpoint.code not in COUNT_ENDPOINTS and _RESTRICTIVE.search(leading.label) is not None
+
+
+# "DA (71%)", "(GC, 49%; MVAC, 46%)", "(prior chemotherapy: 11.0": a label that opens a parenthesis or
+# stands inside one; a heading ("Results: 38 patients") is not a group.
+_OPENS_A_LABEL = re.compile(r"(?:\(|[(;]\s*[^(),;:]{1,40}[:,])\s*$")
 _RUN_SEPARATOR = re.compile(r"^\s*(?:,|;)?\s*(?:and|or|vs\.?|versus|compared\s+with|,)?\s*(?:\(\s*\)\s*)?$", re.IGNORECASE)
 
 
@@ -354,7 +368,13 @@ _POPULATION_VERBS = (
     ("N_ENROLLED", re.compile(r"\b(?:randomi[sz]ed|enrolled|registered|included|recruited|accrued|allocated|assigned)\b",
                               re.IGNORECASE)),
 )
-_OTHER_VERB = re.compile(r"\b(?:who|were|was|had|underwent|with\s+(?:available|complete))\b", re.IGNORECASE)
+# "Of 111 patients who underwent leukapheresis", "Among 194 patients screened": a verb we cannot read as a
+# population count ("relapsed patients", "patients with newly diagnosed AML" describe, and are fine).
+_OTHER_VERB = re.compile(
+    rf"(?:{PATIENT_NOUN}|\bwho|\bwere|\bwas|\bbeen|\bhad)\s+(?:\w+ly\s+)?(?!with\b)[a-z]+ed\b|\b(?:underwent|had|who)\b"
+    r"|\bwith\s+(?:available|complete)\b",
+    re.IGNORECASE,
+)
 
 
 def _leading_population(words: str, digits: str, endpoints: list[EndpointMention]) -> _Population | None:
@@ -413,18 +433,33 @@ def _breakdown_metrics(s: _Sentence, metric: OutcomeMetric, value: ValueMention,
 
 
 def _with_study_denominators(metrics: list[OutcomeMetric]) -> list[OutcomeMetric]:
-    """Zero events take the study's treated population as their denominator when their sentence states none;
-    a figure read twice (a count and its group breakdown) is kept once, with its group."""
-    study = next((m.count for code in ("N_TREATED", "N_ENROLLED") for m in metrics
-                  if m.endpoint == code and m.group is None and m.count), None)
+    """Denominators the abstract implies: a zero event takes the study's treated population when its sentence
+    states none, and "38 (53.5%)" takes the population of which 38 is 53.5% (the arm's for an arm's figure).
+    A figure read twice (a count and its group breakdown) is kept once, with its group."""
+    populations = [m for code in ("N_TREATED", "N_EVALUABLE", "N_ENROLLED") for m in metrics
+                   if m.endpoint == code and m.count]
+    study = next((m.count for m in populations if m.group is None and m.endpoint != "N_EVALUABLE"), None)
     kept: dict[tuple[int, str, float | None], OutcomeMetric] = {}
     for metric in metrics:
         if metric.negated and metric.total is None and study is not None and metric.group is None:
             metric = replace(metric, total=study)
+        elif metric.stat == "rate" and metric.count and metric.total is None and metric.value is not None:
+            metric = _with_implied_total(metric, populations)
         key = (metric.start, metric.endpoint, metric.value)
         if key not in kept or (kept[key].group is None and metric.group is not None):
             kept[key] = metric
     return sorted(kept.values(), key=lambda m: (m.start, m.end))
+
+
+def _with_implied_total(metric: OutcomeMetric, populations: list[OutcomeMetric]) -> OutcomeMetric:
+    """"38 (53.5%)" after "71 patients were infused": 38 of 71, when the percentage is 38/71 as written."""
+    decimals = len(f"{metric.value:g}".partition(".")[2])
+    tolerance = 0.5 / 10 ** decimals + 1e-9
+    for population in populations:
+        if (population.group == metric.group and population.start < metric.start and metric.count <= population.count
+                and abs(100.0 * metric.count / population.count - metric.value) <= tolerance):
+            return replace(metric, total=population.count)
+    return metric
 
 
 # ----------------------------------------------------------------------------- zero events
