@@ -26,8 +26,16 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("VGPR", r"(?i:(?:at\s+least\s+(?:an?\s+)?|[≥>]=?\s*)(?:very\s+good\s+partial\s+(?:response|remission)|VGPR)s?)"
              r"|(?:(?i:very\s+good\s+partial\s+(?:response|remission))s?(?:\s*\(VGPR\))?|VGPR)(?:\s+(?i:or\s+better))?"),
     ("CR", r"(?i:stringent\s+complete\s+(?:response|remission))s?(?:\s*\(sCR\))?|sCR\b"),
+    # composite endpoints ("the combined primary end point (death, ventilation or MI)") are not their parts
+    ("OTHER", r"(?i:(?:combined|composite)\s+(?:primary\s+|secondary\s+)?(?:end[\s-]?points?|outcomes?))"
+              r"(?:\s*\([^()]{0,80}\))?"
+              # disease control: "stable disease or better", "SD or better", "disease control rate"
+              r"|(?:(?i:stable\s+disease)|SD)(?:\s*\([^()]{0,20}\))*\s+(?i:or\s+better)"
+              r"|(?i:disease\s+control(?:\s+rates?)?)|DCR\b|(?i:clinical\s+benefit(?:\s+rates?)?)"
+              r"|(?i:durable\s+response(?:\s+rates?)?)|DRR\b"
+              r"|(?i:(?:distant\s+)?metastas[ie]s)"),
     ("OTHER", r"(?i:(?:disease|relapse|recurrence|metastasis|failure|distant)[\s-]free(?:\s+survival)?)"
-              r"|DFS\b|RFS\b|(?i:cancer[\s-]specific\s+survival)"
+              r"|DFS\b|RFS\b|(?i:(?:cancer|cause|disease)[\s-]specific\s+survival)"
               r"|(?i:survival\s+(?:from|after|following)\s+(?:the\s+)?(?:first\s+)?relapse)"  # post-relapse survival
               # time to progression is not progression-free survival (deaths are not events)
               r"|(?i:times?\s+to\s+(?:(?:tumou?r|disease)\s+)?progression)|TTP\b"
@@ -35,6 +43,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("PFS", r"(?i:progression[\s-]free(?:\s+survival)?)|PFS\b"),
     ("EFS", r"(?i:event[\s-]free(?:\s+survival)?)|EFS\b"),
     ("LFS", r"(?i:leuk(?:a)?emia[\s-]free(?:\s+survival)?)|LFS\b"),
+    # any other "X-free survival" ("LTP free survival", "metastasis-free survival") is not OS
+    ("OTHER", r"(?:[\w-]+[\s-])(?i:free\s+survival)"),
     ("NRM", r"(?i:non[\s-]?relapse[\s-]+mortality)|NRM\b|TRM\b"
             r"|(?i:(?:treatment|transplant|therapy|regimen|toxicity|procedure|drug)[\s-]related\s+(?:mortality|deaths?))"
             r"|(?i:toxic\s+deaths?)(?:\s+(?i:rates?))?"
@@ -82,7 +92,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("MORTALITY", r"(?i:(?:all[\s-]cause\s+|overall\s+|early\s+)?mortality(?:\s+rates?)?)|(?i:deaths?)"
                   r"|(?i:died)"),
     ("FOLLOW_UP", r"(?i:follow[\s-]?up)|(?i:followed(?:\s+up)?\s+for)"),
-    ("N_EVALUABLE", r"(?i:evaluable|assessable|evaluated\s+for\s+(?:response|efficacy))"),
+    ("N_EVALUABLE", r"(?i:evaluable|assessable|evaluated\s+for\s+(?:response|efficacy)"
+                    r"|(?:eligible|available)\s+for\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:analys[ie]s|evaluation|assessment))"),
     # "analysed for KRAS mutation" describes a laboratory test, "we evaluated 7,216 men" a study population
     ("N_EVALUABLE", r"(?i:analy[sz]ed(?!\s+for\s+(?!(?:response|efficacy|safety|toxicity|outcomes?|survival"
                     r"|the\s+primary|the\s+(?:main|final)|intention)\b))|evaluated(?!\s+\d)|(?:included|entered)\s+in\s+the\s+(?:[\w-]+\s+){0,2}analys[ie]s"
@@ -90,13 +101,14 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     # "28 received TanCAR7", "35 received axicabtagene ciloleucel", "received CTL019": a product is a
     # word with CAR in it, a "-cel" name or an alphanumeric code.
     ("N_TREATED", r"(?i:infused|treated|(?:received|underwent)\s+(?:[\w-]+\s+){0,3}?"
-                  r"(?:infusions?|[\w-]*CAR[\w-]*|cells|treatment|therapy|doses?|[\w-]*cel\b))"
+                  r"(?:infusions?|[\w-]*CAR[\w-]*|cells|treatment|therapy|doses?|[\w-]*cel\b|transplant\w*|surgery"
+                  r"|resection)|received\s+(?=\d[\d.,]*(?:\s*(?:,\s*(?:or|and)?|or|and|to|-)\s*\d[\d.,]*)*\s*(?:mg|µg|μg|g|Gy|IU)\b))"
                   r"|(?i:received)\s+[A-Z]{2,}[A-Za-z-]*\d[\w-]*"),
     ("N_ENROLLED", r"(?i:enrolled|enroled|recruited|randomi[sz]ed|included|registered|accrued|participated"
                    r"|underwent\s+randomi[sz]ation"
                    # "a randomised trial with 148 patients", "a phase III study of 806 patients"
                    r"|(?:trial|study)\s+(?:with|of|in|including|involving|enrolling)(?=\s+(?:a\s+total\s+of\s+)?\d)"
-                   r"|randomly\s+(?:assigned|allocated|divided))"
+                   r"|randomly\s+(?:assigned|allocated|divided|received|treated|given))"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
     ("OTHER_RATE", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"
               r"(?!(?:the|patients|subjects|participants)\b)(?:grade\s*[≥>]?\s*\d(?:\s*(?:-|or|/)\s*\d)?\s+)?[a-z][\w/-]*(?:\s+(?!was\b|were\b|in\b|at\b|of\b|"

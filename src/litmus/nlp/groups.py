@@ -39,7 +39,7 @@ _PATIENTS_WITH = rf"(?:{PATIENT_NOUN}|those)\s+(?:(?:who\s+(?:were\s+)?)?(?:trea
 # "in patients with TP53 mutation"
 def _after_regex(preposition: str) -> re.Pattern:
     return re.compile(
-        rf"\s*(?:[)\]]\s*)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN}\s+)?"
+        rf"\s*(?:[)\]]\s*)?(?:[(\[][^()\[\]]{{0,80}}[)\]]\s*)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN}\s+)?"
         rf"{preposition}(?:the\s+|those\s+|all\s+)?"
         rf"(?:(?P<arm>(?:{_GROUP_NOUN}|dose\s+levels?)\s+{_LETTER}\b)"
         rf"|{_PATIENTS_WITH}(?:the\s+)?(?P<treated>{_NAME})"

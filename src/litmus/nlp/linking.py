@@ -21,8 +21,9 @@ from litmus.nlp.endpoints import EndpointMention
 from litmus.nlp.values import PATIENT_NOUN, Timepoint, ValueMention
 
 _CLAUSE_BREAK = re.compile(
-    # ", and 74.8%", ", and 5-year" end a list ("1-, 3-, and 5-year OS were 88.9%, 82.4%, and 74.8%"), not a clause
-    r";|:\s|,\s+(?:and(?!\s+\d[\d.]*\s*-?\s*(?:%|months?|years?|weeks?|days?)(?!\w))|but|while|whereas|with|including)\b"
+    # ", and 74.8%", ", and 5-year", ", and 1/6 (16.67%) in the control group" continue a list or repeat its verb
+    # ("1-, 3-, and 5-year OS were 88.9%, 82.4%, and 74.8%"): they do not start a clause
+    r";|:\s|,\s+(?:and(?!\s+\d)|but|while|whereas|with|including)\b"
     r"|\bwhereas\b|\bwhile\b"
 )
 # Text between an endpoint and a later value that keeps them linked: "CR was achieved in", "ORR of".
@@ -52,6 +53,13 @@ _NOT_AN_OUTCOME = re.compile(
     r"|baseline|lines?|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
     re.IGNORECASE,
 )
+# Between an endpoint and its value, "prior" and "previously" name a subgroup ("ORR in patients with prior
+# ASCT was 40%", "(prior chemotherapy: 11.0 vs 3.2 months)"), not a baseline figure.
+_NOT_AN_OUTCOME_BETWEEN = re.compile(
+    r"(?<![\w-])(?:ages?d?|male|female|men|women|gender|sex|weight|BMI|dosed?|doses|bridging"
+    r"|baseline|lines?|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
+    re.IGNORECASE,
+)
 # Right after a value: it is a difference or an arm size, not an outcome level.
 _NOT_A_LEVEL_AFTER = re.compile(
     r"\s*(?:lower|higher|greater|smaller|reduction|increase|decrease|improvement|relative|proportional|absolute"
@@ -60,8 +68,9 @@ _NOT_A_LEVEL_AFTER = re.compile(
     re.IGNORECASE,
 )
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
-_COORDINATION = re.compile(r"^[\s,/]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:the\s+)?(?:rates?\s*)?[\s,/]*$",
-                           re.IGNORECASE)
+# "OS and PFS", "OS, EFS and relapse", "the 1-year OS and 2-year PFS" (each with its own time point)
+_COORDINATION = re.compile(r"^[\s,/)]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:the\s+)?(?:\d+(?:\.\d+)?[\s-]+(?:years?|months?"
+                           r"|weeks?|days?)\s+)?(?:rates?\s*)?[\s,/]*$", re.IGNORECASE)
 
 _TIME_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR", "OTHER"}
 COUNT_ENDPOINTS = {"N_ENROLLED", "N_TREATED", "N_EVALUABLE"}
@@ -71,7 +80,17 @@ _SURVIVAL_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR"}  # reported as medians,
 
 
 def clause_spans(sentence: str) -> list[tuple[int, int]]:
-    cuts = [0] + [m.start() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]
+    """Clauses cut at ";", ": ", ", but", "while"…, except inside parentheses: "(prior chemotherapy: 11.0 vs 3.2
+    months; hazard ratio, 0.34)" belongs to the clause that opened it."""
+    depth = 0
+    inside = bytearray(len(sentence))
+    for position, character in enumerate(sentence):
+        if character in "([":
+            depth += 1
+        elif character in ")]" and depth:
+            depth -= 1
+        inside[position] = depth > 0
+    cuts = [0] + [m.start() for m in _CLAUSE_BREAK.finditer(sentence) if not inside[m.start()]] + [len(sentence)]
     return list(zip(cuts, cuts[1:]))
 
 
@@ -84,21 +103,32 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
     """The endpoint a value reports: see the module docstring for the rule."""
     if _NOT_A_LEVEL_AFTER.match(sentence, value.end):
         return None
+    clause_start, clause_end = _clause_of(value.start, clauses)
     if value.kind in COUNT_KINDS or value.kind == "count_pct":  # "15 evaluable patients", "16 CRs (28%)"
         inside = next((e for e in endpoints if value.start <= e.start and e.end <= value.end), None)
         if inside is not None and compatible(inside, value):
-            return _population_verb(sentence, value, endpoints) or inside  # "15 evaluable patients"
-    clause_start, clause_end = _clause_of(value.start, clauses)
+            event = _event_of_subject(sentence, value, endpoints, clause_end) if inside.code in COUNT_ENDPOINTS else None
+            return event or _population_verb(sentence, value, endpoints) or inside  # "15 evaluable patients"
     if value.kind == "hr":
         clause_start = 0  # "PFS was 4.0 months (95% CI ...; hazard ratio, 0.81)": the ratio follows a semicolon
-    previous = next((e for e in reversed(endpoints) if clause_start <= e.start and e.end <= value.start), None)
-    following = next((e for e in endpoints if value.end <= e.start < clause_end and compatible(e, value)), None)
+    # A population verb or adjective ("patients treated with X", "evaluable") describes who, not what: a level
+    # skips it to the endpoint before it ("median survival was 7.7 months for patients treated with A and 6.4 …").
+    describes = value.kind not in COUNT_KINDS
+    previous = next((e for e in reversed(endpoints) if clause_start <= e.start and e.end <= value.start
+                     and not (describes and e.code in COUNT_ENDPOINTS)), None)
+    following = next((e for e in endpoints if value.end <= e.start < clause_end and compatible(e, value)
+                      and e.code != "FOLLOW_UP"), None)
+    if previous is not None and previous.code == "FOLLOW_UP" and not _MEDIAN_NEAR.search(
+            sentence, max(0, previous.start - 25), value.start):
+        previous = None  # a follow-up figure is the median follow-up: not "mean follow-up", nor "the 44-month follow-up"
     after = sentence[value.end:value.end + 30]
-    if _NOT_AN_OUTCOME.search(re.split(r"[,;:]", after)[0][:25]) and not following:
-        return None  # "57% were male", "87.8% received bridging therapy"
+    counted_by_verb = value.kind in COUNT_KINDS and previous is not None and previous.code in COUNT_ENDPOINTS and (
+        _VERB_RIGHT_BEFORE.fullmatch(sentence, previous.end, value.start))
+    if _NOT_AN_OUTCOME.search(re.split(r"[,;:]", after)[0][:25]) and not following and not counted_by_verb:
+        return None  # "57% were male", "87.8% received bridging therapy" (not "enrolled 120 patients aged 60-79")
     gap_previous = sentence[previous.end:value.start] if previous else ""
     gap_following = sentence[value.end:following.start] if following else ""
-    previous_ok = (previous is not None and compatible(previous, value) and not _NOT_AN_OUTCOME.search(gap_previous)
+    previous_ok = (previous is not None and compatible(previous, value) and not _NOT_AN_OUTCOME_BETWEEN.search(gap_previous)
                    and not _A_CHANGE.search(gap_previous)
                    and not _states_a_change(sentence, previous, value, gap_previous))
     following_ok = following is not None and compatible(following, value) and (
@@ -130,6 +160,19 @@ def _states_a_change(sentence: str, endpoint: EndpointMention, value: ValueMenti
     if "from" in gap or _COMPARED_NEAR.search(gap) or _COMPARED_NEAR.search(sentence, value.end, value.end + 15):
         return False
     return _DIFFERENCE_BEFORE.search(sentence, max(0, endpoint.start - 50), endpoint.start) is not None
+
+
+_MEDIAN_NEAR = re.compile(r"\bmedian\b", re.IGNORECASE)
+
+
+def _event_of_subject(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
+                      clause_end: int) -> EndpointMention | None:
+    """"Two treated patients died": a counted population that is the subject of an event reports the event."""
+    event = next((e for e in endpoints if value.end <= e.start < clause_end), None)
+    if event is None or event.code in COUNT_ENDPOINTS or event.code == "OTHER" or not compatible(event, value):
+        return None
+    gap = sentence[value.end:event.start]
+    return event if len(gap) <= 40 and "," not in gap and _LINK_TO_NEXT.match(gap) else None
 
 
 _VERB_RIGHT_BEFORE = re.compile(r"\s*(?:a\s+total\s+of\s+)?$", re.IGNORECASE)
@@ -191,9 +234,13 @@ def pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[
                 listed, in_clause = later_list, later_values
         if listed and len(in_clause) % len(listed) == 0:
             values_first = listed[0].start > in_clause[-1].end  # the timepoint follows the whole list
+            # "at 24 months, OS, EFS and relapse were …", "the 5-year DFS and OS were …": one time point for the list
+            shared = timepoint_for(in_clause[0], listed[0], timepoints) if not values_first else None
             for endpoint, value in zip(_matrix_order(sentence, listed, in_clause), in_clause):
                 if compatible(endpoint, value):
                     timepoint = timepoint_for(value, listed[-1] if values_first else endpoint, timepoints)
+                    if shared is not None and (timepoint is None or timepoint.start < listed[0].start):
+                        timepoint = shared
                     links[value] = (endpoint, timepoint)
             continue
         # "1-, 3- and 5-year OS were a, b and c" (for arm A "and d, e and f for arm B"): timepoints in order, per arm
@@ -232,9 +279,16 @@ def _matrix_order(sentence: str, listed: list[EndpointMention], values: list[Val
     if per == 1:
         return listed
     compared = re.search(r"\b(?:vs|versus|compared\s+with)\b", sentence[values[0].end:values[1].start], re.IGNORECASE)
-    if compared:
+    # "DFS and OS were 67% and 75% (P = 0.3), and 72% and 82% (P = 0.2), respectively in A and B": a p-value
+    # closes each pair, so each pair compares the groups on one endpoint
+    tested_pairs = (len(values) > 2 and not _P_VALUE.search(sentence, values[0].end, values[1].start)
+                    and _P_VALUE.search(sentence, values[1].end, values[2].start))
+    if compared or tested_pairs:
         return [e for e in listed for _ in range(per)]
     return listed * per
+
+
+_P_VALUE = re.compile(r"\b[Pp]\s*(?:[<>=≤≥]|value)")
 
 
 def _leading_list(sentence: str, named: list[EndpointMention]) -> list[EndpointMention]:

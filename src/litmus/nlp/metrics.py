@@ -139,6 +139,7 @@ def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], 
     if s.spelled:
         values = [replace(v, start=snap_to_words(v.start, s.spelled)) for v in values]
         timepoints = [replace(t, text=words[snap_to_words(t.start, s.spelled):t.end]) for t in timepoints]
+    values = _proportions_in_parentheses(sentence, values)
     claimed = [(g.start, g.end) for g in group_counts]
     values = [v for v in values if not any(v.start <= a < v.end or a <= v.start < b for a, b in claimed)]
     intervals = intervals + _unlabelled_intervals(sentence, masked, values)
@@ -172,7 +173,10 @@ def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], 
     metrics = []
     if population is not None:
         metrics.append(_population_metric(s, population))
+    heading_time = _leading_timepoint(sentence, timepoints)
     for value, endpoint, timepoint in linked:
+        if timepoint is None and heading_time is not None and value.kind in _RATE_KINDS and endpoint.code not in COUNT_ENDPOINTS:
+            timepoint = heading_time  # "At 24 months, OS, EFS and relapse were 71%, 48% and 35%"
         metric = _build_metric(s, value, endpoint, timepoint, intervals)
         if metric is None:
             continue
@@ -263,6 +267,38 @@ def _stat_value_unit(endpoint: EndpointMention, value: ValueMention) -> tuple[st
     return "rate", value.value, "%"
 
 
+_INSIDE_PARENTHESIS = re.compile(r"\s*[(\[][^()\[\]]*$")
+
+
+def _proportions_in_parentheses(sentence: str, values: list[ValueMention]) -> list[ValueMention]:
+    """"27.2% (95% CI, 14.1-40.4, 12 of 44 assessable patients)": the k of n inside the parenthesis after a
+    percentage is that percentage's, when it is the same proportion."""
+    merged, dropped = {}, set()
+    for rate, inner in zip(values, values[1:]):
+        if (rate.kind == "pct" and inner.kind == "frac" and inner.count is not None and inner.total
+                and _INSIDE_PARENTHESIS.match(sentence, rate.end, inner.start)
+                and abs(100.0 * inner.count / inner.total - (rate.value or 0)) <= 0.6):
+            merged[rate] = replace(rate, kind="pct_frac", count=inner.count, total=inner.total)
+            dropped.add(inner)
+    if not merged:
+        return values
+    return [merged.get(v, v) for v in values if v not in dropped]
+
+
+_RATE_KINDS = {"frac_pct", "pct_frac", "count_pct", "frac", "pct"}
+_HEADING_TIME = re.compile(r"^\s*(?:(?:Overall|Thereafter|Finally),?\s+)?(?:At|By|After|Within|On)\b", re.IGNORECASE)
+
+
+def _leading_timepoint(sentence: str, timepoints: list[Timepoint]) -> Timepoint | None:
+    """A time point heading the sentence before its comma ("At 24 months, …") holds for every rate after it."""
+    if not timepoints or not _HEADING_TIME.match(sentence):
+        return None
+    first = timepoints[0]
+    if first.start > 20 or len(first.months) != 1 or not re.match(r"\s*,", sentence[first.end:first.end + 3]):
+        return None
+    return first
+
+
 # ----------------------------------------------------------------------------- intervals
 
 # "35.9% (95% CI 25.9-45.9) … versus 64.6% (54.2-73.2)": once a sentence has named its CIs, a bare
@@ -293,11 +329,19 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
     """The group of each linked value: a list of groups over a run of values ("22% and 50% in A and B,
     respectively"), a group named right after or before the value, or the group heading the sentence."""
     groups: dict[ValueMention, str] = {}
+    described = {value: (endpoint.code, timepoint.months[0] if timepoint else None) for value, endpoint, timepoint in linked}
     for run in _value_runs(masked, [value for value, _, _ in linked]):
         listed = group_list_after(words, run[-1].end)
         if len(listed) >= 2 and len(run) % len(listed) == 0:
             for value, group in zip(run, listed * (len(run) // len(listed))):
                 groups[value] = group.label
+        elif len(run) > 1 and len({described[value] for value in run}) == len(run):
+            # "93.9% and 84.3% (1 and 2 years) in the SB-RFA group", "ORR and CR were 45% and 20% in arm A":
+            # a list of different figures shares the group named after it (a comparison does not)
+            shared = group_after(words, run[-1].end)
+            for value in run:
+                if shared is not None:
+                    groups[value] = shared.label
     endpoints = {value: endpoint for value, endpoint, _ in linked}
     for value, endpoint, _ in linked:
         if value in groups:
