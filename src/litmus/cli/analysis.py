@@ -39,8 +39,8 @@ def metric_as_json(metric) -> dict:
         "endpoint": metric.endpoint, "label": metric.label, "stat": metric.stat, "value": metric.value,
         "unit": metric.unit, "timepoint": metric.timepoint, "timepoint_months": metric.timepoint_months,
         "count": metric.count, "total": metric.total, "ci_low": metric.ci_low, "ci_high": metric.ci_high,
-        "not_reached": metric.not_reached, "group": metric.group, "start": metric.start, "end": metric.end,
-        "sentence": metric.sentence,
+        "not_reached": metric.not_reached, "group": metric.group, "composite": metric.composite,
+        "negated": metric.negated, "start": metric.start, "end": metric.end, "sentence": metric.sentence,
     }
 
 
@@ -82,14 +82,25 @@ def cmd_extract(args) -> int:
 
 def _print_metrics_table(metrics: list[dict], title: str = "outcome metrics") -> None:
     table = Table(title=title, show_lines=False)
-    for column in ("endpoint", "stat", "value", "k/n", "time point", "group", "sentence"):
+    for column in ("endpoint", "stat", "value", "95% CI", "k/n", "time point", "group", "sentence"):
         table.add_column(column, overflow="fold")
     for m in metrics:
         value = "not reached" if m["not_reached"] else f"{m['value']:g}{m['unit'] if m['unit'] == '%' else ' ' + (m['unit'] or '')}" if m["value"] is not None else ""
-        kn = f"{m['count']}/{m['total']}" if m["count"] is not None and m["total"] is not None else ""
-        endpoint = m["endpoint"] + (f" ({m['label']})" if m.get("label") else "")
-        table.add_row(endpoint, m["stat"], value.strip(), kn, m.get("timepoint") or "", m.get("group") or "", m["sentence"][:140])
+        if m.get("negated"):
+            value += " (none)"  # stated as an absence: "no grade ≥3 CRS"
+        ci = f"{m['ci_low']:g}–{m['ci_high']:g}" if m.get("ci_low") is not None and m.get("ci_high") is not None else ""
+        kn = _k_of_n(m["count"], m["total"]) if m["stat"] == "rate" else ""
+        endpoint = m["endpoint"] + (f" {m['composite']}" if m.get("composite") else "") + (f" ({m['label']})" if m.get("label") else "")
+        table.add_row(endpoint, m["stat"], value.strip(), ci, kn, m.get("timepoint") or "", m.get("group") or "",
+                      m["sentence"][:140])
     console.print(table)
+
+
+def _k_of_n(count: int | None, total: int | None) -> str:
+    """"38/71", or "38" when only k is stated ("38 (53.5%)"), or "?/52" when only the denominator is."""
+    if count is None and total is None:
+        return ""
+    return f"{'?' if count is None else count}" + (f"/{total}" if total is not None else "")
 
 
 def _print_entities_table(entities: list[dict]) -> None:

@@ -22,7 +22,10 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                 r"|MRD[\s-]*(?i:negativ\w*)|MRD-(?![\w])|(?i:undetectable\s+MRD)"
                 r"|(?i:negative\s+(?:for\s+)?(?:minimal|measurable)\s+residual\s+disease))"
                 r"(?:\s+(?:CRs?|(?i:complete\s+(?:remission|response)s?))(?:\s+(?i:rates?))?)?"),
-    ("OTHER", r"(?i:very\s+good\s+partial\s+response)|VGPR\b|(?i:stringent\s+complete\s+response)|sCR\b"),
+    # "VGPR or better", "at least a VGPR": the composite of every response from VGPR up
+    ("VGPR", r"(?i:(?:at\s+least\s+(?:an?\s+)?|[≥>]=?\s*)(?:very\s+good\s+partial\s+(?:response|remission)|VGPR)s?)"
+             r"|(?:(?i:very\s+good\s+partial\s+(?:response|remission))s?(?:\s*\(VGPR\))?|VGPR)(?:\s+(?i:or\s+better))?"),
+    ("CR", r"(?i:stringent\s+complete\s+(?:response|remission))s?(?:\s*\(sCR\))?|sCR\b"),
     ("OTHER", r"(?i:(?:disease|relapse|recurrence|metastasis|failure|distant)[\s-]free(?:\s+survival)?)"
               r"|DFS\b|RFS\b|(?i:cancer[\s-]specific\s+survival)"
               r"|(?i:survival\s+(?:from|after|following)\s+(?:the\s+)?(?:first\s+)?relapse)"  # post-relapse survival
@@ -33,7 +36,10 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("EFS", r"(?i:event[\s-]free(?:\s+survival)?)|EFS\b"),
     ("LFS", r"(?i:leuk(?:a)?emia[\s-]free(?:\s+survival)?)|LFS\b"),
     ("NRM", r"(?i:non[\s-]?relapse[\s-]+mortality)|NRM\b|TRM\b"
-            r"|(?i:(?:treatment|transplant|therapy)[\s-]related\s+(?:mortality|deaths?))"
+            r"|(?i:(?:treatment|transplant|therapy|regimen|toxicity|procedure|drug)[\s-]related\s+(?:mortality|deaths?))"
+            r"|(?i:toxic\s+deaths?)(?:\s+(?i:rates?))?"
+            r"|(?i:deaths?\s+(?:were\s+|was\s+)?(?:attributed|attributable|related|due)\s+to\s+(?:the\s+)?(?:study\s+)?"
+            r"(?:treatment|therapy|drug|toxicity|CAR[\w-]*))"
             r"|(?i:died\s+(?:of|from|due\s+to)\s+(?:treatment|transplant|therapy)[\s-]related\s+(?:causes|complications"
             r"|toxicit(?:y|ies)|adverse\s+events|events))"),
     ("OTHER", r"(?i:(?:cardiovascular|cardiac|vascular|non-vascular|cancer|coronary|stroke|infection|sepsis"
@@ -65,7 +71,9 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               r"|(?i:neurologic(?:al)?\s+(?:adverse\s+)?(?:events?|toxicit(?:y|ies)))"),
     # "relapsed mantle cell lymphoma", "relapsed and/or refractory", "relapsed/refractory (r/r) disease":
     # relapse as an adjective of the disease or the population is not an outcome
-    ("RELAPSE", r"(?i:(?:cumulative\s+)?incidence\s+of\s+relapse)"
+    ("RELAPSE", r"(?i:(?:cumulative\s+)?incidences?\s+of\s+(?:(?:local|locoregional|distant|disease)\s+)?"
+                r"(?:relapse|recurrence)(?:\s*/\s*progression)?)|(?i:relapse\s*/\s*progression)"
+                r"|(?i:(?:(?:local|locoregional|loco-regional|distant|tumou?r|disease)\s+)?recurrences?|recurred)\b(?![\s-]*free)"
                 r"|(?i:relapse[sd]?|relapsing)\b(?![\s-]*(?:free|/|(?:and\s+|or\s+|and/or\s+)?refractory"
                 r"|(?:(?!(?i:in|at|on|of|after|before|was|were|is|are|had|has|occurred|among|with|within|during|by|rates?"
                 r"|and|to|from|for|who|than|the|a|an|\d+)\b)[\w/()-]+\s+){0,4}?(?:B-|T-)?(?:ALL|AML|CLL|MM|NHL|DLBCL|MCL|HL|(?i:disease|leuk\w*|lymph\w*"
@@ -129,6 +137,7 @@ class EndpointMention:
     start: int  # offsets into the sentence
     end: int
     label: str  # the phrase as written
+    composite: str | None = None  # a composite response: "CR/CRi", "CR/CRh", "sCR", "≥VGPR"
 
 
 def _grade_floor(match: re.Match) -> tuple[int, bool]:
@@ -202,8 +211,46 @@ def find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMenti
         if code in ("CRS", "ICANS"):
             code, mild_label = _toxicity_code(code, text, start, end)
             label = mild_label or label
-        mentions.append(EndpointMention(code, start, end, label))
-    return _grades_shared(text, mentions)
+        composite = _composite_of(code, label)
+        if code == "VGPR" and composite is None and _AT_LEAST_BEFORE.search(text, max(0, start - 3), start):
+            composite = "≥VGPR"  # "≥VGPR": the sign stands before the word the mention starts at
+        mentions.append(EndpointMention(code, start, end, label, composite))
+    return _grades_shared(text, _composites_joined(text, mentions))
+
+
+_COMPOSITE_WITH_RECOVERY = re.compile(r"CR\s*(?:/|\+|or|and)\s*CR(?P<kind>[ih])\b|(?i:with\s+(?:an?\s+)?(?:incomplete|partial))",
+                                      re.IGNORECASE)
+_STRINGENT = re.compile(r"(?i:stringent)|sCR")
+_OR_BETTER = re.compile(r"(?i:or\s+better|at\s+least)|[≥>]")
+_AT_LEAST_BEFORE = re.compile(r"(?:≥|>=?)\s*$")
+_JOINS_A_COMPOSITE = re.compile(r"\s*(?:/|\+|\bor\b|\band\b)\s*", re.IGNORECASE)
+
+
+def _composite_of(code: str, label: str) -> str | None:
+    """Which composite a mention names: "CR/CRi rate" -> CR/CRi, "stringent CR" -> sCR, "VGPR or better" -> ≥VGPR."""
+    if code == "CR":
+        if _STRINGENT.search(label):
+            return "sCR"
+        match = _COMPOSITE_WITH_RECOVERY.search(label)
+        if match is not None:
+            return "CR/CRh" if (match.group("kind") or "").lower() == "h" else "CR/CRi"
+    if code == "VGPR" and _OR_BETTER.search(label):
+        return "≥VGPR"
+    return None
+
+
+def _composites_joined(text: str, mentions: list[EndpointMention]) -> list[EndpointMention]:
+    """"CR or CR with incomplete count recovery": a CR and a CRi joined by "or" are one composite CR."""
+    joined: list[EndpointMention] = []
+    for mention in mentions:
+        previous = joined[-1] if joined else None
+        if (previous is not None and previous.code == "CR" and previous.composite is None
+                and (mention.code == "CRi" or mention.composite == "CR/CRi")
+                and _JOINS_A_COMPOSITE.fullmatch(text, previous.end, mention.start)):
+            joined[-1] = EndpointMention("CR", previous.start, mention.end, text[previous.start:mention.end], "CR/CRi")
+        else:
+            joined.append(mention)
+    return joined
 
 
 def _named_inside(text: str, start: int, end: int, survey: bool) -> list[EndpointMention]:
