@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from rich.table import Table
+from rich.text import Text
 
-from litmus.cli.common import add_format_flags, add_warehouse_flag, console, warehouse_path
+from litmus.cli.common import add_format_flags, add_warehouse_flag, console, styled, warehouse_path
 from litmus.errors import InputError
 
 VERDICT_STYLE = {
@@ -137,7 +138,7 @@ def cmd_show(args) -> int:
         sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
         return 0
     p = payload["paper"]
-    console.print(f"[bold]{p['pmid']}[/bold] {p['title']} ({p['journal_iso']} {p['pub_year']}; doi {p['doi']})")
+    console.print(styled((str(p["pmid"]), "bold"), f" {p['title']} ({p['journal_iso']} {p['pub_year']}; doi {p['doi']})"))
     _print_metrics_table(payload["metrics"])
     _print_entities_table(payload["entities"])
     return 0
@@ -177,16 +178,16 @@ def print_verdicts(warehouse: Path, review_id: str) -> None:
         table.add_column(column, overflow="fold")
     for claim_id, cites, verdict, explanation, text, arithmetic, flags in claims.rows:
         summary = (text or "").replace("\n", " ")
-        lines = [f"[dim]{summary[:157] + '…' if len(summary) > 160 else summary}[/dim]", explanation]
+        lines = [styled((summary[:157] + "…" if len(summary) > 160 else summary, "dim")), styled(explanation or "")]
         for endpoint, written, unit, fact_verdict, fact_explanation in by_claim.get(claim_id, []):
             style = VERDICT_STYLE.get(fact_verdict, "")
-            lines.append(f"[{style}]{fact_verdict}[/{style}] {endpoint} {written or ''}{unit if unit == '%' else ' ' + (unit or '')}: {fact_explanation}")
+            lines.append(styled((fact_verdict, style), f" {endpoint} {written or ''}{unit if unit == '%' else ' ' + (unit or '')}: {fact_explanation}"))
         if arithmetic:
-            lines.append(f"[red]arithmetic[/red]: {arithmetic}")
+            lines.append(styled(("arithmetic", "red"), f": {arithmetic}"))
         if flags:
-            lines.append(f"[red]flags[/red]: {flags}")
+            lines.append(styled(("flags", "red"), f": {flags}"))
         style = VERDICT_STYLE.get(verdict, "")
-        table.add_row(claim_id, cites, f"[{style}]{verdict}[/{style}]", "\n".join(lines))
+        table.add_row(claim_id, cites, styled((verdict, style)), Text("\n").join(lines))
     console.print(table)
 
 
