@@ -35,7 +35,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               r"|(?i:durable\s+response(?:\s+rates?)?)|DRR\b"
               r"|(?i:(?:distant\s+)?metastas[ie]s)"),
     ("OTHER", r"(?i:(?:disease|relapse|recurrence|metastasis|failure|distant)[\s-]free(?:\s+survival)?)"
-              r"|DFS\b|RFS\b|(?i:(?:cancer|cause|disease)[\s-]specific\s+survival)"
+              r"|DFS\b|RFS\b|(?i:[\w-]+[\s-]specific\s+survival)"
               r"|(?i:survival\s+(?:from|after|following)\s+(?:the\s+)?(?:first\s+)?relapse)"  # post-relapse survival
               # time to progression is not progression-free survival (deaths are not events)
               r"|(?i:times?\s+to\s+(?:(?:tumou?r|disease)\s+)?progression)|TTP\b"
@@ -71,7 +71,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("SD", r"(?i:stable\s+disease)|SD\b"),
     ("PD", r"(?i:progressive\s+disease)|PD\b(?!-\w)"),  # not PD-1, PD-L1
     # "overall and event-free survival": "overall" alone, when a coordinated survival phrase completes it
-    ("OS", r"(?i:overall\s+survival)|OS\b|(?i:survival(?:\s+rates?)?)"
+    ("OS", r"(?i:overall\s+survival)|OS\b|MST\b|(?i:survival(?:\s+rates?)?)"
            r"|(?i:overall)(?=\s*(?:,|/|and|or)\s*(?i:[\w-]+[\s-]free|event|progression|disease|leuk\w*|relapse)"
            r"[\w\s-]{0,25}?(?i:survival))"),
     ("CRS", r"(?i:cytokine[\s-]+release[\s-]+syndromes?)(?:\s*\(CRS\))?|CRS\b"),
@@ -102,13 +102,17 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     # word with CAR in it, a "-cel" name or an alphanumeric code.
     ("N_TREATED", r"(?i:infused|treated|(?:received|underwent)\s+(?:[\w-]+\s+){0,3}?"
                   r"(?:infusions?|[\w-]*CAR[\w-]*|cells|treatment|therapy|doses?|[\w-]*cel\b|transplant\w*|surgery"
-                  r"|resection)|received\s+(?=\d[\d.,]*(?:\s*(?:,\s*(?:or|and)?|or|and|to|-)\s*\d[\d.,]*)*\s*(?:mg|µg|μg|g|Gy|IU)\b))"
+                  r"|resection)|received\s+(?=(?:[A-Za-z][\w-]*\s+){0,2}?\d[\d.,]*(?:\s*(?:,\s*(?:or|and)?|or|and|to|-)\s*\d[\d.,]*)*\s*(?:mg|µg|μg|g|Gy|IU)\b))"
                   r"|(?i:received)\s+[A-Z]{2,}[A-Za-z-]*\d[\w-]*"),
     ("N_ENROLLED", r"(?i:enrolled|enroled|recruited|randomi[sz]ed|included|registered|accrued|participated"
                    r"|underwent\s+randomi[sz]ation"
                    # "a randomised trial with 148 patients", "a phase III study of 806 patients"
                    r"|(?:trial|study)\s+(?:with|of|in|including|involving|enrolling)(?=\s+(?:a\s+total\s+of\s+)?\d)"
-                   r"|randomly\s+(?:assigned|allocated|divided|received|treated|given))"
+                   r"|randomly\s+(?:assigned|allocated|divided|received|treated|given)"
+                   # "allocated alternately to", "assigned to either"; "entered the study"; in CAR-T trials the
+                   # intention-to-treat population is the one that "underwent leukapheresis" (guideline v2.1)
+                   r"|(?:allocated|assigned)(?=\s+(?:[\w-]+\s+){0,2}?(?:to|into|at\s+random)\b)"
+                   r"|entered\s+(?:the|this)\s+(?:study|trial)|underwent\s+(?:leuk)?apheresis|(?:leuk)?apheresed)"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
     ("OTHER_RATE", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"
               r"(?!(?:the|patients|subjects|participants)\b)(?:grade\s*[≥>]?\s*\d(?:\s*(?:-|or|/)\s*\d)?\s+)?[a-z][\w/-]*(?:\s+(?!was\b|were\b|in\b|at\b|of\b|"

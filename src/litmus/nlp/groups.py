@@ -90,9 +90,15 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|those|all|either|both|neither)\s+", re.I
 # Words that name no group: a "with" or "in" phrase that is a measure, a time or a disease state.
 _NOT_A_GROUP = re.compile(
     r"^(?:a|an|any|no|each|both|all|median|mean|grade|respect|regard|terms|total|overall|addition|particular"
-    r"|comparison|contrast|general|summary|conclusion|this|these|that|those|our|their|its|one|two|first|second|third"
-    r"|fourth|initial|final|last|early|late|previous|most|some|many|several|months?|years?|weeks?|days?)\b"
+    r"|comparison|contrast|general|summary|conclusion|this|these|that|those|our|their|its|one|two|male|female|males"
+    r"|females|men|women|boys|girls|most|some|many|several)\b"
     r"|^(?:patients?|cases?|subjects?|participants?|pts|the\s+study|study|trials?|analysis|prior\s+(?:studies|trials))$",
+    re.IGNORECASE,
+)
+# After a figure, "in the first year", "in early stages" are times and states; an arm named before its own count
+# ("(early: 167; delayed: 111)") may be called anything.
+_NOT_A_GROUP_AFTER = re.compile(
+    r"^(?:first|second|third|fourth|initial|final|last|early|late|previous|months?|years?|weeks?|days?)\b",
     re.IGNORECASE,
 )
 _ENDPOINT_WORD = re.compile(
@@ -109,8 +115,10 @@ def tidy_label(label: str) -> str:
     return label.strip()
 
 
-def _acceptable(label: str) -> bool:
-    return bool(label) and not _NOT_A_GROUP.match(label) and not _ENDPOINT_WORD.search(label)
+def _acceptable(label: str, *, after_a_figure: bool = True) -> bool:
+    if not label or _NOT_A_GROUP.match(label) or _ENDPOINT_WORD.search(label):
+        return False
+    return not (after_a_figure and _NOT_A_GROUP_AFTER.match(label))
 
 
 def group_after(sentence: str, position: int, *, limit: int = 90, bare: bool = False) -> GroupMention | None:
@@ -154,7 +162,7 @@ def group_before(sentence: str, position: int, *, window: int = 45,
     if match is None:
         return None
     label = tidy_label(match.group("label"))
-    if not _acceptable(label) or len(label) < 2:
+    if not _acceptable(label, after_a_figure=not boundaries_extra) or len(label) < 2:
         return None
     return GroupMention(label, match.start("label"), match.end())
 

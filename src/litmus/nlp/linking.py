@@ -42,31 +42,39 @@ _LINK_TO_NEXT = re.compile(
     re.IGNORECASE,
 )
 # "66 patients with relapsed/refractory (r/r) B-NHL were recruited": a described population, then its verb.
+# "43 (55%) patients achieving clinical remission were randomized", "78 patients with AS (57 males, 21 females)
+# were recruited", "30 patients with carcinoma exceeding the Milan criteria underwent transplantation".
 _DESCRIBED_SUBJECT = re.compile(
-    r"^\s*(?:with|who\s+had|having|from|aged)\b[^;:,]{0,140}?\b(?:were|was|had\s+been|have\s+been)"
-    r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally)\s+)?$",
+    rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at)\b"
+    r"(?:\([^()]{0,100}\)|[^;:,()]){0,140}?(?:\b(?:were|was|had\s+been|have\s+been)"
+    r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally|randomly)\s+)?)?$",
     re.IGNORECASE,
 )
 # Words that show a number describes the population or the treatment, not an outcome.
 _NOT_AN_OUTCOME = re.compile(
     r"(?<![\w-])(?:ages?d?|male|female|men|women|gender|sex|weight|BMI|dosed?|doses|prior|previous(?:ly)?|bridging"
-    r"|baseline|lines?|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
+    r"|baseline|lines?\s+of|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
     re.IGNORECASE,
 )
 # Between an endpoint and its value, "prior" and "previously" name a subgroup ("ORR in patients with prior
 # ASCT was 40%", "(prior chemotherapy: 11.0 vs 3.2 months)"), not a baseline figure.
 _NOT_AN_OUTCOME_BETWEEN = re.compile(
     r"(?<![\w-])(?:ages?d?|male|female|men|women|gender|sex|weight|BMI|dosed?|doses|bridging"
-    r"|baseline|lines?|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
+    r"|baseline|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
     re.IGNORECASE,
 )
 # Right after a value: it is a difference or an arm size, not an outcome level.
 _NOT_A_LEVEL_AFTER = re.compile(
     r"\s*(?:lower|higher|greater|smaller|reduction|increase|decrease|improvement|relative|proportional|absolute"
-    r"|in\s+each|per\s+(?:arm|group)|each"
-    r"|of\s+(?:[\w-]+\s+)?(?:intervention|treatment|therapy|supplementation|exposure|use))\b",
+    r"|of\s+(?:[\w-]+\s+)?(?:intervention|treatment|therapy|supplementation|exposure|use))\b"
+    # "20% lipid emulsion", "5% dextrose": a concentration
+    r"|\s*(?:lipid|dextrose|glucose|saline|solution|emulsion|ethanol|alcohol|formalin|sucrose|albumin|mannitol"
+    r"|oxygen|w/v|v/v)\b",
     re.IGNORECASE,
 )
+# "Excluding 2 patients who…", "All but five patients": a count set aside, not a count of what follows
+_SET_ASIDE_BEFORE = re.compile(r"\b(?:excluding|except(?:\s+for)?|other\s+than|apart\s+from|all\s+but)\s+$", re.IGNORECASE)
+_RESPECTIVELY_ASIDE = re.compile(r"\s*,\s*respectively\s*,\s*", re.IGNORECASE)  # "447 and 371 patients, respectively, were"
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 # "OS and PFS", "OS, EFS and relapse", "the 1-year OS and 2-year PFS" (each with its own time point)
 _COORDINATION = re.compile(r"^[\s,/)]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:the\s+)?(?:\d+(?:\.\d+)?[\s-]+(?:years?|months?"
@@ -101,12 +109,14 @@ def _clause_of(position: int, clauses: list[tuple[int, int]]) -> tuple[int, int]
 def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
                    clauses: list[tuple[int, int]]) -> EndpointMention | None:
     """The endpoint a value reports: see the module docstring for the rule."""
-    if _NOT_A_LEVEL_AFTER.match(sentence, value.end):
+    if _NOT_A_LEVEL_AFTER.match(sentence, value.end) or _SET_ASIDE_BEFORE.search(sentence, max(0, value.start - 16),
+                                                                                  value.start):
         return None
     clause_start, clause_end = _clause_of(value.start, clauses)
     if value.kind in COUNT_KINDS or value.kind == "count_pct":  # "15 evaluable patients", "16 CRs (28%)"
         inside = next((e for e in endpoints if value.start <= e.start and e.end <= value.end), None)
-        if inside is not None and compatible(inside, value):
+        if inside is not None and compatible(inside, value) and not (
+                inside.code in COUNT_ENDPOINTS and value.kind == "count_pct"):  # "16 treated patients (80%) required …"
             event = _event_of_subject(sentence, value, endpoints, clause_end) if inside.code in COUNT_ENDPOINTS else None
             return event or _population_verb(sentence, value, endpoints) or inside  # "15 evaluable patients"
     if value.kind == "hr":
@@ -116,6 +126,11 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
     describes = value.kind not in COUNT_KINDS
     previous = next((e for e in reversed(endpoints) if clause_start <= e.start and e.end <= value.start
                      and not (describes and e.code in COUNT_ENDPOINTS)), None)
+    if previous is None and sentence.startswith(":", clause_start) and clause_start > 0:
+        # "CR rates stayed high in every subgroup: one line (87%), two lines (70%)": a colon opens a list
+        start_before, _ = _clause_of(clause_start - 1, clauses)
+        previous = next((e for e in reversed(endpoints) if start_before <= e.start and e.end <= clause_start
+                         and not (describes and e.code in COUNT_ENDPOINTS)), None)
     following = next((e for e in endpoints if value.end <= e.start < clause_end and compatible(e, value)
                       and e.code != "FOLLOW_UP"), None)
     if previous is not None and previous.code == "FOLLOW_UP" and not _MEDIAN_NEAR.search(
@@ -126,15 +141,22 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
         _VERB_RIGHT_BEFORE.fullmatch(sentence, previous.end, value.start))
     if _NOT_AN_OUTCOME.search(re.split(r"[,;:]", after)[0][:25]) and not following and not counted_by_verb:
         return None  # "57% were male", "87.8% received bridging therapy" (not "enrolled 120 patients aged 60-79")
+    described = _described_population(sentence, value, endpoints, clause_end) or _main_verb_past_a_relative_clause(
+        sentence, value, endpoints, clause_end)
+    if described is not None:
+        return described
     gap_previous = sentence[previous.end:value.start] if previous else ""
-    gap_following = sentence[value.end:following.start] if following else ""
+    gap_following = _RESPECTIVELY_ASIDE.sub(" ", sentence[value.end:following.start]) if following else ""
     previous_ok = (previous is not None and compatible(previous, value) and not _NOT_AN_OUTCOME_BETWEEN.search(gap_previous)
                    and not _A_CHANGE.search(gap_previous)
                    and not _states_a_change(sentence, previous, value, gap_previous))
+    if (following is not None and following.code in COUNT_ENDPOINTS and value.kind not in COUNT_KINDS
+            and not _FINITE_VERB.search(sentence, value.end, following.end)):
+        following = None  # "10 out of 20 (50%) treated patients (10 SD)": a share of treated patients, not their count
     following_ok = following is not None and compatible(following, value) and (
         ("," not in gap_following and len(gap_following) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
          and (previous is None or value.kind in COUNT_KINDS or re.search(r"[a-z]", gap_following)))
-        or (following.code in COUNT_ENDPOINTS and value.kind == "count" and bool(_DESCRIBED_SUBJECT.match(gap_following))))
+        )
     # "..., such that only one patient experienced relapse": past a comma the value starts its own clause.
     previous_reaches = previous_ok and _LINK_FROM_PREVIOUS.search(gap_previous) and "," not in gap_previous
     if following_ok and not previous_reaches:
@@ -162,6 +184,38 @@ def _states_a_change(sentence: str, endpoint: EndpointMention, value: ValueMenti
     return _DIFFERENCE_BEFORE.search(sentence, max(0, endpoint.start - 50), endpoint.start) is not None
 
 
+def _described_population(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
+                          clause_end: int) -> EndpointMention | None:
+    """"66 patients with relapsed B-NHL (median age 60) were recruited": a head count, a description of the
+    patients (which may name an endpoint: "achieving clinical remission"), then the verb that counts them."""
+    if value.kind not in ("count", "count_pct"):
+        return None
+    verb = next((e for e in endpoints if value.end <= e.start < clause_end and e.code in COUNT_ENDPOINTS
+                 and e.label.lower() not in ("evaluable", "assessable")), None)
+    if verb is None or not compatible(verb, value):
+        return None
+    gap = sentence[value.end:verb.start]
+    return verb if gap.strip() and _DESCRIBED_SUBJECT.match(gap) else None
+
+
+_RELATIVE = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{PATIENT_NOUN}\s+)?who\s+$", re.IGNORECASE)
+_AUXILIARY_BEFORE = re.compile(r"\b(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def _main_verb_past_a_relative_clause(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
+                                      clause_end: int) -> EndpointMention | None:
+    """"1,242 women who received drug A and 924 who received placebo were evaluable for safety": the relative
+    clause names the group; the count's own verb comes after it (guideline v2.2)."""
+    if value.kind not in COUNT_KINDS:
+        return None
+    after = [e for e in endpoints if value.end <= e.start < clause_end and e.code in COUNT_ENDPOINTS]
+    if len(after) < 2 or not _RELATIVE.match(sentence, value.end, after[0].start):
+        return None
+    main = next((e for e in after[1:] if _AUXILIARY_BEFORE.search(sentence, max(0, e.start - 25), e.start)), None)
+    return main if main is not None and compatible(main, value) else None
+
+
+_FINITE_VERB = re.compile(r"\b(?:were|was|had|have|received|underwent|entered|went|participated)\b", re.IGNORECASE)
 _MEDIAN_NEAR = re.compile(r"\bmedian\b", re.IGNORECASE)
 
 
@@ -197,7 +251,10 @@ def compatible(endpoint: EndpointMention, value: ValueMention) -> bool:
     if code == "FOLLOW_UP":
         return value.kind == "duration" and value.unit in ("months", "years", "days")
     if code in COUNT_ENDPOINTS:
-        return value.kind in COUNT_KINDS
+        # "168 (89%) were infused", "278 (59.4%) of the 468 were enrolled": the count, its share aside (v2.1)
+        # ("13 of 15 evaluable patients achieved CR" is a CR rate: an adjective does not count a proportion)
+        return value.kind in COUNT_KINDS or (value.kind in ("count_pct", "frac_pct", "frac") and value.count is not None
+                                             and endpoint.label.lower() not in ("evaluable", "assessable"))
     if value.kind == "duration":
         return code in _TIME_ENDPOINTS and value.unit in ("months", "years", "days")
     if value.kind == "nr":

@@ -50,18 +50,6 @@ _ELLIPSIS = re.compile(r"(?:\band|\bversus|\bvs\.?|\bcompared\s+with|,)\s+(?P<k>
                        re.IGNORECASE)
 _ELLIPSIS_HINT = re.compile(r"\d\s+(?:in|among)\s+(?:the|those)\b")  # a cheap first look
 _COUNTABLE = {"CR", "PR", "SD", "PD", "ORR", "CRi", "MORTALITY", "RELAPSE", "NRM"}
-_GROUP_AFTER = re.compile(
-    rf"\s*(?:\([^)]*\)\s*)?(?:(?:of\s+)?(?:the\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN}\s+)?"
-    rf"(?P<group>{PATIENT_NOUN}\s+with(?:out)?\s+[^,;()]{{1,50}}?|(?:in|among|for)\s+(?:the\s+|those\s+|all\s+)?"
-    r"(?:[^,;()]{1,60}?\b(?:patients?|subjects|participants|cohorts?|groups?|arms?|subgroups?|subsets?|those|recipients)"
-    r"(?:\s+(?:with|without|who|receiving|treated|not)\s+[^,;()]{1,40}?)?"
-    r"|[A-Z][\w-]*[A-Z][\w-]*(?:\s+(?:patients|cohort|group|arm))?))"
-    r"(?=\s*(?:[,;.)]|$|\band\b|\bvs\b|\bversus\b|\bcompared\b|\brespectively\b|\(|\bwho\b|\bat\b|\bafter\b))"
-)
-_GROUP_BEFORE = re.compile(r"^\s*(?P<group>(?:In|Among|For|in|among|for)\s+"
-                           r"(?:(?!\b(?:was|were|is|are|had|has|have|there)\b)[^,;]){3,80}?),\s+(?!respectively)")
-# After a randomisation verb: "randomly assigned to nivolumab (n = 206)", "divided into trial group, 69 patients".
-_ARM_SIZE = re.compile(r"^\s*(?:to|into)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
 
@@ -88,10 +76,13 @@ def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None
     spans = sentences if sentences is not None else split_sentences(normalised)
     survey = is_survey_text(normalised)
     digits, spelled = digitise_number_words(normalised)  # one value grammar: digits only
+    lowered = normalised.lower()
     metrics: list[OutcomeMetric] = []
     for index, (start, end) in enumerate(spans):
         has_number = _DIGIT.search(digits, start, end) or any(h in normalised[start:end] for h in _NOT_REACHED_HINTS)
-        may_be_absent = _ZERO_HINT.search(normalised, start, end) is not None
+        here_lowered = lowered[start:end]
+        may_be_absent = (any(word in here_lowered for word in _SAFETY_EVENT_WORDS)
+                         and _NEGATION_WORD.search(normalised, start, end) is not None)
         if not (has_number or may_be_absent):
             continue  # most sentences state no number and no absence
         first = bisect_left(spelled, (start, 0))
@@ -105,10 +96,11 @@ def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None
     return _with_study_denominators(metrics)
 
 
-# A cheap first look for a stated absence of a safety event: a negation, then an event word.
-_ZERO_HINT = re.compile(r"\b(?:[Nn]o|[Nn]one|not|[Zz]ero|[Nn]either)\b[^.;]{0,90}?(?i:CRS|cytokine|ICANS|CRES|neuro"
-                        r"|death|died|mortality|relaps|TRM|NRM|fatal)|(?i:CRS|ICANS|neurotox|death|relapse)[^.;]{0,40}?"
-                        r"\bnot\b")
+# A cheap first look for a stated absence of a safety event: an event word (substring tests on the lowered
+# text run in C), then a negation.
+_SAFETY_EVENT_WORDS = ("crs", "icans", "cres", "neuro", "death", "died", "mortality", "relaps", "trm", "nrm", "fatal",
+                       "cytokine")
+_NEGATION_WORD = re.compile(r"\b(?:[Nn]o|[Nn]one|not|[Zz]ero|[Nn]either)\b")
 
 
 def find_proportions(text: str) -> list[tuple[int, int]]:
@@ -140,6 +132,8 @@ def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], 
         values = [replace(v, start=snap_to_words(v.start, s.spelled)) for v in values]
         timepoints = [replace(t, text=words[snap_to_words(t.start, s.spelled):t.end]) for t in timepoints]
     values = _proportions_in_parentheses(sentence, values)
+    rates = [v for v in values if v.kind in _RATE_KINDS]  # "(87%, n = 15)": the n is the rate's total
+    group_counts = [g for g in group_counts if not any(v.start <= g.start < v.end for v in rates)]
     claimed = [(g.start, g.end) for g in group_counts]
     values = [v for v in values if not any(v.start <= a < v.end or a <= v.start < b for a, b in claimed)]
     intervals = intervals + _unlabelled_intervals(sentence, masked, values)
@@ -351,6 +345,8 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
             after = group_after(words, endpoint.end)  # "81 breast-cancer relapses in the A group"
         before = group_before(words, value.start) if after is None and _OPENS_A_LABEL.search(words, 0, value.start) else None
         chosen = after or before
+        if endpoint.code in COUNT_ENDPOINTS and chosen is not None and not _NAMES_AN_ARM.search(words, chosen.start, chosen.end):
+            chosen = None  # "66 patients with relapsed B-NHL were enrolled": a description of the study population
         if chosen is not None and chosen.label != endpoints[value].label:
             groups[value] = chosen.label
         elif leading is not None and _heads_a_subgroup(words, leading, endpoint):
@@ -358,6 +354,13 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
     return groups
 
 
+# A head count belongs to a group only when the text names an arm, a cohort or what the group received.
+_NAMES_AN_ARM = re.compile(r"\b(?:arms?|groups?|cohorts?|parts?|phases?|stages?|levels?|strata|received|receiving|treated"
+                           r"|given|allocated|assigned|randomi[sz]ed|to)\b", re.IGNORECASE)
+
+
+_DATE_HEAD = re.compile(r"^(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September"
+                        r"|October|November|December|\d{4}\b|the\s+(?:first|second|last|final)\b)", re.IGNORECASE)
 _COUNTED_HEAD = re.compile(r"^\s*\w+\s+(?:the\s+|these\s+|all\s+)?\d")
 _RESTRICTIVE = re.compile(r"\b(?:not|without|with|aged|older|younger)\b|[≥≤<>]", re.IGNORECASE)
 
@@ -366,7 +369,9 @@ def _heads_a_subgroup(words: str, leading, endpoint: EndpointMention) -> bool:
     """"In the B-ALL cohort, …" names a subgroup; "Among the 52 patients infused, …" counts the study
     population (its figures have no group) unless it restricts it ("Among 11 patients not in CR")."""
     if not _COUNTED_HEAD.match(words):
-        return True
+        if _DATE_HEAD.match(leading.label):
+            return False  # "In January 2010, …", "In 2015, …": a date, not a group
+        return endpoint.code not in COUNT_ENDPOINTS or _NAMES_AN_ARM.search(leading.label) is not None
     return endpoint.code not in COUNT_ENDPOINTS and _RESTRICTIVE.search(leading.label) is not None
 
 
@@ -401,16 +406,19 @@ class _Population:
 # "Among the 52 patients infused, …", "Of 44 patients assessed for MRD, …", "In 30 evaluable patients, …":
 # the population the rest of the sentence is about, stated before its comma.
 _LEADING_POPULATION = re.compile(
-    rf"^\s*(?:Among|Of|In|From|For)\s+(?:the\s+|these\s+|all\s+|a\s+total\s+of\s+)?(?P<k>{NUM})\s+"
-    rf"(?P<description>(?:[\w/-]+\s+){{0,4}}?{PATIENT_NOUN}[^,;]{{0,80}}?),\s+(?!respectively)",
+    rf"^\s*(?:Among|Of|In|From|For)\s+(?:the\s+|all\s+|a\s+total\s+of\s+)?(?P<k>{NUM})\s+"
+    rf"(?P<description>(?:[\w/-]+\s+){{0,4}}?{PATIENT_NOUN}(?:\([^()]{{0,80}}\)|[^,;()]){{0,120}}?),\s+(?!respectively)",
 )
+# "From 2,137 screened subjects", "Of 3,966 physicians who were invited": not the study's count
+_NOT_ENROLMENT = re.compile(r"\b(?:screened|invited|approached|contacted|eligible|identified|assessed\s+for\s+eligibility)\b",
+                            re.IGNORECASE)
 _POPULATION_VERBS = (
     ("N_EVALUABLE", re.compile(r"\b(?:evaluable|evaluated|assessable|assessed|analy[sz]ed|included\s+in\s+the\s+analys)",
                                re.IGNORECASE)),
     ("N_TREATED", re.compile(r"\b(?:treated|infused|received|receiving|underwent\s+(?:transplant|treatment|infusion)"
                              r"|proceeded\s+to|given)\b", re.IGNORECASE)),
-    ("N_ENROLLED", re.compile(r"\b(?:randomi[sz]ed|enrolled|registered|included|recruited|accrued|allocated|assigned)\b",
-                              re.IGNORECASE)),
+    ("N_ENROLLED", re.compile(r"\b(?:randomi[sz]ed|enrolled|registered|included|recruited|accrued|allocated|assigned"
+                              r"|underwent\s+(?:leuk)?apheresis)\b", re.IGNORECASE)),
 )
 # "Of 111 patients who underwent leukapheresis", "Among 194 patients screened": a verb we cannot read as a
 # population count ("relapsed patients", "patients with newly diagnosed AML" describe, and are fine).
@@ -430,6 +438,8 @@ def _leading_population(words: str, digits: str, endpoints: list[EndpointMention
     if number is None or number != int(number) or number < 2:
         return None
     description = words[match.start("description"):match.end("description")]
+    if _NOT_ENROLMENT.search(words, 0, match.end("description")):
+        return None
     code = next((code for code, verb in _POPULATION_VERBS if verb.search(description)), None)
     if code is None:
         if _OTHER_VERB.search(description):

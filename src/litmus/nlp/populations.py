@@ -50,10 +50,12 @@ _PATIENTS = rf"(?:{PATIENT_NOUN}|pts\.?)"
 _EACH = r"(?P<each>(?:per|in\s+each|for\s+each|each)\s+(?:arm|group|cohort))"
 # The inside of a parenthesis that counts the label before it (or the label written inside it).
 _COUNTING_PARENTHESIS = re.compile(
-    rf"[(\[]\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,;:]\s*)?"
+    rf"(?:[(\[]|;(?=[^()]*\)))\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,;:]\s*)?"
     rf"(?:[nN]\s*[=:]\s*{_NUMBER}(?:\s+{_PATIENTS})?(?:\s*,?\s*{_EACH})?"
     rf"|{_number('k2')}\s+(?:{_PATIENTS}\s*)?(?P<verb>analy[sz]ed|evaluable|evaluated|assessable|assessed|treated|infused"
-    rf"|randomi[sz]ed|enrolled)?)\s*(?=[)\];])"
+    rf"|randomi[sz]ed|enrolled)?)"
+    # "(N = 256 for the efficacy set)": an analysis set is counted as evaluable (guideline v2.2)
+    rf"(?:\s+for\s+the\s+(?P<set>(?:[\w-]+\s+){{0,2}}?(?:set|population|analysis)))?\s*(?=[)\];,])"
 )
 # "GC, n = 203; MVAC, n = 202": further items inside the same parenthesis.
 _NEXT_ITEM = re.compile(rf"\s*;\s*(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,:]\s*[nN]\s*[=:]\s*{_NUMBER}\s*(?=[)\];])")
@@ -105,9 +107,21 @@ def sizes_in_parentheses(words: str, digits: str, endpoints: list[EndpointMentio
             if len(items) == 1 and item.group("inner_label") is None and _VERB_AFTER.match(digits, item.end()):
                 continue  # "Patients (n = 168) were randomised": the study population, its verb after it
             verb = item.groupdict().get("verb")
-            code = _kind_from_word(verb) or sentence_population_kind(endpoints, match.start())
+            code = ("N_EVALUABLE" if item.groupdict().get("set") else _kind_from_word(verb)
+                    or _subject_verb_after(digits, endpoints, cursor) or sentence_population_kind(endpoints, match.start()))
             found.append(GroupCount(code, count, *_number_span(item), label))
     return found
+
+
+def _subject_verb_after(digits: str, endpoints: list[EndpointMention], position: int) -> str | None:
+    """"Four hundred patients (G group: n = 201; C group: n = 202) were randomized": the subject's verb."""
+    verb = _VERB_AFTER.match(digits, position)
+    if verb is None:
+        return None
+    mention = next((e for e in endpoints if e.start >= verb.end() - 4), None)
+    if mention is None or mention.code not in POPULATION_CODES or mention.start - verb.end() > 20:
+        return None
+    return mention.code
 
 
 def _count(match: re.Match) -> int | None:
@@ -129,6 +143,8 @@ def _label_of(words: str, item: re.Match, parenthesis: int) -> str | None:
     if item.groupdict().get("each"):
         return " ".join(item.group("each").split()[-2:]) if "each" in item.group("each") else item.group("each")
     inner = item.group("inner_label")
+    if item.groupdict().get("set"):
+        return item.group("set")
     if inner:
         label = tidy_label(words[item.start("inner_label"):item.end("inner_label")])
         return None if re.fullmatch(_PATIENTS, label, re.IGNORECASE) else label
@@ -152,7 +168,8 @@ def sizes_sent_to_arms(words: str, digits: str, endpoints: list[EndpointMention]
 
 
 _LIST_NUMBER = re.compile(_NUMBER)
-_PARTS_END = re.compile(r"[.;]\s|\)\s*(?:[.;,]|$)|$")
+_PERCENT_NEXT = re.compile(r"\s*%")  # "early: 167 [57.2%]": the percentage of a part is not a part
+_PARTS_END = re.compile(r"\.\s|\)\s*(?:[.;,]|$)|$")
 
 
 def breakdown_of_count(words: str, digits: str, total: int, after: int, code: str,
@@ -162,7 +179,7 @@ def breakdown_of_count(words: str, digits: str, total: int, after: int, code: st
     end = min(len(digits), after + window)
     stop = _PARTS_END.search(digits, after + 1, end)
     end = stop.end() if stop is not None else end
-    numbers = [m for m in _LIST_NUMBER.finditer(digits, after, end)]
+    numbers = [m for m in _LIST_NUMBER.finditer(digits, after, end) if not _PERCENT_NEXT.match(digits, m.end())]
     for first in range(len(numbers)):
         running = 0
         for last in range(first, min(first + 4, len(numbers))):
