@@ -40,7 +40,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               # time to progression is not progression-free survival (deaths are not events)
               r"|(?i:times?\s+to\s+(?:(?:tumou?r|disease)\s+)?progression)|TTP\b"
               r"|(?i:times?\s+to\s+treatment\s+failure)|TTF\b"),
-    ("PFS", r"(?i:progression[\s-]free(?:\s+survival)?)|PFS\b"),
+    ("PFS", r"(?i:progression[\s-]free(?:\s+survival)?)|PFS\b|(?i:free\s+(?:of|from)\s+(?:disease\s+)?progression)"),
     ("EFS", r"(?i:event[\s-]free(?:\s+survival)?)|EFS\b"),
     ("LFS", r"(?i:leuk(?:a)?emia[\s-]free(?:\s+survival)?)|LFS\b"),
     # any other "X-free survival" ("LTP free survival", "metastasis-free survival") is not OS
@@ -63,8 +63,11 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
            r"(?:remission|response)s?(?:\s+rates?)?)|CRs?\b"
            # "complete and partial responses": the adjective alone, its noun shared with the next one
            r"|(?i:complete)(?=\s*(?:,|/|and|or)\s*(?i:partial|very\s+good\s+partial)\s+(?i:remission|response))"),
-    ("PR", r"(?i:partial\s+(?:remission|response)s?(?:\s+rates?)?)|PRs?\b"
+    # "ER and PR", "PR-positive": the progesterone receptor
+    ("PR", r"(?i:partial\s+(?:remission|response)s?(?:\s+rates?)?)|PRs?\b(?![\s-]*(?:positiv|negativ|status|express|\+|-\w))"
            r"|(?i:partial)(?=\s*(?:,|/|and|or)\s*(?i:complete)\s+(?i:remission|response))"),
+    # "objective and complete response rates": the adjective alone, its noun shared with the next one
+    ("ORR", r"(?i:overall|objective)(?=\s*(?:,|/|and|or)\s*(?i:complete|partial)\s+(?i:remission|response))"),
     ("ORR", r"(?i:(?:overall|objective|best\s+overall|total|clinical|tumou?r)\s+(?:remission|response)s?"
             r"(?:\s+rates?)?)(?:\s*\((?:ORR|OR|OS)\))?|ORR\b|(?i:response\s+rates?)|(?i:responders?)"
             r"|(?i:responded)"),
@@ -170,9 +173,17 @@ def _grade_floor(match: re.Match) -> tuple[int, bool]:
     return (low + 1 if cmp == ">" else low), False
 
 
+_RELAPSE_HISTORY = re.compile(r"\bhad\s+(?:\w+\s+)?relapsed\s+(?:after|following|post)\s+(?:an?\s+|the\s+|their\s+)?"
+                              r"(?:earlier|prior|previous|first|second|allogeneic|autologous|allo|auto|transplant|HSCT|SCT)",
+                              re.IGNORECASE)
+_GRADE_WINDOW_END = re.compile(r"[;,.(]|\d\s*%|\bin\s+\d")
+
+
 def _toxicity_code(base: str, sentence: str, start: int, end: int) -> tuple[str, str | None]:
     """CRS/ICANS with the grade written next to it: *_GE3, *_ANY, or OTHER for mild grades only."""
-    after = re.split(r"[;,.]", sentence[end:end + 30])[0]
+    # "CRS of grade 3 or higher in 6%" grades the mention; "CRS developed in 84% (grade 3-4 in 8%)" grades a
+    # breakdown after the mention's own figure, so the look ahead stops at a parenthesis or a figure
+    after = _GRADE_WINDOW_END.split(sentence[end:end + 30])[0]
     before = re.split(r"[;.]|\band\b|\bwith\b", sentence[max(0, start - 40):start])[-1]
     nearest = next(_GRADE_RE.finditer(after), None)
     if nearest is None:
@@ -183,9 +194,7 @@ def _toxicity_code(base: str, sentence: str, start: int, end: int) -> tuple[str,
     low, upper_bound = _grade_floor(nearest)
     if low >= 3 and not upper_bound:
         return f"{base}_GE3", None
-    if low == 0:
-        return f"{base}_ANY", None
-    return "OTHER", f"{nearest.group(0)} {base}"
+    return f"{base}_ANY", None  # any grade, or mild grades only ("grade 1 neurotoxicity"; adjudicated gold)
 
 
 def is_survey_text(text: str) -> bool:
@@ -224,6 +233,8 @@ def find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMenti
             continue  # "mean ± SD", "standard deviation (SD)"
         if code == "ORR" and survey:
             code = "OTHER"
+        if code == "RELAPSE" and _RELAPSE_HISTORY.search(text, max(0, start - 12), min(len(text), end + 50)):
+            continue  # "25 (66%) had relapsed after an earlier transplant": the patients' history, not an outcome
         if code in ("CRS", "ICANS"):
             code, mild_label = _toxicity_code(code, text, start, end)
             label = mild_label or label
@@ -301,6 +312,4 @@ def regrade(mention: EndpointMention, qualifier: str) -> EndpointMention:
     low, upper_bound = _grade_floor(grades[-1])
     if low >= 3 and not upper_bound:
         return replace(mention, code=f"{base}_GE3")
-    if low == 0:
-        return replace(mention, code=f"{base}_ANY")
-    return replace(mention, code="OTHER", label=f"{grades[-1].group(0)} {base}")
+    return replace(mention, code=f"{base}_ANY")

@@ -39,7 +39,8 @@ _PATIENTS_WITH = rf"(?:{PATIENT_NOUN}|those)\s+(?:(?:who\s+(?:were\s+)?)?(?:trea
 # "in patients with TP53 mutation"
 def _after_regex(preposition: str) -> re.Pattern:
     return re.compile(
-        rf"\s*(?:[)\]]\s*)?(?:[(\[][^()\[\]]{{0,80}}[)\]]\s*)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN}\s+)?"
+        rf"\s*(?:[)\]]\s*)?(?:[(\[][^()\[\]]{{0,80}}[)\]]\s*)?(?:,\s*respectively\s*,?\s*)?"
+        rf"(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN}\s+)?"
         rf"{preposition}(?:the\s+|those\s+|all\s+)?"
         rf"(?:(?P<arm>(?:{_GROUP_NOUN}|dose\s+levels?)\s+{_LETTER}\b)"
         rf"|{_PATIENTS_WITH}(?:the\s+)?(?P<treated>{_NAME})"
@@ -91,7 +92,8 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|those|all|either|both|neither)\s+", re.I
 _NOT_A_GROUP = re.compile(
     r"^(?:a|an|any|no|each|both|all|median|mean|grade|respect|regard|terms|total|overall|addition|particular"
     r"|comparison|contrast|general|summary|conclusion|this|these|that|those|our|their|its|one|two|male|female|males"
-    r"|females|men|women|boys|girls|most|some|many|several)\b"
+    r"|females|men|women|boys|girls|most|some|many|several|multivariab\w*|multivariate|univariab\w*|univariate"
+    r"|adjusted|unadjusted|sensitivity|propensity|intention|per-protocol|subgroup\s+analys\w*)\b"
     r"|^(?:patients?|cases?|subjects?|participants?|pts|the\s+study|study|trials?|analysis|prior\s+(?:studies|trials))$",
     re.IGNORECASE,
 )
@@ -173,7 +175,9 @@ def leading_group(sentence: str) -> GroupMention | None:
     if match is None:
         return None
     label = tidy_label(_LEADING_COUNT.sub("", match.group("label")))  # "Among 11 patients not in CR": the patients
-    return GroupMention(label, match.start("label"), match.end("label")) if label else None
+    if not label or _NOT_A_GROUP.match(label) or _NOT_A_GROUP_AFTER.match(label):
+        return None  # "In multivariable models, …", "In the first year, …"
+    return GroupMention(label, match.start("label"), match.end("label"))
 
 
 def group_list_after(sentence: str, position: int, *, limit: int = 120) -> list[GroupMention]:

@@ -77,7 +77,7 @@ _SET_ASIDE_BEFORE = re.compile(r"\b(?:excluding|except(?:\s+for)?|other\s+than|a
 _RESPECTIVELY_ASIDE = re.compile(r"\s*,\s*respectively\s*,\s*", re.IGNORECASE)  # "447 and 371 patients, respectively, were"
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 # "OS and PFS", "OS, EFS and relapse", "the 1-year OS and 2-year PFS" (each with its own time point)
-_COORDINATION = re.compile(r"^[\s,/)]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:the\s+)?(?:\d+(?:\.\d+)?[\s-]+(?:years?|months?"
+_COORDINATION = re.compile(r"^[\s,/)]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:for\s+)?(?:the\s+)?(?:\d+(?:\.\d+)?[\s-]+(?:years?|months?"
                            r"|weeks?|days?)\s+)?(?:rates?\s*)?[\s,/]*$", re.IGNORECASE)
 
 _TIME_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR", "OTHER"}
@@ -212,6 +212,8 @@ def _main_verb_past_a_relative_clause(sentence: str, value: ValueMention, endpoi
     if len(after) < 2 or not _RELATIVE.match(sentence, value.end, after[0].start):
         return None
     main = next((e for e in after[1:] if _AUXILIARY_BEFORE.search(sentence, max(0, e.start - 25), e.start)), None)
+    if main is not None and "," in sentence[after[0].end:main.start]:
+        return None  # "Of 189 patients who underwent leukapheresis, 168 were infused": the relative clause counts them
     return main if main is not None and compatible(main, value) else None
 
 
@@ -273,9 +275,12 @@ def pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[
     links = {}
     for clause_start, clause_end in _pairing_spans(sentence, clauses, endpoints):
         in_clause = [v for v in values if clause_start <= v.start < clause_end and v.kind in RATE_KINDS | {"duration"}]
+        # "At a median follow-up of 533 days, PFS and OS were 36% and 94%": a list holds one kind of figure
+        in_clause = [v for v in in_clause if in_clause and (v.unit == "%") == (in_clause[-1].unit == "%")]
         if len(in_clause) < 2:
             continue
-        named = [e for e in endpoints if clause_start <= e.start < in_clause[0].start]
+        # "PFS and OS for all evaluable patients were 36% and 94%": a population word is not in the list
+        named = [e for e in endpoints if clause_start <= e.start < in_clause[0].start and e.code not in COUNT_ENDPOINTS]
         listed = _trailing_list(sentence, named)
         if not listed:  # values first: "60% and 32% of overall and event-free survival rates"
             after = [e for e in endpoints if in_clause[-1].end <= e.start < clause_end]
@@ -292,7 +297,8 @@ def pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[
         if listed and len(in_clause) % len(listed) == 0:
             values_first = listed[0].start > in_clause[-1].end  # the timepoint follows the whole list
             # "at 24 months, OS, EFS and relapse were …", "the 5-year DFS and OS were …": one time point for the list
-            shared = timepoint_for(in_clause[0], listed[0], timepoints) if not values_first else None
+            shared = None if values_first else (timepoint_for(in_clause[0], listed[0], timepoints)
+                                                or _heading_timepoint(listed[0], endpoints, timepoints, clause_start))
             for endpoint, value in zip(_matrix_order(sentence, listed, in_clause), in_clause):
                 if compatible(endpoint, value):
                     timepoint = timepoint_for(value, listed[-1] if values_first else endpoint, timepoints)
@@ -326,6 +332,16 @@ def _pairing_spans(sentence: str, clauses: list[tuple[int, int]],
     semicolon = sentence.find(";", match.end(), stop)
     stop = semicolon if semicolon != -1 else stop
     return [(0, stop)] + [c for c in clauses if c[0] >= stop]
+
+
+def _heading_timepoint(first: EndpointMention, endpoints: list[EndpointMention], timepoints: list[Timepoint],
+                       clause_start: int) -> Timepoint | None:
+    """"the 36-month estimates (95% CI) for DOR and for EFS, PFS and OS were …": the last time point before the
+    list in its clause, when no other endpoint stands between them."""
+    before = [t for t in timepoints if clause_start <= t.end <= first.start and len(t.months) == 1]
+    if not before or any(before[-1].end <= e.start < first.start for e in endpoints):
+        return None
+    return before[-1]
 
 
 def _matrix_order(sentence: str, listed: list[EndpointMention], values: list[ValueMention]) -> list[EndpointMention]:

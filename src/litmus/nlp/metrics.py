@@ -35,7 +35,7 @@ from litmus.nlp.populations import (
 )
 from litmus.nlp.sentences import split_sentences
 from litmus.nlp.values import (
-    NUM, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
+    NUM, NUM_BODY, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
 )
 from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, find_zero_events
 from litmus.records import OutcomeMetric
@@ -100,7 +100,7 @@ def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None
 # text run in C), then a negation.
 _SAFETY_EVENT_WORDS = ("crs", "icans", "cres", "neuro", "death", "died", "mortality", "relaps", "trm", "nrm", "fatal",
                        "cytokine")
-_NEGATION_WORD = re.compile(r"\b(?:[Nn]o|[Nn]one|not|[Zz]ero|[Nn]either)\b")
+_NEGATION_WORD = re.compile(r"\b(?:[Nn]o|[Nn]one|not|[Zz]ero|[Nn]either|(?:was|were)\s+(?:0|nil))\b")
 
 
 def find_proportions(text: str) -> list[tuple[int, int]]:
@@ -297,7 +297,7 @@ def _leading_timepoint(sentence: str, timepoints: list[Timepoint]) -> Timepoint 
 
 # "35.9% (95% CI 25.9-45.9) … versus 64.6% (54.2-73.2)": once a sentence has named its CIs, a bare
 # parenthesised pair right after a figure is one too; after a hazard ratio it always is.
-_BARE_INTERVAL = re.compile(rf"\s*[(\[]\s*(?P<lo>-?{NUM})\s*%?\s*(?:-|to|,)\s*(?P<hi>-?{NUM})\s*%?\s*(?:[;,)\]]|$)",
+_BARE_INTERVAL = re.compile(rf"\s*[(\[]\s*(?P<lo>-?{NUM})\s*%?\s*(?:-|to|,)\s*(?P<hi>-?{NUM_BODY})\s*%?\s*(?:[;,)\]]|$)",
                             re.IGNORECASE)
 _NAMES_INTERVALS = re.compile(r"\bCI\b|confidence|credible", re.IGNORECASE)
 
@@ -378,7 +378,7 @@ def _heads_a_subgroup(words: str, leading, endpoint: EndpointMention) -> bool:
 # "DA (71%)", "(GC, 49%; MVAC, 46%)", "(prior chemotherapy: 11.0": a label that opens a parenthesis or
 # stands inside one; a heading ("Results: 38 patients") is not a group.
 _OPENS_A_LABEL = re.compile(r"(?:\(|[(;]\s*[^(),;:]{1,40}[:,])\s*$")
-_RUN_SEPARATOR = re.compile(r"^\s*(?:,|;)?\s*(?:and|or|vs\.?|versus|compared\s+with|,)?\s*(?:\(\s*\)\s*)?$", re.IGNORECASE)
+_RUN_SEPARATOR = re.compile(r"^\s*(?:,|;)?\s*(?:and|or|vs\.?|versus|compared\s+with|,|/)?\s*(?:\(\s*\)\s*)?$", re.IGNORECASE)
 
 
 def _value_runs(masked: str, values: list[ValueMention]) -> list[list[ValueMention]]:
@@ -416,7 +416,8 @@ _POPULATION_VERBS = (
     ("N_EVALUABLE", re.compile(r"\b(?:evaluable|evaluated|assessable|assessed|analy[sz]ed|included\s+in\s+the\s+analys)",
                                re.IGNORECASE)),
     ("N_TREATED", re.compile(r"\b(?:treated|infused|received|receiving|underwent\s+(?:transplant|treatment|infusion)"
-                             r"|proceeded\s+to|given)\b", re.IGNORECASE)),
+                             r"|proceeded\s+to|given|had\s+(?:[\w-]+\s+){0,2}?(?:lymphodepletion|conditioning|transplant\w*"
+                             r"|infusions?|therapy|treatment|chemotherapy|surgery))\b", re.IGNORECASE)),
     ("N_ENROLLED", re.compile(r"\b(?:randomi[sz]ed|enrolled|registered|included|recruited|accrued|allocated|assigned"
                               r"|underwent\s+(?:leuk)?apheresis)\b", re.IGNORECASE)),
 )

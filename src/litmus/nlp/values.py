@@ -61,6 +61,7 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?P<frac>(?P<k4>{NUMW})\s*(?:/|(?i:of|out\s+of))\s*(?:(?i:the)\s+)?(?P<n4>{DENOMINATOR})(?!\s*{_TIME_UNIT})"
             rf"(?!\s+(?:[\w-]+\s+)?(?i:arms?|groups?|cohorts?|doses|cycles?|courses?|sites?|cent(?:er|re)s|regimens?)\b))",
             rf"(?P<pct>(?P<p5>{NUM})(?:\s*±\s*{NUM_BODY})?{_PERCENT})",  # "18.8 ± 6.9%": the estimate
+            rf"(?<=%/)(?P<slashed>(?P<p15>{NUM_BODY}){_PERCENT})",  # "PFS/OS 46%/63%": the second of a slashed pair
             rf"(?P<listed>(?P<l11>{NUM})(?!,\d)(?=(?:\s*(?:,|and|or|vs\.?|versus)\s*{NUM})*\s*(?:,\s*and|,|and|or|vs\.?|versus)"
             rf"\s*{NUM}\s*(?P<lu11>%|{_TIME_UNIT}|{PATIENT_NOUN})))",
             # "(95% CI 8.6 to not estimable)": an open bound of an interval, not a median not reached
@@ -86,7 +87,7 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
 _VALUE_RE = _value_regex(NUMW, DENOMINATOR, _WORD_START)
 _CI_RE = re.compile(
     rf"[(\[,;]?\s*(?:\d{{2}}(?:\.\d+)?\s*%\s*)(?:CI|C\.I\.|(?i:confidence\s+intervals?|credible\s+intervals?))"
-    rf"\s*(?:[,:=]|(?i:of|was|from))?\s*(?P<lo>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?\s*(?:-|(?i:to)|,|;)\s*"
+    rf"(?:\s*[(\[]CI[)\]])?\s*(?:[,:=]|(?i:of|was|from))?\s*(?P<lo>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?\s*(?:-|(?i:to)|,|;)\s*"
     rf"(?P<hi>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?\s*[)\]]?"
     rf"|[(\[,;]?\s*(?:\d{{2}}(?:\.\d+)?\s*%\s*)(?:CI|(?i:confidence\s+intervals?))\s*[)\]]?"
 )
@@ -208,6 +209,8 @@ def _value_from_match(match: re.Match) -> ValueMention | None:
         return ValueMention("count_pct", start, end, parse_number(group("p12")), "%", _as_int(group("k12")))
     if kind == "pct":
         return ValueMention(kind, start, end, parse_number(group("p5")), "%")
+    if kind == "slashed":
+        return ValueMention("pct", start, end, parse_number(group("p15")), "%")
 
     if kind == "listed":
         unit = group("lu11")
