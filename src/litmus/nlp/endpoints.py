@@ -62,10 +62,11 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("CR", r"(?i:complete\s+(?:(?:metabolic|cytogenetic|molecular|hematologic|haematologic|clinical)\s+)?"
            r"(?:remission|response)s?(?:\s+rates?)?)|CRs?\b"
            # "complete and partial responses": the adjective alone, its noun shared with the next one
-           r"|(?i:complete)(?=\s*(?:,|/|and|or)\s*(?i:partial|very\s+good\s+partial)\s+(?i:remission|response))"),
+           # ("five complete and 11 partial remissions": each adjective with its own count)
+           r"|(?i:complete)(?=\s*(?:,|/|and|or)\s*(?:[\w-]+\s+)?(?i:partial|very\s+good\s+partial)\s+(?i:remission|response))"),
     # "ER and PR", "PR-positive": the progesterone receptor
     ("PR", r"(?i:partial\s+(?:remission|response)s?(?:\s+rates?)?)|PRs?\b(?![\s-]*(?:positiv|negativ|status|express|\+|-\w))"
-           r"|(?i:partial)(?=\s*(?:,|/|and|or)\s*(?i:complete)\s+(?i:remission|response))"),
+           r"|(?i:partial)(?=\s*(?:,|/|and|or)\s*(?:[\w-]+\s+)?(?i:complete)\s+(?i:remission|response))"),
     # "objective and complete response rates": the adjective alone, its noun shared with the next one
     ("ORR", r"(?i:overall|objective)(?=\s*(?:,|/|and|or)\s*(?i:complete|partial)\s+(?i:remission|response))"),
     ("ORR", r"(?i:(?:overall|objective|best\s+overall|total|clinical|tumou?r)\s+(?:remission|response)s?"
@@ -103,7 +104,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                     r"|analysis\s+(?:was\s+)?(?:conducted|performed|done)\s+on)"),
     # "28 received TanCAR7", "35 received axicabtagene ciloleucel", "received CTL019": a product is a
     # word with CAR in it, a "-cel" name or an alphanumeric code.
-    ("N_TREATED", r"(?i:infused|treated|(?:received|underwent)\s+(?:[\w-]+\s+){0,3}?"
+    ("N_TREATED", r"(?i:infused|treated|vaccinated|immuni[sz]ed|(?:received|underwent)\s+(?:[\w-]+\s+){0,3}?"
                   r"(?:infusions?|[\w-]*CAR[\w-]*|cells|treatment|therapy|doses?|[\w-]*cel\b|transplant\w*|surgery"
                   r"|resection)|received\s+(?=(?:[A-Za-z][\w-]*\s+){0,2}?\d[\d.,]*(?:\s*(?:,\s*(?:or|and)?|or|and|to|-)\s*\d[\d.,]*)*\s*(?:mg|µg|μg|g|Gy|IU)\b))"
                   r"|(?i:received)\s+[A-Z]{2,}[A-Za-z-]*\d[\w-]*"),
@@ -242,7 +243,25 @@ def find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMenti
         if code == "VGPR" and composite is None and _AT_LEAST_BEFORE.search(text, max(0, start - 3), start):
             composite = "≥VGPR"  # "≥VGPR": the sign stands before the word the mention starts at
         mentions.append(EndpointMention(code, start, end, label, composite))
-    return _grades_shared(text, _composites_joined(text, mentions))
+    return _grades_shared(text, _composites_joined(text, _elided_response_rates(text, mentions)))
+
+
+# "The complete response rates were 40% and 28% …, and overall rates were 78% and 79%": the noun is elided
+_ELIDED_RATE = re.compile(r"\b(?P<kind>overall|complete|partial)\s+rates?\b", re.IGNORECASE)
+_RESPONSE_CODES = {"ORR", "CR", "PR"}
+
+
+def _elided_response_rates(text: str, mentions: list[EndpointMention]) -> list[EndpointMention]:
+    first_response = next((m.start for m in mentions if m.code in _RESPONSE_CODES), None)
+    if first_response is None or "rate" not in text:
+        return mentions
+    added = []
+    for match in _ELIDED_RATE.finditer(text, first_response + 1):
+        if any(m.start <= match.start() < m.end for m in mentions):
+            continue
+        code = {"overall": "ORR", "complete": "CR", "partial": "PR"}[match.group("kind").lower()]
+        added.append(EndpointMention(code, match.start(), match.end(), match.group(0)))
+    return sorted(mentions + added, key=lambda m: m.start) if added else mentions
 
 
 _COMPOSITE_WITH_RECOVERY = re.compile(r"CR\s*(?:/|\+|or|and)\s*CR(?P<kind>[ih])\b|(?i:with\s+(?:an?\s+)?(?:incomplete|partial))",

@@ -61,7 +61,7 @@ _AFTER_BARE = _after_regex(r"(?:(?P<prep>in|among|for|with|on|within|receiving|r
 _BEFORE_BOUNDARY = r"^|(?<=[(\[;,:])|(?<=\bbetween)|(?<=\band)|(?<=\bvs)|(?<=\bvs\.)|(?<=\bversus)|(?<=\bwith)|(?<=\bin)"
 _BEFORE_LABEL = rf"\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,2}})\s*(?:\(|,|:|;|=)?\s*$"
 _BEFORE = re.compile(rf"(?:{_BEFORE_BOUNDARY}){_BEFORE_LABEL}", re.IGNORECASE)
-_BEFORE_ARM_LABEL = rf"\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,3}})\s*(?:\(|,|:|;|=)?\s*$"
+_BEFORE_ARM_LABEL = rf"\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,4}})\s*(?:\(|,|:|;|=)?\s*$"
 # Arms named before their size: "randomly assigned to nivolumab (n = 206) or docetaxel (n = 206)",
 # "to receive twice-daily radiotherapy (274 patients)", "divided into trial group, 69 patients".
 _BEFORE_ARM = re.compile(
@@ -93,7 +93,8 @@ _NOT_A_GROUP = re.compile(
     r"^(?:a|an|any|no|each|both|all|median|mean|grade|respect|regard|terms|total|overall|addition|particular"
     r"|comparison|contrast|general|summary|conclusion|this|these|that|those|our|their|its|one|two|male|female|males"
     r"|females|men|women|boys|girls|most|some|many|several|multivariab\w*|multivariate|univariab\w*|univariate"
-    r"|adjusted|unadjusted|sensitivity|propensity|intention|per-protocol|subgroup\s+analys\w*)\b"
+    r"|adjusted|unadjusted|sensitivity|propensity|intention|per-protocol|subgroup\s+analys\w*|randomi[sz]ed|open-label"
+    r"|double-blind|single-blind|phase|prospective|retrospective|multicent\w*|pooled|real-world)\b"
     r"|^(?:patients?|cases?|subjects?|participants?|pts|the\s+study|study|trials?|analysis|prior\s+(?:studies|trials))$",
     re.IGNORECASE,
 )

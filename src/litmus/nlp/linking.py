@@ -46,7 +46,7 @@ _LINK_TO_NEXT = re.compile(
 # were recruited", "30 patients with carcinoma exceeding the Milan criteria underwent transplantation".
 _DESCRIBED_SUBJECT = re.compile(
     rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at)\b"
-    r"(?:\([^()]{0,100}\)|[^;:,()]){0,140}?(?:\b(?:were|was|had\s+been|have\s+been)"
+    r"(?:\([^()]{0,100}\)|[^;:()]){0,140}?(?:\b(?:were|was|had\s+been|have\s+been)"
     r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally|randomly)\s+)?)?$",
     re.IGNORECASE,
 )
@@ -113,6 +113,9 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
                                                                                   value.start):
         return None
     clause_start, clause_end = _clause_of(value.start, clauses)
+    design = _study_population(sentence, value, endpoints, clause_start)
+    if design is not None:
+        return design
     if value.kind in COUNT_KINDS or value.kind == "count_pct":  # "15 evaluable patients", "16 CRs (28%)"
         inside = next((e for e in endpoints if value.start <= e.start and e.end <= value.end), None)
         if inside is not None and compatible(inside, value) and not (
@@ -147,6 +150,8 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
         return described
     gap_previous = sentence[previous.end:value.start] if previous else ""
     gap_following = _RESPECTIVELY_ASIDE.sub(" ", sentence[value.end:following.start]) if following else ""
+    if previous is not None and previous.code in COUNT_ENDPOINTS and value.kind in COUNT_KINDS and "," in gap_previous:
+        previous = None  # "Of those randomised to A or B, one patient in each group discontinued": past the comma
     previous_ok = (previous is not None and compatible(previous, value) and not _NOT_AN_OUTCOME_BETWEEN.search(gap_previous)
                    and not _A_CHANGE.search(gap_previous)
                    and not _states_a_change(sentence, previous, value, gap_previous))
@@ -154,7 +159,7 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
             and not _FINITE_VERB.search(sentence, value.end, following.end)):
         following = None  # "10 out of 20 (50%) treated patients (10 SD)": a share of treated patients, not their count
     following_ok = following is not None and compatible(following, value) and (
-        ("," not in gap_following and len(gap_following) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
+        ("," not in gap_following and len(_PARENTHETICAL.sub("", gap_following)) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
          and (previous is None or value.kind in COUNT_KINDS or re.search(r"[a-z]", gap_following)))
         )
     # "..., such that only one patient experienced relapse": past a comma the value starts its own clause.
@@ -217,6 +222,34 @@ def _main_verb_past_a_relative_clause(sentence: str, value: ValueMention, endpoi
     return main if main is not None and compatible(main, value) else None
 
 
+_POPULATION_PREPOSITION = re.compile(r"\b(?:in|of|involving|including|enrolling|among)\s+(?:a\s+total\s+of\s+)?$",
+                                     re.IGNORECASE)
+_DESIGN = re.compile(r"\b(?:stud(?:y|ied)|trial|compar(?:e|ed|ing)|randomi[sz]ed|evaluat(?:e|ed|ing)|assess(?:ed)?|investigat\w*"
+                     r"|examin(?:e|ed)|conducted|report(?:ed)?)\b", re.IGNORECASE)
+
+
+_WHO_RECEIVED = re.compile(r"[^.;]{0,60}?\bwho\b[^.;]{0,80}?\b(?:received|were\s+(?:treated|infused|given)|underwent)\b",
+                           re.IGNORECASE)
+
+
+def _study_population(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
+                      clause_start: int) -> EndpointMention | None:
+    """"To compare, in 305 patients with melanoma, A and B", "a trial … in 436 patients with melanoma": a head
+    count in a sentence about the design, with no outcome before it, is the study population (guideline v2.1)."""
+    if value.kind != "count" or not _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 25), value.start):
+        return None
+    if not _DESIGN.search(sentence) or any(clause_start <= e.start < value.start and e.code not in COUNT_ENDPOINTS
+                                           and e.code != "OTHER" for e in endpoints):
+        return None
+    if any(value.end <= e.start and e.code not in COUNT_ENDPOINTS and e.code != "OTHER"
+           and _LINK_TO_NEXT.match(sentence[value.end:e.start]) for e in endpoints):
+        return None  # "in 12 patients who achieved CR": the count of an outcome
+    treated = _WHO_RECEIVED.match(sentence[value.end:value.end + 160])
+    code = "N_TREATED" if treated else "N_ENROLLED"  # "among 343 patients … who received ide-cel" (v2.2)
+    return EndpointMention(code, value.start, value.start, "study population")
+
+
+_PARENTHETICAL = re.compile(r"\([^()]{0,120}\)")
 _FINITE_VERB = re.compile(r"\b(?:were|was|had|have|received|underwent|entered|went|participated)\b", re.IGNORECASE)
 _MEDIAN_NEAR = re.compile(r"\bmedian\b", re.IGNORECASE)
 

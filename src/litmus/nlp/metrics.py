@@ -345,7 +345,8 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
             after = group_after(words, endpoint.end)  # "81 breast-cancer relapses in the A group"
         before = group_before(words, value.start) if after is None and _OPENS_A_LABEL.search(words, 0, value.start) else None
         chosen = after or before
-        if endpoint.code in COUNT_ENDPOINTS and chosen is not None and not _NAMES_AN_ARM.search(words, chosen.start, chosen.end):
+        if endpoint.code in COUNT_ENDPOINTS and chosen is not None and (
+                not _NAMES_AN_ARM.search(words, chosen.start, chosen.end) or _DESCRIBES.match(words, chosen.start)):
             chosen = None  # "66 patients with relapsed B-NHL were enrolled": a description of the study population
         if chosen is not None and chosen.label != endpoints[value].label:
             groups[value] = chosen.label
@@ -355,7 +356,8 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
 
 
 # A head count belongs to a group only when the text names an arm, a cohort or what the group received.
-_NAMES_AN_ARM = re.compile(r"\b(?:arms?|groups?|cohorts?|parts?|phases?|stages?|levels?|strata|received|receiving|treated"
+_DESCRIBES = re.compile(r"(?:with|without|who\s+had|having|aged)\b", re.IGNORECASE)
+_NAMES_AN_ARM = re.compile(r"\b(?:arms?|groups?|cohorts?|parts?|phases?|levels?|strata|received|receiving|treated"
                            r"|given|allocated|assigned|randomi[sz]ed|to)\b", re.IGNORECASE)
 
 

@@ -168,7 +168,11 @@ def sizes_sent_to_arms(words: str, digits: str, endpoints: list[EndpointMention]
 
 
 _LIST_NUMBER = re.compile(_NUMBER)
-_PERCENT_NEXT = re.compile(r"\s*%")  # "early: 167 [57.2%]": the percentage of a part is not a part
+# "early: 167 [57.2%]", "50 mg", "(group 1)": percentages, doses, times and labels are not parts of a count
+_NOT_A_PART_AFTER = re.compile(r"\s*(?:%|mg|µg|μg|g\b|kg|ml|mL|IU|Gy|months?|years?|weeks?|days?|hours?|cycles?|courses?)",
+                               re.IGNORECASE)
+_NOT_A_PART_BEFORE = re.compile(r"\b(?:groups?|arms?|cohorts?|parts?|phases?|levels?|stages?|grades?|days?|weeks?|months?"
+                                r"|years?|cycles?|doses?|visits?|steps?|types?|CD|IL)\s*$", re.IGNORECASE)
 _PARTS_END = re.compile(r"\.\s|\)\s*(?:[.;,]|$)|$")
 
 
@@ -179,7 +183,9 @@ def breakdown_of_count(words: str, digits: str, total: int, after: int, code: st
     end = min(len(digits), after + window)
     stop = _PARTS_END.search(digits, after + 1, end)
     end = stop.end() if stop is not None else end
-    numbers = [m for m in _LIST_NUMBER.finditer(digits, after, end) if not _PERCENT_NEXT.match(digits, m.end())]
+    numbers = [m for m in _LIST_NUMBER.finditer(digits, after, end)
+               if not _NOT_A_PART_AFTER.match(digits, m.end()) and not _NOT_A_PART_BEFORE.search(digits, max(0, m.start() - 12),
+                                                                                                   m.start())]
     for first in range(len(numbers)):
         running = 0
         for last in range(first, min(first + 4, len(numbers))):

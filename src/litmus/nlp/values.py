@@ -66,7 +66,7 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"\s*{NUM}\s*(?P<lu11>%|{_TIME_UNIT}|{PATIENT_NOUN})))",
             # "(95% CI 8.6 to not estimable)": an open bound of an interval, not a median not reached
             r"(?P<nr>(?<!to\s)(?i:not\s+(?:yet\s+)?(?:been\s+)?reached|not\s+estimable|not\s+evaluable\s+yet)|\bNR\b)",
-            rf"(?P<hr>(?:\bHRs?\b|(?i:hazards?\s+ratios?|relative\s+hazards?))(?:\s*[(\[]HR[)\]])?"
+            rf"(?P<hr>(?:\bHRs?\b[)\]]?|(?i:hazards?\s+ratios?|relative\s+hazards?))(?:\s*[(\[]HR[)\]])?"
             rf"(?:\s+(?i:for|of)(?:,?\s+(?:(?i:or|and)\s+)?(?i:[a-z][\w-]*)){{1,6}}?)?"
             rf"(?:\s*(?:[,:=]|(?i:of|was|were)\b))*\s*(?P<h6>{NUM}))",
             rf"(?P<duration>(?P<d7>{NUM})\s*(?P<u7>{_TIME_UNIT}))",
@@ -78,7 +78,7 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?P<bare>(?<![≥≤<>=]\s)(?P<k10>{NUMW})(?=\s+(?:were|was|had|achieved|attained|developed|experienced|died|relapsed"
             rf"|remained|underwent|received|responded|completed|discontinued|entered|participated|consented)\b"
             # "nine of them received", "115 of them had been infused", "2 of them died"
-            rf"|\s+(?i:of\s+(?:them|these|those|whom))\b))",
+            rf"|\s+(?i:of\s+(?:them|these|those|whom|which))\b))",
         ]
     ) + ")"
     )
