@@ -66,7 +66,7 @@ _BEFORE_ARM_LABEL = rf"\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,4}})\s*(
 # "to receive twice-daily radiotherapy (274 patients)", "divided into trial group, 69 patients".
 _BEFORE_ARM = re.compile(
     rf"(?:{_BEFORE_BOUNDARY}|(?<=\bto)|(?<=\bor)|(?<=\beither)|(?<=\breceive)|(?<=\binto)|(?<=\bof)|(?<=\bfrom)"
-    rf"|(?<=\bthe)){_BEFORE_ARM_LABEL}",
+    rf"|(?<=\bthe)|(?<=\bcompared)|(?<=\bcomparing)|(?<=\bversus)|(?<=\bincluding)|(?<=\breceived)){_BEFORE_ARM_LABEL}",
     re.IGNORECASE,
 )
 _LEADING_COUNT = re.compile(r"^(?:a\s+total\s+of\s+)?\d[\d,.]*\s+", re.IGNORECASE)
@@ -107,6 +107,30 @@ _NOT_A_GROUP_AFTER = re.compile(
 _ENDPOINT_WORD = re.compile(
     r"\b(?:survival|response|remission|relapse|mortality|deaths?|progression|rates?|incidence|CRS|ICANS|ORR|PFS|OS"
     r"|EFS|CR|PR|toxicit\w*|events?|interval|CI|HR|ratio|risk)\b", re.IGNORECASE)
+
+
+# "higher with drug A than with drug B (64% vs 29%)", "in patients given A versus B, 4% vs 38%": the two groups
+# a comparison names, in the order of its figures.
+_COMPARED = re.compile(
+    rf"\b(?:with|in|for|after|among|on)\s+(?:the\s+|patients\s+(?:given|receiving|treated\s+with)\s+)?(?P<first>{_NAME})"
+    rf"\s+(?:than|versus|vs\.?|compared\s+with|and)\s+(?:with\s+|in\s+|for\s+|after\s+|on\s+)?(?:the\s+)?(?P<second>{_NAME})"
+    rf"(?:\s+(?:{_GROUP_NOUN}))?\s*(?:[(,:]|$)",
+    re.IGNORECASE,
+)
+
+
+def compared_groups(sentence: str, start: int, end: int) -> tuple[GroupMention, GroupMention] | None:
+    """The last pair of groups compared between `start` and `end` (the clause before a pair of figures)."""
+    found = None
+    for match in _COMPARED.finditer(sentence, start, end):
+        found = match
+    if found is None:
+        return None
+    first, second = tidy_label(found.group("first")), tidy_label(found.group("second"))
+    if not (_acceptable(first) and _acceptable(second)):
+        return None
+    return (GroupMention(first, found.start("first"), found.end("first")),
+            GroupMention(second, found.start("second"), found.end("second")))
 
 
 def tidy_label(label: str) -> str:

@@ -73,7 +73,8 @@ _NOT_A_LEVEL_AFTER = re.compile(
     re.IGNORECASE,
 )
 # "Excluding 2 patients who…", "All but five patients": a count set aside, not a count of what follows
-_SET_ASIDE_BEFORE = re.compile(r"\b(?:excluding|except(?:\s+for)?|other\s+than|apart\s+from|all\s+but)\s+$", re.IGNORECASE)
+_SET_ASIDE_BEFORE = re.compile(r"\b(?:excluding|except(?:\s+for)?|other\s+than|apart\s+from|all\s+but|none\s+of(?:\s+the|\s+these|\s+our)?)\s+$",
+                               re.IGNORECASE)
 _RESPECTIVELY_ASIDE = re.compile(r"\s*,\s*respectively\s*,\s*", re.IGNORECASE)  # "447 and 371 patients, respectively, were"
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 # "OS and PFS", "OS, EFS and relapse", "the 1-year OS and 2-year PFS" (each with its own time point)

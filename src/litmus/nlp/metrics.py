@@ -25,7 +25,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 from litmus.nlp.endpoints import EndpointMention, find_endpoints, is_survey_text, regrade
-from litmus.nlp.groups import group_after, group_before, group_list_after, leading_group
+from litmus.nlp.groups import compared_groups, group_after, group_before, group_list_after, leading_group
 from litmus.nlp.linking import (
     COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, link_endpoint, pair_coordinated, timepoint_for,
 )
@@ -45,6 +45,7 @@ _COUNTED_BEFORE = re.compile(rf"(?<![\w.\-/^])(?P<k>\d+)\s+(?:(?:further|more|ad
                              r"|early|late|new|total)\s+)?$")
 _COUNTED_HINT = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:complete|partial|stable|progressive|objective|overall|CRs?\b|PRs?\b"
                            r"|SD\b|PD\b|responses|remissions|deaths|relapses|treatment-related)", re.IGNORECASE)
+_SENT_TO_HINT = re.compile(r"\d\s+(?:\w+\s+)?to\s")  # "251 to the maintenance group"
 _PERCENT_AFTER = re.compile(r"\s*\(\s*")
 _ELLIPSIS = re.compile(r"(?:\band|\bversus|\bvs\.?|\bcompared\s+with|,)\s+(?P<k>\d+)\s+(?=(?:in|among)\s+(?:the|those)\b)",
                        re.IGNORECASE)
@@ -117,11 +118,11 @@ def find_proportions(text: str) -> list[tuple[int, int]]:
 def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], list[EndpointMention] | None]:
     """Metrics of one sentence that states a number, and the endpoint mentions found in it."""
     sentence, words = s.digits, s.words
-    if not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence):
+    if not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence) and not _SENT_TO_HINT.search(sentence):
         return [], None  # fast path: years, p-values and ages alone
     masked, intervals, timepoints = find_masks(sentence)
     values = find_values(masked)
-    if not values and not _COUNTED_HINT.search(masked):
+    if not values and not _COUNTED_HINT.search(masked) and not _SENT_TO_HINT.search(masked):
         return [], None
     endpoints = find_endpoints(words, survey=survey)
     values = _with_counted_endpoints(masked, values, endpoints)
@@ -161,7 +162,9 @@ def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], 
             elif endpoint.code in subjects:
                 continue  # "412 were randomly assigned …, 206 to A": the study count was its subject
         if endpoint.end <= value.start:
-            endpoint = regrade(endpoint, sentence[endpoint.end:value.start])
+            # "neurotoxicity in 21% (3% grade ≥3)": inside a parenthesis the grade may follow its figure
+            endpoint = regrade(endpoint, sentence[endpoint.end:value.start] + _grade_after_in_parenthesis(
+                sentence, endpoint.end, value.end))
         linked.append((value, endpoint, timepoint))
     groups = _groups_of(words, masked, linked, leading)
     metrics = []
@@ -293,6 +296,16 @@ def _leading_timepoint(sentence: str, timepoints: list[Timepoint]) -> Timepoint 
     return first
 
 
+_REST_OF_PARENTHESIS = re.compile(r"[^()]{0,30}(?=\))")
+
+
+def _grade_after_in_parenthesis(sentence: str, endpoint_end: int, value_end: int) -> str:
+    if sentence.count("(", endpoint_end, value_end) <= sentence.count(")", endpoint_end, value_end):
+        return ""
+    rest = _REST_OF_PARENTHESIS.match(sentence, value_end)
+    return " " + rest.group(0) if rest else ""
+
+
 # ----------------------------------------------------------------------------- intervals
 
 # "35.9% (95% CI 25.9-45.9) … versus 64.6% (54.2-73.2)": once a sentence has named its CIs, a bare
@@ -329,6 +342,11 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
         if len(listed) >= 2 and len(run) % len(listed) == 0:
             for value, group in zip(run, listed * (len(run) // len(listed))):
                 groups[value] = group.label
+        elif len(run) == 2 and described[run[0]] == described[run[1]] and _COMPARISON.search(masked, run[0].end, run[1].start):
+            # "higher with drug A than with drug B (64% vs 29%)": each figure of the pair is one of the groups
+            pair = compared_groups(words, max(0, run[0].start - 160), run[0].start)
+            if pair is not None and group_after(words, run[1].end) is None:
+                groups[run[0]], groups[run[1]] = pair[0].label, pair[1].label
         elif len(run) > 1 and len({described[value] for value in run}) == len(run):
             # "93.9% and 84.3% (1 and 2 years) in the SB-RFA group", "ORR and CR were 45% and 20% in arm A":
             # a list of different figures shares the group named after it (a comparison does not)
@@ -356,6 +374,7 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
 
 
 # A head count belongs to a group only when the text names an arm, a cohort or what the group received.
+_COMPARISON = re.compile(r"\b(?:vs|versus|compared\s+with)\b", re.IGNORECASE)
 _DESCRIBES = re.compile(r"(?:with|without|who\s+had|having|aged)\b", re.IGNORECASE)
 _NAMES_AN_ARM = re.compile(r"\b(?:arms?|groups?|cohorts?|parts?|phases?|levels?|strata|received|receiving|treated"
                            r"|given|allocated|assigned|randomi[sz]ed|to)\b", re.IGNORECASE)

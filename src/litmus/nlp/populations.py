@@ -104,8 +104,9 @@ def sizes_in_parentheses(words: str, digits: str, endpoints: list[EndpointMentio
             label = _label_of(words, item, match.start())
             if label is None:
                 continue
-            if len(items) == 1 and item.group("inner_label") is None and _VERB_AFTER.match(digits, item.end()):
-                continue  # "Patients (n = 168) were randomised": the study population, its verb after it
+            if (len(items) == 1 and item.group("inner_label") is None and _VERB_AFTER.match(digits, item.end())
+                    and len(_COUNTING_PARENTHESIS.findall(digits)) == 1):
+                continue  # "GPs (n = 125) were randomised": the study population, its verb after it
             verb = item.groupdict().get("verb")
             code = ("N_EVALUABLE" if item.groupdict().get("set") else _kind_from_word(verb)
                     or _subject_verb_after(digits, endpoints, cursor) or sentence_population_kind(endpoints, match.start()))
@@ -149,9 +150,26 @@ def _label_of(words: str, item: re.Match, parenthesis: int) -> str | None:
         label = tidy_label(words[item.start("inner_label"):item.end("inner_label")])
         return None if re.fullmatch(_PATIENTS, label, re.IGNORECASE) else label
     before = group_before(words, parenthesis, boundaries_extra=True)
-    if before is None or re.fullmatch(rf"(?:\w+\s+)?{_PATIENTS}", before.label, re.IGNORECASE):
+    if before is None:
+        return _dose_level(words, parenthesis)
+    if re.fullmatch(rf"(?:\w+\s+)?{_PATIENTS}", before.label, re.IGNORECASE):
         return None  # "Patients (n = 168)": the population, not a group
     return before.label
+
+
+_DOSE_BEFORE = re.compile(rf"(?P<dose>{DIGITS_PATTERN})\s*$")
+_DOSE_UNIT_AFTER = re.compile(r"[^.;]{0,80}?(?P<unit>(?:×|x)\s*10\s*\^?\s*\d+)")
+_DOSE_WORD = re.compile(r"\bdos(?:e|es|ing)\b", re.IGNORECASE)
+
+
+def _dose_level(words: str, parenthesis: int) -> str | None:
+    """"dose levels of 50 (N = 5), 150 (N = 12) and 450 (N = 9) × 10^6 cells": the dose is the group label."""
+    dose = _DOSE_BEFORE.search(words, max(0, parenthesis - 12), parenthesis)
+    if dose is None or not _DOSE_WORD.search(words, max(0, parenthesis - 120), parenthesis):
+        return None
+    unit = _DOSE_UNIT_AFTER.match(words, parenthesis)
+    power = " × " + re.sub(r"^(?:×|x)\s*", "", unit.group("unit")).replace(" ", "") if unit else ""
+    return dose.group("dose") + power
 
 
 def sizes_sent_to_arms(words: str, digits: str, endpoints: list[EndpointMention]) -> list[GroupCount]:

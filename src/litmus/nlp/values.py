@@ -58,7 +58,8 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?P<k_pct>(?P<k12>{NUMW})\s*{_OPEN}(?P<p12>{NUM}){_PERCENT}{_CLOSE})",
             # 13/15, 13 of 15, Nine of 10
             # ("one of the two treatment arms" counts arms, not patients)
-            rf"(?P<frac>(?P<k4>{NUMW})\s*(?:/|(?i:of|out\s+of))\s*(?:(?i:the)\s+)?(?P<n4>{DENOMINATOR})(?!\s*{_TIME_UNIT})"
+            rf"(?P<frac>(?P<k4>{NUMW})\s*(?:/|(?i:of|out\s+of))\s*(?:(?i:the)\s+)?"
+            rf"(?:(?i:remaining|evaluable|original|other|first|treated|infused)\s+)?(?P<n4>{DENOMINATOR})(?!\s*{_TIME_UNIT})"
             rf"(?!\s+(?:[\w-]+\s+)?(?i:arms?|groups?|cohorts?|doses|cycles?|courses?|sites?|cent(?:er|re)s|regimens?)\b))",
             rf"(?P<pct>(?P<p5>{NUM})(?:\s*±\s*{NUM_BODY})?{_PERCENT})",  # "18.8 ± 6.9%": the estimate
             rf"(?<=%/)(?P<slashed>(?P<p15>{NUM_BODY}){_PERCENT})",  # "PFS/OS 46%/63%": the second of a slashed pair
@@ -102,7 +103,7 @@ _TIMEPOINT_RE = re.compile(
     rf"(?=[\s-]+(?!(?i:old|of\s+age|after|later|follow))\w))"
     rf"|(?P<at>(?i:\b(?:at|by|on|within|after|through)\s+(?:the\s+)?)"
     rf"(?:(?i:day|week|month|year)\s+(?P<t1>{NUMW})|(?P<t2>{NUMW})\s*(?P<tu>{_TIME_UNIT}))(?!\s*(?:of\s+)?follow))"
-    rf"|(?P<dayn>\b(?i:day|week)\s+\+?(?P<t3>{NUM})))"
+    rf"|(?P<dayn>\b(?i:day|week|month|year)\s+\+?(?P<t3>{NUM})))"
 )
 _MASK_RE = re.compile(
     r"(?<![\w.])(?:" + _gated(
@@ -264,7 +265,8 @@ def _timepoint_from_match(match: re.Match) -> Timepoint:
     elif match.lastgroup == "at":
         months = (parse_number(group("t2")) * _MONTHS_PER[time_unit(group("tu"))],)
     else:
-        unit = "weeks" if match.group(0).lower().startswith("week") else "days"
+        word = match.group(0).lower()
+        unit = next(u for u in ("day", "week", "month", "year") if word.startswith(u)) + "s"
         months = (parse_number(group("t3")) * _MONTHS_PER[unit],)
     return Timepoint(match.start(), match.end(), match.group(0), tuple(round(m, 4) for m in months))
 

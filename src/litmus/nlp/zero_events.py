@@ -42,6 +42,7 @@ _NEGATED_BEFORE = re.compile(
     rf"(?:\b(?P<none>none)\s+of\s+(?:the|these|our|all|them|those)?\s*(?P<total>\d+)?\s*(?:[\w-]+\s+)?{_PATIENTS}?\s*"
     rf"(?:(?:had|has|have|developed|experienced|showed|suffered|presented\s+with|required|died\s+of|died\s+from)\s+)?"
     rf"|\b(?P<no_patient>no|zero)\s+(?:(?:other|further|treated|evaluable|additional)\s+)?{_PATIENTS}\s+"
+    rf"(?:(?:in|of|from)\s+(?:the|this|either|each|both|our)\s+(?:[\w-]+\s+){{0,2}}?(?:cohort|arm|group|study|trial)s?\s+)?"
     rf"(?:(?:had|has|have|developed|experienced|showed|suffered|presented\s+with|required|died\s+of|died\s+from)\s+)?"
     rf"|\b(?:there\s+(?:was|were|has\s+been|have\s+been)\s+)?(?P<no>no|zero|without\s+any)\s+)"
     rf"(?:{_MODIFIERS}\s*){{0,3}}"
