@@ -256,8 +256,9 @@ def _elided_response_rates(text: str, mentions: list[EndpointMention]) -> list[E
     if first_response is None or "rate" not in text:
         return mentions
     added = []
+    covered = {position for m in mentions for position in (m.start,)}
     for match in _ELIDED_RATE.finditer(text, first_response + 1):
-        if any(m.start <= match.start() < m.end for m in mentions):
+        if match.start() in covered:
             continue
         code = {"overall": "ORR", "complete": "CR", "partial": "PR"}[match.group("kind").lower()]
         added.append(EndpointMention(code, match.start(), match.end(), match.group(0)))
