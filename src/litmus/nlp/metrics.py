@@ -24,7 +24,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 
-from litmus.nlp.endpoints import EndpointMention, find_endpoints, is_survey_text, regrade
+from litmus.nlp.endpoints import EndpointMention, TextContext, find_endpoints, regrade, text_context
 from litmus.nlp.groups import compared_groups, group_after, group_before, group_list_after, leading_group
 from litmus.nlp.linking import (
     COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, link_endpoint, pair_coordinated, timepoint_for, within,
@@ -75,7 +75,7 @@ def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None
     """
     normalised = normalise_text(text)
     spans = sentences if sentences is not None else split_sentences(normalised)
-    survey = is_survey_text(normalised)
+    context = text_context(normalised)
     digits, spelled = digitise_number_words(normalised)  # one value grammar: digits only
     events = _safety_event_positions(normalised)
     metrics: list[OutcomeMetric] = []
@@ -89,11 +89,11 @@ def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None
         first = bisect_left(spelled, (start, 0))
         here = [(a - start, b - start) for a, b in spelled[first:bisect_left(spelled, (end, 0), first)]]
         sentence = _Sentence(text[start:end], normalised[start:end], digits[start:end], start, index, here)
-        found, endpoints = _sentence_metrics(sentence, survey) if has_number else ([], None)
+        found, endpoints = _sentence_metrics(sentence, context) if has_number else ([], None)
         metrics += found
         if may_be_absent:
             stated = {m.endpoint for m in found if m.value == 0}  # "no grade ≥3 CRS (0%)" is read once
-            metrics += [z for z in _zero_event_metrics(sentence, survey, endpoints) if z.endpoint not in stated]
+            metrics += [z for z in _zero_event_metrics(sentence, context, endpoints) if z.endpoint not in stated]
     return _with_study_denominators(metrics)
 
 
@@ -127,7 +127,7 @@ def find_proportions(text: str) -> list[tuple[int, int]]:
     return pairs
 
 
-def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], list[EndpointMention] | None]:
+def _sentence_metrics(s: _Sentence, context: TextContext) -> tuple[list[OutcomeMetric], list[EndpointMention] | None]:
     """Metrics of one sentence that states a number, and the endpoint mentions found in it."""
     sentence, words = s.digits, s.words
     if not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence) and not _SENT_TO_HINT.search(sentence):
@@ -136,7 +136,7 @@ def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], 
     values = find_values(masked)
     if not values and not _COUNTED_HINT.search(masked) and not _SENT_TO_HINT.search(masked):
         return [], None
-    endpoints = find_endpoints(words, survey=survey)
+    endpoints = find_endpoints(words, context=context)
     values = _with_counted_endpoints(masked, values, endpoints)
     group_counts = sizes_in_parentheses(words, sentence, endpoints) + sizes_sent_to_arms(words, sentence, endpoints)
     if not values and not group_counts:
@@ -242,8 +242,8 @@ def _build_metric(s: _Sentence, value: ValueMention, endpoint: EndpointMention, 
     if stat is None:
         return None
     code, negated = endpoint.code, False
-    if code == "MORTALITY" and stat == "hr":
-        code = "OS"  # a hazard ratio of death compares survival (guideline: "HR for death" is an OS HR)
+    if code == "MORTALITY" and stat == "hr" and _ALL_CAUSE.fullmatch(endpoint.label):
+        code = "OS"  # a hazard ratio of death compares survival ("HR for death" is an OS HR); of a cause, deaths
     if endpoint.code in ZERO_EVENT_ENDPOINTS and stat == "count" and number == 0:
         stat, unit, negated = "rate", "%", True  # "versus none in arm B": a zero event is a rate of 0 %
     interval = next((i for i in intervals if value.end <= i.start <= value.end + 12), None)
@@ -292,6 +292,7 @@ def _proportions_in_parentheses(sentence: str, values: list[ValueMention]) -> li
     return [merged.get(v, v) for v in values if v not in dropped]
 
 
+_ALL_CAUSE = re.compile(r"(?i:(?:all[\s-]cause\s+|overall\s+|total\s+)?(?:mortality(?:\s+rates?)?|deaths?|died))")
 _RATE_KINDS = {"frac_pct", "pct_frac", "count_pct", "frac", "pct"}
 _HEADING_TIME = re.compile(r"^\s*(?:(?:Overall|Thereafter|Finally),?\s+)?(?:At|By|After|Within|On)\b", re.IGNORECASE)
 
@@ -562,9 +563,9 @@ def _with_implied_total(metric: OutcomeMetric, populations: list[OutcomeMetric])
 # ----------------------------------------------------------------------------- zero events
 
 
-def _zero_event_metrics(s: _Sentence, survey: bool, endpoints: list[EndpointMention] | None) -> list[OutcomeMetric]:
+def _zero_event_metrics(s: _Sentence, context: TextContext, endpoints: list[EndpointMention] | None) -> list[OutcomeMetric]:
     """"None of the patients had grade 3-4 CRS": rate 0 %, count 0, negated."""
-    endpoints = endpoints if endpoints is not None else find_endpoints(s.words, survey=survey)
+    endpoints = endpoints if endpoints is not None else find_endpoints(s.words, context=context)
     metrics = []
     for zero in find_zero_events(s.words, endpoints):
         group = group_after(s.words, zero.endpoint.end)
