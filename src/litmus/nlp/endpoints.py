@@ -28,7 +28,10 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("CR", r"(?i:stringent\s+complete\s+(?:response|remission))s?(?:\s*\(sCR\))?|sCR\b"),
     # composite endpoints ("the combined primary end point (death, ventilation or MI)") are not their parts
     ("OTHER", r"(?i:(?:combined|composite)\s+(?:primary\s+|secondary\s+)?(?:end[\s-]?points?|outcomes?))"
-              r"(?:\s*\([^()]{0,80}\))?"
+              r"(?:\s*\([^()]{0,80}\)|\s+(?i:of)\s+(?:[\w-]+(?:\s+[\w-]+)?(?:\s*\([^()]{0,12}\))?,?\s+){1,5}?(?i:or|and)"
+              r"\s+[\w-]+(?:\s+[\w-]+)?)?"
+              # clinical benefit defined in parentheses: "(CR + PR + stabilization ≥24 weeks)"
+              r"|CR\s*\+\s*PR\s*\+\s*(?:SD|(?i:stabili[sz]ation|stable))"
               # disease control: "stable disease or better", "SD or better", "disease control rate"
               r"|(?:(?i:stable\s+disease)|SD)(?:\s*\([^()]{0,20}\))*\s+(?i:or\s+better)"
               r"|(?i:disease\s+control(?:\s+rates?)?)|DCR\b|(?i:clinical\s+benefit(?:\s+rates?)?)"
@@ -48,6 +51,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("NRM", r"(?i:non[\s-]?relapse[\s-]+mortality)|NRM\b|TRM\b"
             r"|(?i:(?:treatment|transplant|therapy|regimen|toxicity|procedure|drug)[\s-]related\s+(?:mortality|deaths?))"
             r"|(?i:toxic\s+deaths?)(?:\s+(?i:rates?))?"
+            # deaths unrelated to the disease in patients free of it (guideline v2.1)
+            r"|(?i:(?:unrelated|intercurrent|non-?cancer)\s+deaths?(?:\s+(?:while\s+)?free\s+of\s+(?:disease|relapse))?)"
             r"|(?i:deaths?\s+(?:were\s+|was\s+)?(?:attributed|attributable|related|due)\s+to\s+(?:the\s+)?(?:study\s+)?"
             r"(?:treatment|therapy|drug|toxicity|CAR[\w-]*))"
             r"|(?i:died\s+(?:of|from|due\s+to)\s+(?:treatment|transplant|therapy)[\s-]related\s+(?:causes|complications"
@@ -59,8 +64,9 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                   r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortality|deaths?))"),
     ("DOR", r"(?i:duration\s+of\s+(?:the\s+)?(?:overall\s+|disease\s+|complete\s+)?(?:response|remission)s?)"
             r"|(?i:response\s+duration)|DOR\b|DoR\b"),
-    # "at least a partial response", "partial response or better": every responder, the ORR
+    # "at least a partial response", "partial response or better", "CR or PR": every responder, the ORR
     ("ORR", r"(?i:at\s+least\s+(?:an?\s+)?(?:partial\s+(?:response|remission)|PR)\b)"
+            r"|CR\s*(?:\+|or|/)\s*PR\b(?!\s*\+)|(?i:complete\s+(?:response\s+)?(?:\[CR\]\s+)?or\s+partial\s+responses?)"
             r"|(?i:(?:partial\s+(?:response|remission)|PR)\s+or\s+better)"),
     ("CR", r"(?i:complete\s+(?:(?:metabolic|cytogenetic|molecular|hematologic|haematologic|clinical|disease)\s+)?"
            r"(?:remission|response)s?(?:\s+rates?)?)|CRs?\b"
@@ -98,7 +104,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                 r"|neuroblastoma|glioblastoma|melanoma))\b|or\b))"),
     ("MORTALITY", r"(?i:(?:all[\s-]cause\s+|overall\s+|early\s+)?mortality(?:\s+rates?)?)|(?i:deaths?)"
                   r"|(?i:died)"),
-    ("FOLLOW_UP", r"(?i:follow[\s-]?up)|(?i:followed(?:\s+up)?\s+for)"),
+    ("FOLLOW_UP", r"(?i:followed(?:[\s-]up)?\s+for)|(?i:follow[\s-]?up)"),
     ("N_EVALUABLE", r"(?i:evaluable|assessable|evaluated\s+for\s+(?:response|efficacy)"
                     r"|(?:eligible|available)\s+for\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:analys[ie]s|evaluation|assessment))"),
     # "analysed for KRAS mutation" describes a laboratory test, "we evaluated 7,216 men" a study population
@@ -116,7 +122,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                    r"|included(?=\s+(?:in|into)\b)|registered|accrued|participated"
                    r"|underwent\s+randomi[sz]ation"
                    # "a randomised trial with 148 patients", "a phase III study of 806 patients"
-                   r"|(?:trial|study)\s+(?:with|of|in|including|involving|enrolling)(?=\s+(?:a\s+total\s+of\s+)?\d)"
+                   r"|(?:trial|study|cohort|sample|series)\s+(?:with|of|in|including|involving|enrolling)"
+                   r"(?=\s+(?:a\s+total\s+of\s+)?\d)"
                    r"|randomly\s+(?:assigned|allocated|divided|received|treated|given)"
                    # "allocated alternately to", "assigned to either"; "entered the study"; in CAR-T trials the
                    # intention-to-treat population is the one that "underwent leukapheresis" (guideline v2.1)
@@ -235,7 +242,7 @@ def text_context(text: str) -> TextContext:
     survey = is_survey_text(text)
     if len(text) < _CONTEXT_MIN_LENGTH:
         return TextContext(survey=survey)
-    lowered = text.lower()
+    lowered = text.lower().replace("tumor necrosis", "").replace("tumour necrosis", "")  # TNF is immunology
     oncology = any(word in lowered for word in _ONCOLOGY_WORDS) or bool(_ONCOLOGY_ABBREVIATIONS.search(text))
     cell_therapy = any(word in lowered for word in _CELL_THERAPY_WORDS)
     return TextContext(survey=survey, oncology=oncology, cell_therapy=cell_therapy)

@@ -39,14 +39,15 @@ _LINK_TO_NEXT = re.compile(
     r"(?:\([^)]*\)\s*)?(?:(?:who\s+)?(?:achieved|attained|had|have|developed|experienced|were|was|showed|obtained"
     r"|reached|remained|became|died|relapsed|responded|received|underwent|completed|entered|went|met|sustained"
     r"|maintained|with|in)\b(?:\s+(?:a|an|the|in|into|to|with|further|subsequent|late|early|durable|ongoing)\b)*"
-    r"\s*(?:[\w-]+\s+)?)?$",
+    r"\s*(?:[\w/-]+\s+){0,3})?$",
     re.IGNORECASE,
 )
 # "66 patients with relapsed/refractory (r/r) B-NHL were recruited": a described population, then its verb.
 # "43 (55%) patients achieving clinical remission were randomized", "78 patients with AS (57 males, 21 females)
 # were recruited", "30 patients with carcinoma exceeding the Milan criteria underwent transplantation".
 _DESCRIBED_SUBJECT = re.compile(
-    rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at)\b"
+    rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:\([^()]{{0,60}}\)\s*)?"
+    r"(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at)\b"
     r"(?:\([^()]{0,100}\)|[^;:()]){0,140}?(?:\b(?:were|was|had\s+been|have\s+been)"
     r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally|randomly)\s+)?)?$",
     re.IGNORECASE,
@@ -134,6 +135,8 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
     if _NOT_A_LEVEL_AFTER.match(sentence, value.end) or _SET_ASIDE_BEFORE.search(sentence, max(0, value.start - 16),
                                                                                   value.start):
         return None
+    if value.kind in COUNT_KINDS and _SEX_SPLIT.search(sentence, value.start, value.end):
+        return None  # "Forty-two male patients and two female patients were accrued": a breakdown by sex
     clause_start, clause_end = _clause_of(value.start, clauses)
     design = _study_population(sentence, value, endpoints, clause_start)
     if design is not None:
@@ -148,9 +151,15 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
         clause_start = 0  # "PFS was 4.0 months (95% CI ...; hazard ratio, 0.81)": the ratio follows a semicolon
     # A population verb or adjective ("patients treated with X", "evaluable") describes who, not what: a level
     # skips it to the endpoint before it ("median survival was 7.7 months for patients treated with A and 6.4 …").
+    if value.kind == "hr" and not any(e.code in _TIME_ENDPOINTS for e in within(endpoints, clause_start, value.start)):
+        # "higher insulin (HR = 0.81) and C-peptide (HR = 0.62) levels were associated with a longer PFS"
+        later = next((e for e in within(endpoints, value.end, value.end + _REACH) if e.code in _SURVIVAL_ENDPOINTS), None)
+        if later is not None:
+            return later
     describes = value.kind not in COUNT_KINDS
     # An endpoint further than _REACH from its value is not its endpoint (and the checks below stay linear).
-    nearby = within(endpoints, max(clause_start, value.start - _REACH), value.start)
+    # (a mention may straddle the clause's start: "Unrelated death while free of disease occurred in 22%")
+    nearby = [e for e in within(endpoints, value.start - _REACH, value.start) if e.end > clause_start]
     previous = next((e for e in reversed(nearby) if e.end <= value.start and not (describes and e.code in COUNT_ENDPOINTS)),
                     None)
     if previous is None and sentence.startswith(":", clause_start) and clause_start > 0:
@@ -183,7 +192,7 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
             and not _FINITE_VERB.search(sentence, value.end, following.end)):
         following = None  # "10 out of 20 (50%) treated patients (10 SD)": a share of treated patients, not their count
     following_ok = following is not None and compatible(following, value) and (
-        ("," not in gap_following and len(_PARENTHETICAL.sub("", gap_following)) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
+        ("," not in _PARENTHETICAL.sub("", gap_following) and len(_PARENTHETICAL.sub("", gap_following)) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
          and (previous is None or value.kind in COUNT_KINDS or re.search(r"[a-z]", gap_following)))
         )
     # "..., such that only one patient experienced relapse": past a comma the value starts its own clause.
@@ -275,6 +284,7 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
 
 _PARENTHETICAL = re.compile(r"\([^()]{0,120}\)")
 _FINITE_VERB = re.compile(r"\b(?:were|was|had|have|received|underwent|entered|went|participated)\b", re.IGNORECASE)
+_SEX_SPLIT = re.compile(r"\b(?:male|female|males|females)\b", re.IGNORECASE)
 _REACH = 250  # characters between a value and the endpoint it reports, at most
 _MEDIAN_NEAR = re.compile(r"\bmedian\b", re.IGNORECASE)
 

@@ -177,6 +177,7 @@ def _sentence_metrics(s: _Sentence, context: TextContext) -> tuple[list[OutcomeM
             endpoint = regrade(endpoint, sentence[endpoint.end:value.start] + _grade_after_in_parenthesis(
                 sentence, endpoint.end, value.end))
         linked.append((value, endpoint, timepoint))
+    linked = _coordinated_subjects(masked, values, linked)
     groups = _groups_of(words, masked, linked, leading)
     metrics = []
     if population is not None:
@@ -347,6 +348,27 @@ def _unlabelled_intervals(sentence: str, masked: str, values: list[ValueMention]
                 if low is not None and high is not None and low <= (value.value or low) <= high:
                     found.append(Interval(match.start(), match.end(), low, high))
     return found
+
+
+_SUBJECT_JOIN = re.compile(r"\s*(?:(?:of|in|among|for|with|on)\s+[^,;.()]{1,40}?\s+)?and\s+", re.IGNORECASE)
+_SUBJECT_KINDS = {"count", "count_pct", "frac", "frac_pct", "pct", "bare"}
+
+
+def _coordinated_subjects(masked: str, values: list[ValueMention],
+                          linked: list[tuple[ValueMention, EndpointMention, Timepoint | None]]):
+    """"55 (38.5%) in group A and 57 (40.1%) in group B responded": figures coordinated as the subjects of one
+    verb share the endpoint the last of them reaches."""
+    by_value = {value: (endpoint, timepoint) for value, endpoint, timepoint in linked}
+    added = []
+    for first, second in zip(values, values[1:]):
+        if first in by_value or second not in by_value or first.kind not in _SUBJECT_KINDS:
+            continue
+        endpoint, timepoint = by_value[second]
+        if endpoint.start > second.end and second.kind in _SUBJECT_KINDS and _SUBJECT_JOIN.fullmatch(
+                masked, first.end, second.start):
+            added.append((first, endpoint, timepoint))
+            by_value[first] = (endpoint, timepoint)
+    return sorted(linked + added, key=lambda link: link[0].start) if added else linked
 
 
 # ----------------------------------------------------------------------------- groups
