@@ -98,6 +98,8 @@ _NOT_A_GROUP = re.compile(
     r"|^(?:patients?|cases?|subjects?|participants?|pts|the\s+study|study|trials?|analysis|prior\s+(?:studies|trials))$",
     re.IGNORECASE,
 )
+_NOT_AN_ARM_NAME = re.compile(r"(?:a|an|any|each|both|all|this|these|that|those|our|their|its|patients?|cases?|subjects?"
+                              r"|participants?|pts|male|female|males|females|men|women|study|trials?|analysis)", re.IGNORECASE)
 # After a figure, "in the first year", "in early stages" are times and states; an arm named before its own count
 # ("(early: 167; delayed: 111)") may be called anything.
 _NOT_A_GROUP_AFTER = re.compile(
@@ -143,9 +145,11 @@ def tidy_label(label: str) -> str:
 
 
 def _acceptable(label: str, *, after_a_figure: bool = True) -> bool:
-    if not label or _NOT_A_GROUP.match(label) or _ENDPOINT_WORD.search(label):
+    if not label or _ENDPOINT_WORD.search(label):
         return False
-    return not (after_a_figure and _NOT_A_GROUP_AFTER.match(label))
+    if not after_a_figure:  # an arm named before its own count may be "no adhesion barrier" or "early"
+        return not _NOT_AN_ARM_NAME.fullmatch(label)
+    return not (_NOT_A_GROUP.match(label) or _NOT_A_GROUP_AFTER.match(label))
 
 
 def group_after(sentence: str, position: int, *, limit: int = 90, bare: bool = False) -> GroupMention | None:

@@ -169,6 +169,9 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
                          if e.end <= clause_start and not (describes and e.code in COUNT_ENDPOINTS)), None)
     following = next((e for e in within(endpoints, value.end, min(clause_end, value.end + _REACH))
                       if compatible(e, value) and e.code != "FOLLOW_UP"), None)
+    if (previous is not None and value.kind != "hr"  # (a covariate's hazard ratio is the sentence's survival endpoint's)
+            and _NEW_NOUN_BEFORE_PARENTHESIS.search(_PARENTHETICAL.sub(" ", sentence[previous.end:value.start]))):
+        previous = None  # "all deaths (1.5% vs 1.2%) and stent thrombosis (0.3% vs 0.7%)": the figures of another noun
     if previous is not None and previous.code == "FOLLOW_UP" and not _MEDIAN_NEAR.search(
             sentence, max(0, previous.start - 25), value.start):
         previous = None  # a follow-up figure is the median follow-up: not "mean follow-up", nor "the 44-month follow-up"
@@ -255,10 +258,23 @@ def _main_verb_past_a_relative_clause(sentence: str, value: ValueMention, endpoi
     return main if main is not None and compatible(main, value) else None
 
 
-_POPULATION_PREPOSITION = re.compile(r"\b(?:in|of|involving|including|enrolling|among)\s+(?:a\s+total\s+of\s+)?$",
+_POPULATION_PREPOSITION = re.compile(r"\b(?:in|of|involving|including|enrolling|among|for)\s+(?:a\s+total\s+of\s+)?$",
                                      re.IGNORECASE)
+_DESIGN_VERB = re.compile(r"\b(?:compared|assessed|evaluated|studied|examined|analy[sz]ed|investigated|measured)\b",
+                          re.IGNORECASE)
+# "Participants: 401 primary care patients aged 29-95 with …" (no verb): the study population (guideline v2.1)
+_HEADS_A_VERBLESS_SENTENCE = re.compile(r"\s*(?:[A-Z][A-Za-z ,]{2,40}:\s*)?(?:(?:A\s+total\s+of|In\s+total,?)\s+)?")
+_VERB_AFTER_A_COUNT = re.compile(
+    r"\b(?:were|was|is|are|had|has|have|been|did|could|would|withdrew|began|became|went|died|gave|took|left|met|showed"
+    r"|underwent)\b"
+    # a past tense: "discontinued", "responded" ("aged 29-95", "uncontrolled", "with untreated X" describe)
+    r"|(?<!\bwith\s)(?<!\bwithout\s)(?<!\bof\s)\b(?!aged\b|un)[a-z]{3,}ed\b", re.IGNORECASE)
+
+
+def _has_a_verb(sentence: str, start: int) -> bool:
+    return _VERB_AFTER_A_COUNT.search(sentence, start) is not None
 _DESIGN = re.compile(r"\b(?:stud(?:y|ied)|trial|compar(?:e|ed|ing)|randomi[sz]ed|evaluat(?:e|ed|ing)|assess(?:ed)?|investigat\w*"
-                     r"|examin(?:e|ed)|conducted|report(?:ed)?)\b", re.IGNORECASE)
+                     r"|examin(?:e|ed)|conducted)\b", re.IGNORECASE)
 
 
 _WHO_RECEIVED = re.compile(r"[^.;]{0,60}?\bwho\b[^.;]{0,80}?\b(?:received|were\s+(?:treated|infused|given)|underwent)\b",
@@ -269,12 +285,20 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
                       clause_start: int) -> EndpointMention | None:
     """"To compare, in 305 patients with melanoma, A and B", "a trial … in 436 patients with melanoma": a head
     count in a sentence about the design, with no outcome before it, is the study population (guideline v2.1)."""
-    if value.kind != "count" or not _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 25), value.start):
+    if value.kind != "count":
         return None
-    if not _DESIGN.search(sentence, max(0, value.start - 200), value.end + 200) or any(
-            e.code not in COUNT_ENDPOINTS and e.code != "OTHER" for e in within(endpoints, clause_start, value.start)):
+    if _HEADS_A_VERBLESS_SENTENCE.fullmatch(sentence, 0, value.start) and not _has_a_verb(sentence, value.end):
+        return EndpointMention("N_ENROLLED", value.start, value.start, "study population")  # "401 primary care patients aged …"
+    preposition = _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 25), value.start)
+    if preposition is None or (preposition.group(0).lower().startswith("for")
+                               and not _DESIGN_VERB.search(sentence, max(0, preposition.start() - 20), preposition.start())):
+        return None  # "compared for 492 men" counts the study; "reported for 33 patients" a subgroup
+    outcomes_before = [e for e in within(endpoints, clause_start, value.start) if e.code not in COUNT_ENDPOINTS and e.code != "OTHER"]
+    if outcomes_before and _DESIGN_VERB.search(sentence, outcomes_before[-1].end, value.start):
+        outcomes_before = []  # "Mortality was compared for 492 men": the outcome is the study's subject
+    if not _DESIGN.search(sentence, max(0, value.start - 200), value.end + 200) or outcomes_before:
         return None
-    if any(e.code not in COUNT_ENDPOINTS and e.code != "OTHER" and _LINK_TO_NEXT.match(sentence[value.end:e.start])
+    if any(e.code not in COUNT_ENDPOINTS and e.code not in ("OTHER", "FOLLOW_UP") and _LINK_TO_NEXT.match(sentence[value.end:e.start])
            for e in within(endpoints, value.end, value.end + 60)):
         return None  # "in 12 patients who achieved CR": the count of an outcome
     treated = _WHO_RECEIVED.match(sentence[value.end:value.end + 160])
@@ -283,6 +307,10 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
 
 
 _PARENTHETICAL = re.compile(r"\([^()]{0,120}\)")
+_NEW_NOUN_BEFORE_PARENTHESIS = re.compile(
+    r"(?:,|\band\b|\bor\b)\s+(?:the\s+|all\s+|a\s+)?(?!(?:in|at|of|for|with|was|were|is|are|respectively|the|more|less"
+    r"|higher|lower|greater|older|younger|better|worse|fewer|above|below)\b)"
+    r"[a-z][\w-]+[^,;()]{0,40}\([^()]*$", re.IGNORECASE)
 _FINITE_VERB = re.compile(r"\b(?:were|was|had|have|received|underwent|entered|went|participated)\b", re.IGNORECASE)
 _SEX_SPLIT = re.compile(r"\b(?:male|female|males|females)\b", re.IGNORECASE)
 _REACH = 250  # characters between a value and the endpoint it reports, at most
