@@ -113,7 +113,9 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                     r"|analysis\s+(?:was\s+)?(?:conducted|performed|done)\s+on)"),
     # "28 received TanCAR7", "35 received axicabtagene ciloleucel", "received CTL019": a product is a
     # word with CAR in it, a "-cel" name or an alphanumeric code.
-    ("N_TREATED", r"(?i:infused|treated|vaccinated|immuni[sz]ed|(?:received|underwent)\s+(?:[\w-]+\s+){0,3}?"
+    ("N_TREATED", r"(?i:infused|treated|vaccinated|immuni[sz]ed|(?:were|was)\s+given"
+                  r"|went\s+on\s+to\s+(?:receive\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:infusions?|treatment|therapy|transplant\w*)"
+                  r"|(?:received|underwent)\s+(?:[\w-]+\s+){0,3}?"
                   r"(?:infusions?|[\w-]*CAR[\w-]*|cells|treatment|therapy|doses?|[\w-]*cel\b|transplant\w*|surgery"
                   r"|resection)|received\s+(?=(?:[A-Za-z][\w-]*\s+){0,2}?\d[\d.,]*(?:\s*(?:,\s*(?:or|and)?|or|and|to|-)\s*\d[\d.,]*)*\s*(?:mg|µg|μg|g|Gy|IU)\b))"
                   r"|(?i:received)\s+[A-Z]{2,}[A-Za-z-]*\d[\w-]*"),
@@ -128,7 +130,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                    # "allocated alternately to", "assigned to either"; "entered the study"; in CAR-T trials the
                    # intention-to-treat population is the one that "underwent leukapheresis" (guideline v2.1)
                    r"|(?:allocated|assigned)(?=\s+(?:[\w-]+\s+){0,2}?(?:to|into|at\s+random)\b)"
-                   r"|entered\s+(?:the|this)\s+(?:study|trial)|underwent\s+(?:leuk)?apheresis|(?:leuk)?apheresed)"
+                   r"|entered\s+(?:the|this)\s+(?:study|trial)|underwent\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
     ("OTHER_RATE", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"
               r"(?!(?:the|patients|subjects|participants)\b)(?:grade\s*[≥>]?\s*\d(?:\s*(?:-|or|/)\s*\d)?\s+)?[a-z][\w/-]*(?:\s+(?!was\b|were\b|in\b|at\b|of\b|"

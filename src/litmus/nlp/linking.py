@@ -151,22 +151,29 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
         clause_start = 0  # "PFS was 4.0 months (95% CI ...; hazard ratio, 0.81)": the ratio follows a semicolon
     # A population verb or adjective ("patients treated with X", "evaluable") describes who, not what: a level
     # skips it to the endpoint before it ("median survival was 7.7 months for patients treated with A and 6.4 …").
-    if value.kind == "hr" and not any(e.code in _TIME_ENDPOINTS for e in within(endpoints, clause_start, value.start)):
+    if value.kind == "hr" and not any(compatible(e, value) for e in within(endpoints, clause_start, value.start)):
         # "higher insulin (HR = 0.81) and C-peptide (HR = 0.62) levels were associated with a longer PFS"
         later = next((e for e in within(endpoints, value.end, value.end + _REACH) if e.code in _SURVIVAL_ENDPOINTS), None)
         if later is not None:
             return later
     describes = value.kind not in COUNT_KINDS
+
+    def candidate(e: EndpointMention) -> bool:  # population words describe who; a follow-up is a duration's
+        return not (describes and e.code in COUNT_ENDPOINTS) and not (e.code == "FOLLOW_UP" and value.kind != "duration")
+
     # An endpoint further than _REACH from its value is not its endpoint (and the checks below stay linear).
     # (a mention may straddle the clause's start: "Unrelated death while free of disease occurred in 22%")
     nearby = [e for e in within(endpoints, value.start - _REACH, value.start) if e.end > clause_start]
-    previous = next((e for e in reversed(nearby) if e.end <= value.start and not (describes and e.code in COUNT_ENDPOINTS)),
-                    None)
-    if previous is None and sentence.startswith(":", clause_start) and clause_start > 0:
-        # "CR rates stayed high in every subgroup: one line (87%), two lines (70%)": a colon opens a list
-        start_before, _ = _clause_of(clause_start - 1, clauses)
-        previous = next((e for e in reversed(within(endpoints, max(start_before, value.start - _REACH), clause_start))
-                         if e.end <= clause_start and not (describes and e.code in COUNT_ENDPOINTS)), None)
+    previous = next((e for e in reversed(nearby) if e.end <= value.start and candidate(e)), None)
+    start_before = clause_start
+    for _ in range(6):
+        if previous is not None or start_before == 0 or not sentence.startswith((":", ";"), start_before):
+            break
+        # "CR rates stayed high in every subgroup: one line (87%) …; earlier blinatumomab (63%) …": a colon opens a
+        # list whose items semicolons separate
+        start_before, _ = _clause_of(start_before - 1, clauses)
+        previous = next((e for e in reversed(within(endpoints, max(start_before, value.start - 2 * _REACH), clause_start))
+                         if e.end <= clause_start and candidate(e)), None)
     following = next((e for e in within(endpoints, value.end, min(clause_end, value.end + _REACH))
                       if compatible(e, value) and e.code != "FOLLOW_UP"), None)
     if (previous is not None and value.kind != "hr"  # (a covariate's hazard ratio is the sentence's survival endpoint's)
@@ -198,8 +205,10 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
         ("," not in _PARENTHETICAL.sub("", gap_following) and len(_PARENTHETICAL.sub("", gap_following)) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
          and (previous is None or value.kind in COUNT_KINDS or re.search(r"[a-z]", gap_following)))
         )
-    # "..., such that only one patient experienced relapse": past a comma the value starts its own clause.
-    previous_reaches = previous_ok and _LINK_FROM_PREVIOUS.search(gap_previous) and "," not in gap_previous
+    # "..., such that only one patient experienced relapse": past a comma the value starts its own clause; but in
+    # "(CR alone, 60%)" the endpoint and its figure share a parenthesis
+    previous_reaches = previous_ok and (("," not in gap_previous and _LINK_FROM_PREVIOUS.search(gap_previous))
+                                        or _in_one_parenthesis(sentence, previous, value))
     if following_ok and not previous_reaches:
         return following
     if previous_ok:
@@ -311,6 +320,15 @@ _NEW_NOUN_BEFORE_PARENTHESIS = re.compile(
     r"(?:,|\band\b|\bor\b)\s+(?:the\s+|all\s+|a\s+)?(?!(?:in|at|of|for|with|was|were|is|are|respectively|the|more|less"
     r"|higher|lower|greater|older|younger|better|worse|fewer|above|below)\b)"
     r"[a-z][\w-]+[^,;()]{0,40}\([^()]*$", re.IGNORECASE)
+_SAME_PARENTHESIS = re.compile(r"[^()]{0,25}")
+
+
+def _in_one_parenthesis(sentence: str, previous: EndpointMention, value: ValueMention) -> bool:
+    """"(CR alone, 60%)": the endpoint and the figure right after it inside one parenthesis."""
+    if not _SAME_PARENTHESIS.fullmatch(sentence, previous.end, value.start):
+        return False
+    opening = sentence.rfind("(", max(0, previous.start - 40), previous.start + 1)
+    return opening != -1 and ")" not in sentence[opening:previous.start]
 _FINITE_VERB = re.compile(r"\b(?:were|was|had|have|received|underwent|entered|went|participated)\b", re.IGNORECASE)
 _SEX_SPLIT = re.compile(r"\b(?:male|female|males|females)\b", re.IGNORECASE)
 _REACH = 250  # characters between a value and the endpoint it reports, at most
@@ -390,6 +408,13 @@ def pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[
             later_list = _trailing_list(sentence, before_last)
             if later_list and len(later_values) >= 2 and len(later_values) % len(later_list) == 0:
                 listed, in_clause = later_list, later_values
+        spread = _over_time_points(listed, in_clause, timepoints, clause_start) if listed else None
+        if spread is not None:
+            # "PFS and OS at 6 and 12 months were 39% and 32%, and 74% and 69%": each endpoint over the time points
+            for endpoint, value, timepoint in spread:
+                if compatible(endpoint, value):
+                    links[value] = (endpoint, timepoint)
+            continue
         if listed and len(in_clause) % len(listed) == 0:
             values_first = listed[0].start > in_clause[-1].end  # the timepoint follows the whole list
             # "at 24 months, OS, EFS and relapse were …", "the 5-year DFS and OS were …": one time point for the list
@@ -428,6 +453,18 @@ def _pairing_spans(sentence: str, clauses: list[tuple[int, int]],
     semicolon = sentence.find(";", match.end(), stop)
     stop = semicolon if semicolon != -1 else stop
     return [(0, stop)] + [c for c in clauses if c[0] >= stop]
+
+
+def _over_time_points(listed: list[EndpointMention], values: list[ValueMention], timepoints: list[Timepoint],
+                      clause_start: int):
+    """An endpoint list and a time-point list before k x m values: endpoint by endpoint, each over the time points."""
+    lists = [t for t in within(timepoints, clause_start, values[0].start) if len(t.months) > 1]
+    if not lists or len(listed) < 2 or len(values) != len(listed) * len(lists[-1].months):
+        return None
+    points = lists[-1]
+    per = len(points.months)
+    return [(listed[i // per], value, Timepoint(points.start, points.end, points.text, (points.months[i % per],)))
+            for i, value in enumerate(values)]
 
 
 def _heading_timepoint(first: EndpointMention, endpoints: list[EndpointMention], timepoints: list[Timepoint],

@@ -59,7 +59,8 @@ _COUNTING_PARENTHESIS = re.compile(
     rf"(?:\s+for\s+the\s+(?P<set>(?:[\w-]+\s+){{0,2}}?(?:set|population|analysis)))?\s*(?=[)\];,])"
 )
 # "GC, n = 203; MVAC, n = 202": further items inside the same parenthesis.
-_NEXT_ITEM = re.compile(rf"\s*;\s*(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,:]\s*[nN]\s*[=:]\s*{_NUMBER}\s*(?=[)\];])")
+_NEXT_ITEM = re.compile(rf"\s*;\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,:]\s*)?[nN]\s*[=:]\s*{_NUMBER}"
+                        rf"(?:\s+for\s+the\s+(?P<set>(?:[\w-]+\s+){{0,2}}?(?:set|population|analysis)))?\s*(?=[)\];])")
 _VERB_AFTER = re.compile(r"\s*[)\]]\s*(?:were|was|had|have|who)\b", re.IGNORECASE)
 _SENT_TO = re.compile(
     rf"{_NUMBER}\s+(?:{_PATIENTS}\s+)?(?:(?:were|was)\s+)?(?:(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+)?"

@@ -52,7 +52,7 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?P<pct_frac>(?P<p2>{NUM}){_PERCENT}\s*(?:{_OPEN}|,\s*(?=[nN]\s*=))(?:[nN]\s*=\s*(?P<t2>{NUM})|(?P<k2>{NUM})"
             rf"(?:\s*(?:/|(?i:of|out\s+of))\s*(?P<n2>{NUM_BODY}))?)(?:\s+[A-Za-z-]+){{0,2}}(?:{_CLOSE}|(?=\s*[);,])))",
             # Twenty-four patients (80%), n = 13 (43%)
-            rf"(?P<count_pct>(?:(?P<k3>{NUMW})\s+(?:[A-Za-z-]+\s+){{0,2}}?{PATIENT_NOUN}|[nN]\s*=\s*(?P<k3b>{NUM}))"
+            rf"(?P<count_pct>(?:(?P<k3>{NUMW})\s+(?:of\s+(?:the\s+)?)?(?:[A-Za-z-]+\s+){{0,2}}?{PATIENT_NOUN}|[nN]\s*=\s*(?P<k3b>{NUM}))"
             rf"\s*{_OPEN}(?P<p3>{NUM}){_PERCENT}{_CLOSE})",
             # 12 (20.3%): a count with its percentage
             rf"(?P<k_pct>(?P<k12>{NUMW})\s*{_OPEN}(?P<p12>{NUM}){_PERCENT}{_CLOSE})",
@@ -107,6 +107,9 @@ _TIMEPOINT_RE = re.compile(
     rf"(?<![\w.])(?:(?P<list>(?P<l1>{NUMW})-\s*(?:,\s*{NUMW}-\s*)*(?:,?\s*(?:and|or)|,)\s*(?P<l2>{NUMW})[\s-]*(?P<lu>{_TIME_UNIT}))"
     rf"|(?P<adj>(?P<a1>{NUMW})(?:-|\s+(?={_LANDMARK_NEXT}))(?P<au>(?i:years?|months?|days?|weeks?|yr|mo))"
     rf"(?=[\s-]+(?!(?i:old|of\s+age|after|later|follow))\w))"
+    # "at 6 and 12 months", "at both 1 and 3 months": a list of time points with one preposition and one unit
+    rf"|(?P<atlist>(?i:\b(?:at|by|after)\s+(?:both\s+)?)(?P<al>{NUMW}(?:\s*,\s*{NUMW}){{0,4}}\s*,?\s*(?:and|or)\s+{NUMW})"
+    rf"\s*(?P<alu>{_TIME_UNIT}))"
     rf"|(?P<at>(?i:\b(?:at|by|on|within|after|through)\s+(?:the\s+)?)"
     rf"(?:(?i:day|week|month|year)\s+(?P<t1>{NUMW})|(?P<t2>{NUMW})\s*(?P<tu>{_TIME_UNIT}))(?!\s*(?:of\s+)?follow))"
     rf"|(?P<dayn>\b(?i:day|week|month|year)\s+\+?(?P<t3>{NUM})))"
@@ -114,6 +117,9 @@ _TIMEPOINT_RE = re.compile(
 _MASK_RE = re.compile(
     r"(?<![\w.])(?:" + _gated(
         [
+            # "at least 5 years", "5 years or longer", "more than 3 years": a threshold, not a median
+            rf"(?i:at\s+least|more\s+than|longer\s+than|beyond|over|≥|>)\s*{NUM}\s*{_TIME_UNIT}",
+            rf"{NUM}\s*{_TIME_UNIT}\s+(?i:or\s+(?:longer|more|beyond))",
             # "(maximum 12.0 years)", "(up to 30 months)": a bound, not a figure of its own
             rf"[(\[]\s*(?i:max(?:imum)?|min(?:imum)?|up\s+to|longest|shortest)\s*[,:=]?\s*{NUM}\s*(?:%|{_TIME_UNIT})?\s*[)\]]",
             rf"[(\[]?\s*(?i:range|IQR|interquartile\s+range)\s*[,:=]?\s*(?i:of|from)?\s*-?{NUM}\s*(?:%|{_TIME_UNIT})?"
@@ -264,6 +270,10 @@ def _timepoint_from_match(match: re.Match) -> Timepoint:
         months = tuple(parse_number(n) * _MONTHS_PER[unit] for n in numbers if parse_number(n) is not None)
     elif match.lastgroup == "adj":
         months = (parse_number(group("a1")) * _MONTHS_PER[time_unit(group("au"))],)
+    elif match.lastgroup == "atlist":
+        unit = time_unit(group("alu"))
+        numbers = re.findall(NUMW, group("al"))
+        months = tuple(parse_number(n) * _MONTHS_PER[unit] for n in numbers if parse_number(n) is not None)
     elif match.lastgroup == "at" and group("t1"):
         word = match.group(0).lower()
         unit = next(u for u in ("day", "week", "month", "year") if u in word)
