@@ -36,6 +36,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               r"|(?:(?i:stable\s+disease)|SD)(?:\s*\([^()]{0,20}\))*\s+(?i:or\s+better)"
               r"|(?i:disease\s+control(?:\s+rates?)?)|DCR\b|(?i:clinical\s+benefit(?:\s+rates?)?)"
               r"|(?i:durable\s+response(?:\s+rates?)?)|DRR\b"
+              r"|(?i:no\s+responses?|non-?respon(?:se|ders?))|DSS\b|CSS\b|(?i:graft\s+survival)"
               r"|(?i:(?:distant\s+)?metastas[ie]s)"),
     ("OTHER", r"(?i:(?:disease|relapse|recurrence|metastasis|failure|distant)[\s-]free(?:\s+survival)?)"
               r"|DFS\b|RFS\b|(?i:[\w-]+[\s-]specific\s+survival)"
@@ -58,10 +59,12 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
             r"|(?i:died\s+(?:of|from|due\s+to)\s+(?:treatment|transplant|therapy)[\s-]related\s+(?:causes|complications"
             r"|toxicit(?:y|ies)|adverse\s+events|events))"),
     # composite endpoints of death and another event are not deaths ("MI or death", "death or stroke")
-    ("OTHER", r"(?i:(?:[\w-]+,\s+)*[\w-]+\s+or\s+death|death\s+or\s+[\w-]+)"),
-    # deaths of a named cause, the disease itself included, are deaths (guideline v2.1)
+    ("OTHER", r"(?i:(?:[\w-]+,\s+){0,4}[\w-]+\s+or\s+death|deaths?(?:\s*,\s*[\w-]+){0,4},?\s+(?:or|and)\s+[\w-]+"
+              r"|composite\s+of\s+(?:[\w-]+\s+){0,2}?deaths?(?:\s*,\s*[\w-]+(?:\s+[\w-]+)?){0,4},?\s+(?:or|and)\s+[\w-]+)"),
+    # deaths of a named cause, the disease itself included, are deaths (guideline v2.1): "fatal bleeding" too
     ("MORTALITY", r"(?i:(?:cardiovascular|cardiac|vascular|non-vascular|cancer|coronary|stroke|infection|sepsis"
-                  r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortality|deaths?))"),
+                  r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortality|deaths?))"
+                  r"|(?i:fatal\s+(?:bleeding|haemorrhage|hemorrhage|infections?|events?|adverse\s+events?))"),
     ("DOR", r"(?i:duration\s+of\s+(?:the\s+)?(?:overall\s+|disease\s+|complete\s+)?(?:response|remission)s?)"
             r"|(?i:response\s+duration)|DOR\b|DoR\b"),
     # "at least a partial response", "partial response or better", "CR or PR": every responder, the ORR
@@ -69,7 +72,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
             r"|CR\s*(?:\+|or|/)\s*PR\b(?!\s*\+)|(?i:complete\s+(?:response\s+)?(?:\[CR\]\s+)?or\s+partial\s+responses?)"
             r"|(?i:(?:partial\s+(?:response|remission)|PR)\s+or\s+better)"),
     ("CR", r"(?i:complete\s+(?:(?:metabolic|cytogenetic|molecular|hematologic|haematologic|clinical|disease)\s+)?"
-           r"(?:remission|response)s?(?:\s+rates?)?)|CRs?\b"
+           r"(?:remission|response|responder)s?(?:\s+rates?)?)|CRs?\b"
            # "complete and partial responses": the adjective alone, its noun shared with the next one
            # ("five complete and 11 partial remissions": each adjective with its own count)
            r"|(?i:complete)(?=\s*(?:,|/|and|or)\s*(?:[\w-]+\s+)?(?i:partial|very\s+good\s+partial)\s+(?i:remission|response))"),
@@ -84,7 +87,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("SD", r"(?i:stable\s+disease)|SD\b"),
     ("PD", r"(?i:progressive\s+disease)|PD\b(?!-\w)"),  # not PD-1, PD-L1
     # "overall and event-free survival": "overall" alone, when a coordinated survival phrase completes it
-    ("OS", r"(?i:overall\s+survival)|OS\b|MST\b|(?i:survival(?:\s+rates?)?)|(?i:(?:still\s+)?alive(?!\s+and\s+(?:free|without)))"
+    ("OS", r"(?i:overall\s+survival)|OS\b|MST\b|(?i:survival(?:\s+rates?)?)|(?i:(?:still\s+)?alive(?!\s+and\s+(?:free|without|(?:disease|event|progression|relapse|recurrence)[\s-]free)))"
            r"|(?i:overall)(?=\s*(?:,|/|and|or)\s*(?i:[\w-]+[\s-]free|event|progression|disease|leuk\w*|relapse)"
            r"[\w\s-]{0,25}?(?i:survival))"),
     ("CRS", r"(?i:cytokine[\s-]+release[\s-]+syndromes?)(?:\s*\(CRS\))?|CRS\b"),
@@ -130,6 +133,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                    # "allocated alternately to", "assigned to either"; "entered the study"; in CAR-T trials the
                    # intention-to-treat population is the one that "underwent leukapheresis" (guideline v2.1)
                    r"|(?:allocated|assigned)(?=\s+(?:[\w-]+\s+){0,2}?(?:to|into|at\s+random)\b)"
+                   r"|(?:(?<=were\s)|(?<=was\s))(?:allocated|assigned|studied)"
+                   r"|included(?=\s+(?:a\s+total\s+of\s+)?\d)"
                    r"|entered\s+(?:the|this)\s+(?:study|trial)|underwent\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
     ("OTHER_RATE", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"

@@ -56,7 +56,8 @@ _AFTER = _after_regex(r"(?P<prep>in|among|for|with|on|within)\s+")
 _DESCRIBED_AFTER = re.compile(rf"\s*(?P<with>{PATIENT_NOUN}\s+(?:with(?:out)?|who\s+had|aged)\s+[^,;()]{{1,50}}?){_BOUNDARY}",
                               re.IGNORECASE)
 # After a count of a group: "41 pts in the XELIRI arm", "62 receiving X", "68 received X and 73 Y", "342 to the A group".
-_AFTER_BARE = _after_regex(r"(?::\s*|(?P<prep>in|among|for|with|on|within|receiving|received|given|to)\s+)?")
+_AFTER_BARE = _after_regex(r"(?::\s*|(?:who\s+)?(?P<prep>in|among|for|with|on|within|receiving|received|given|to)\s+"
+                           r"(?:(?-i:a|an)\s+)?)?")
 # "DA (71%)", "GC, 49%", "(prior chemotherapy: 11.0", "TAM 217": the label right before a figure.
 _BEFORE_BOUNDARY = r"^|(?<=[(\[;,:])|(?<=\bbetween)|(?<=\band)|(?<=\bvs)|(?<=\bvs\.)|(?<=\bversus)|(?<=\bwith)|(?<=\bin)"
 _BEFORE_LABEL = rf"\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,2}})\s*(?:\(|,|:|;|=)?\s*$"

@@ -61,7 +61,7 @@ _NOT_AN_OUTCOME = re.compile(
 # Between an endpoint and its value, "prior" and "previously" name a subgroup ("ORR in patients with prior
 # ASCT was 40%", "(prior chemotherapy: 11.0 vs 3.2 months)"), not a baseline figure.
 _NOT_AN_OUTCOME_BETWEEN = re.compile(
-    r"(?<![\w-])(?:ages?d?|male|female|men|women|gender|sex|weight|BMI|dosed?|doses|bridging"
+    r"(?<![\w-])(?:ages?d?|male|female|men|women|gender|sex|weight|BMI|bridging"
     r"|baseline|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
     re.IGNORECASE,
 )
@@ -203,7 +203,8 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
         following = None  # "10 out of 20 (50%) treated patients (10 SD)": a share of treated patients, not their count
     following_ok = following is not None and compatible(following, value) and (
         ("," not in _PARENTHETICAL.sub("", gap_following) and len(_PARENTHETICAL.sub("", gap_following)) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
-         and (previous is None or value.kind in COUNT_KINDS or re.search(r"[a-z]", gap_following)))
+         and (previous is None or value.kind in COUNT_KINDS or re.search(r"[a-z]", gap_following)
+              or (value.count is not None and not gap_following.strip())))  # "33 (57%) partial responses"
         )
     # "..., such that only one patient experienced relapse": past a comma the value starts its own clause; but in
     # "(CR alone, 60%)" the endpoint and its figure share a parenthesis
@@ -365,14 +366,15 @@ def compatible(endpoint: EndpointMention, value: ValueMention) -> bool:
     """Whether this kind of number can report this endpoint (a follow-up is a duration, not a %)."""
     code = endpoint.code
     if code == "FOLLOW_UP":
-        return value.kind == "duration" and value.unit in ("months", "years", "days")
+        return value.kind == "duration" and value.unit in ("months", "years", "days", "weeks")
     if code in COUNT_ENDPOINTS:
         # "168 (89%) were infused", "278 (59.4%) of the 468 were enrolled": the count, its share aside (v2.1)
         # ("13 of 15 evaluable patients achieved CR" is a CR rate: an adjective does not count a proportion)
         return value.kind in COUNT_KINDS or (value.kind in ("count_pct", "frac_pct", "frac") and value.count is not None
-                                             and endpoint.label.lower() not in ("evaluable", "assessable"))
+                                             and (endpoint.label.lower() not in ("evaluable", "assessable")
+                                                  or value.kind == "count_pct"))
     if value.kind == "duration":
-        return code in _TIME_ENDPOINTS and value.unit in ("months", "years", "days")
+        return code in _TIME_ENDPOINTS and value.unit in ("months", "years", "days", "weeks")
     if value.kind == "nr":
         return code in _TIME_ENDPOINTS
     if value.kind == "hr":
@@ -487,8 +489,9 @@ def _matrix_order(sentence: str, listed: list[EndpointMention], values: list[Val
     compared = re.search(r"\b(?:vs|versus|compared\s+with)\b", sentence[values[0].end:values[1].start], re.IGNORECASE)
     # "DFS and OS were 67% and 75% (P = 0.3), and 72% and 82% (P = 0.2), respectively in A and B": a p-value
     # closes each pair, so each pair compares the groups on one endpoint
-    tested_pairs = (len(values) > 2 and not _P_VALUE.search(sentence, values[0].end, values[1].start)
-                    and _P_VALUE.search(sentence, values[1].end, values[2].start))
+    # (and "OS and DSS were a, b, c and d (P<0.001), and e, f, g and h": a p-value closes each endpoint's chunk)
+    tested_pairs = (len(values) > per and not _P_VALUE.search(sentence, values[0].end, values[per - 1].start)
+                    and _P_VALUE.search(sentence, values[per - 1].end, values[per].start))
     if compared or tested_pairs:
         return [e for e in listed for _ in range(per)]
     return listed * per

@@ -54,13 +54,15 @@ _COUNTING_PARENTHESIS = re.compile(
     rf"(?:[(\[]|;(?=[^()]{{0,120}}\)))\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,;:]\s*)?"
     rf"(?:[nN]\s*[=:]\s*{_NUMBER}(?:\s+{_PATIENTS})?(?:\s*,?\s*{_EACH})?"
     rf"|{_number('k2')}\s+(?:{_PATIENTS}\s*)?(?P<verb>analy[sz]ed|evaluable|evaluated|assessable|assessed|treated|infused"
-    rf"|randomi[sz]ed|enrolled)?)"
+    rf"|randomi[sz]ed|enrolled)?(?:\s+(?:to\s+)?(?P<each2>(?:in\s+|to\s+)?(?:each|either|both)\s+(?:arm|group|cohort)s?))?)"
     # "(N = 256 for the efficacy set)": an analysis set is counted as evaluable (guideline v2.2)
     rf"(?:\s+for\s+the\s+(?P<set>(?:[\w-]+\s+){{0,2}}?(?:set|population|analysis)))?\s*(?=[)\];,])"
 )
 # "GC, n = 203; MVAC, n = 202": further items inside the same parenthesis.
 _NEXT_ITEM = re.compile(rf"\s*;\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,:]\s*)?[nN]\s*[=:]\s*{_NUMBER}"
                         rf"(?:\s+for\s+the\s+(?P<set>(?:[\w-]+\s+){{0,2}}?(?:set|population|analysis)))?\s*(?=[)\];])")
+_NOT_PATIENTS = re.compile(r"\b(?:sites?|lesions?|tumou?rs|metastases|cycles|courses|fractions|procedures|samples"
+                           r"|specimens|episodes|bones|vertebrae|nodules|teeth|eyes|limbs)\b", re.IGNORECASE)
 _VERB_AFTER = re.compile(r"\s*[)\]]\s*(?:were|was|had|have|who)\b", re.IGNORECASE)
 _SENT_TO = re.compile(
     rf"{_NUMBER}\s+(?:{_PATIENTS}\s+)?(?:(?:were|was)\s+)?(?:(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+)?"
@@ -99,6 +101,9 @@ def sizes_in_parentheses(words: str, digits: str, endpoints: list[EndpointMentio
     """Arm and cohort sizes written as a parenthesis after (or around) the label they count."""
     found = []
     parentheses = list(_COUNTING_PARENTHESIS.finditer(digits))
+    if parentheses and _NOT_PATIENTS.search(words, 0, parentheses[0].start()) and not re.search(
+            _PATIENTS, words[:parentheses[0].start()], re.IGNORECASE):
+        return found  # "Sites of treatment included spine (n = 27), pelvis (n = 25)": counts of sites (v2.2)
     for match in parentheses:
         items = [match]
         cursor = match.end()
@@ -150,8 +155,10 @@ def _number_span(match: re.Match) -> tuple[int, int]:
 
 def _label_of(words: str, item: re.Match, parenthesis: int) -> str | None:
     """The group a counting parenthesis names: inside it, "per arm", or the label right before it."""
-    if item.groupdict().get("each"):
-        return " ".join(item.group("each").split()[-2:]) if "each" in item.group("each") else item.group("each")
+    each = item.groupdict().get("each") or item.groupdict().get("each2")
+    if each:  # "(n = 53 in each arm)", "(26 randomised to each arm)", "(90 in each group)"
+        words = each.split()
+        return " ".join(words[-2:]) if words[-2].lower() in ("each", "either", "both") else each
     inner = item.group("inner_label")
     if item.groupdict().get("set"):
         return item.group("set")
