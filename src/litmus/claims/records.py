@@ -13,7 +13,7 @@ from typing import Literal
 from litmus.records import OutcomeMetric
 
 ClaimKind = Literal["numeric", "qualitative"]
-MarkerKind = Literal["numbered", "named"]
+MarkerKind = Literal["numbered", "named", "author_year"]
 FactVerdictKind = Literal["supported", "mismatch", "not_in_abstract", "source_unavailable"]
 ClaimVerdictKind = Literal["supported", "partly_supported", "contradicted", "unverifiable"]
 ArithmeticKind = Literal["grim_inconsistent", "count_percent_mismatch", "sample_size_differs"]

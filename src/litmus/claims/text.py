@@ -164,7 +164,11 @@ _ABBREVIATIONS = (
     "et al", "e.g", "i.e", "vs", "cf", "Fig", "Figs", "approx", "ca", "resp", "incl", "Dr", "No",
     "Ref", "Refs", "Eq", "St", "Suppl", "Vol", "pp", "Jr", "Inc", "Ltd", "Co", "Prof", "Mr", "Ms",
 )
-_BOUNDARY = re.compile(r"[.!?]['\")\]]*(?=\s+[\"'(\[]?[A-Z0-9])")
+# A sentence ends at ".", "!" or "?" (and closing quotes or brackets) before a capital or a digit, or
+# after a flattened superscript citation glued to its full stop: "… respectively.6 Dual-targeting …".
+_BOUNDARY = re.compile(
+    r"[.!?]['\")\]]*(?=\s+[\"'(\[]?[A-Z0-9])|(?<=[A-Za-z%)])[.!?]\d+(?:[-–,]\d+)*(?=\s+[\"'(\[]?[A-Z])"
+)
 _ENDS_WITH_ABBREVIATION = re.compile(
     r"(?:\b(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")|\b[A-Z])\.$"
 )
