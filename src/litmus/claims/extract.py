@@ -24,14 +24,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from typing import Callable
+from typing import Callable, Sequence
 
 from litmus.claims.context import intervention_of, population_of
 from litmus.claims.markers import AUTHOR_MENTION, author_mentions, find_markers
 from litmus.claims.prose_facts import prose_facts
 from litmus.claims.records import CitationMarker, Claim, ClaimFact
 from litmus.claims.text import CleanReview, Sentence, clean_review, split_sentences
-from litmus.records import OutcomeMetric
+from litmus.records import Citation, OutcomeMetric
 
 MetricExtractor = Callable[[str], list[OutcomeMetric]]
 
@@ -76,14 +76,18 @@ class _SentenceFacts:
 def extract_claims(
     review_text: str,
     *,
-    named_citations: list[str],
+    named_citations: Sequence[str],
     n_references: int | None = None,
     extract_metrics: MetricExtractor | None = None,
+    citations: Sequence[Citation] = (),
 ) -> list[Claim]:
-    """Claims of a review, in reading order, ids c01, c02, …; `extract_metrics` defaults to litmus's."""
+    """Claims of a review, in reading order, ids c01, c02, …; `extract_metrics` defaults to litmus's.
+
+    `citations`: the review's reference list, for author–year markers ("(Smith et al., 2020)")."""
     review = clean_review(review_text)
     extractor = extract_metrics or _default_metric_extractor()
-    markers = find_markers(review.text, named_citations=named_citations, n_references=n_references)
+    markers = find_markers(review.text, named_citations=named_citations, n_references=n_references,
+                           citations=citations)
     facts = [_describe(review, s, markers, extractor) for s in split_sentences(review)]
     groups = group_claim_sentences(facts, review)
     return [_build_claim(f"c{i:02d}", [facts[j] for j in group], review) for i, group in enumerate(groups, 1)]

@@ -198,3 +198,30 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     if sentence_start < end and text[sentence_start:end].strip():
         spans.append((sentence_start, end))
     return spans
+
+
+# ------------------------------------------------------------------------------------ locating
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+# Between two words of the clean text the file may hold spaces, line breaks, punctuation, markup
+# ("<sup>+</sup>", "*in vivo*", "\\(", "](#)") and XML tags: anything but another word.
+_BETWEEN = r"(?:[^A-Za-z0-9<\\]|<[^>]*>|\\[A-Za-z]*)*?"
+
+
+def locate_in_source(source: str, text: str, *, near: int = 0) -> tuple[int, int] | None:
+    """Offsets of the clean `text` (a sentence of `clean_review(source)`) in the file as written, or None.
+
+    Words must follow each other with only whitespace, punctuation or markup between them; the first
+    occurrence at or after `near` wins (then the first anywhere)."""
+    words = _TOKEN.findall(text)
+    if not words:
+        return None
+    pattern = re.compile(_BETWEEN.join(re.escape(w) for w in words[:60]))
+    match = pattern.search(source, near) or pattern.search(source)
+    if match is None:
+        return None
+    if len(words) <= 60:
+        return match.start(), match.end()
+    tail = re.compile(_BETWEEN.join(re.escape(w) for w in words[-20:]))
+    end = tail.search(source, match.end() - 1)
+    return (match.start(), end.end()) if end else None
