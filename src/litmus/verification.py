@@ -210,7 +210,7 @@ FACT_SCHEMA = pa.schema([
     ("reported_value", pa.float64()), ("reported_unit", pa.string()), ("reported_timepoint_months", pa.float64()),
     ("evidence_sentence", pa.string()), ("evidence_start", pa.int32()), ("evidence_end", pa.int32()),
     ("notes", pa.list_(pa.string())), ("composite", pa.string()), ("reported_composite", pa.string()),
-    ("reported_group", pa.string()), ("discrepancy_kinds", pa.list_(pa.string())),
+    ("reported_group", pa.string()), ("discrepancy_kinds", pa.list_(pa.string())), ("value_high", pa.float64()),
     ("discrepancy_reasons", pa.list_(pa.string())),
 ])
 FINDING_SCHEMA = pa.schema([
@@ -302,7 +302,7 @@ def _fact_row(review_id: str, claim_id: str, index: int, fact_verdict, evidence:
         "reported_timepoint_months": reported.timepoint_months if reported else None,
         "evidence_sentence": fact_verdict.evidence_sentence, "evidence_start": fact_verdict.evidence_start,
         "evidence_end": fact_verdict.evidence_end, "notes": list(fact_verdict.notes),
-        "composite": fact.composite, "reported_composite": composite,
+        "composite": fact.composite, "reported_composite": composite, "value_high": fact.value_high,
         "reported_group": reported.group if reported else None,
         "discrepancy_kinds": [d.kind for d in fact_verdict.discrepancies],
         "discrepancy_reasons": [d.reason for d in fact_verdict.discrepancies],
@@ -362,7 +362,7 @@ def _fact_json(fact: dict) -> dict:
     kinds, reasons = fact["discrepancy_kinds"] or [], fact["discrepancy_reasons"] or []
     reported = fact["reported_value"] is not None
     return {
-        "endpoint": fact["endpoint"], "value": fact["value"], "unit": fact["unit"],
+        "endpoint": fact["endpoint"], "value": fact["value"], "value_high": fact["value_high"], "unit": fact["unit"],
         "timepoint_months": fact["timepoint_months"], "group": fact["subgroup"], "composite": fact["composite"],
         "written": fact["written"], "label": fact["label"], "citation_key": fact["citation_key"],
         "verdict": fact["verdict"], "discrepancy_kind": kinds[0] if kinds else None,

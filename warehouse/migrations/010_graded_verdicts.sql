@@ -9,6 +9,7 @@ ALTER TABLE claims ADD COLUMN discrepancy_kinds VARCHAR[];    -- every kind foun
 ALTER TABLE claims ADD COLUMN notes VARCHAR[];                -- no error of the review: "the source reports 13/15 as 86% …"
 
 ALTER TABLE claim_facts ADD COLUMN composite VARCHAR;         -- the composite the review names ("CR/CRi")
+ALTER TABLE claim_facts ADD COLUMN value_high DOUBLE;         -- a range's upper bound; `value` is then its lower bound
 ALTER TABLE claim_facts ADD COLUMN reported_composite VARCHAR;
 ALTER TABLE claim_facts ADD COLUMN reported_group VARCHAR;
 ALTER TABLE claim_facts ADD COLUMN discrepancy_kinds VARCHAR[];   -- major ones first

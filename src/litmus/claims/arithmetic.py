@@ -91,7 +91,7 @@ def check_claim_arithmetic(
     findings: list[ArithmeticFinding] = []
     n = _claim_sample_size(facts)
     for fact in facts:
-        if fact.unit != "%" or fact.value is None or fact.decimals is None:
+        if fact.unit != "%" or fact.value is None or fact.decimals is None or fact.value_high is not None:
             continue
         if fact.endpoint not in PROPORTION_ENDPOINTS:
             continue

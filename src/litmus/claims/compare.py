@@ -106,7 +106,7 @@ def _units_compatible(a: str | None, b: str | None) -> bool:
 def _read(fact: ClaimFact, metric: OutcomeMetric, source: SourceEvidence) -> _Reading:
     sentence = sentence_of(source.abstract, metric)
     written = _written_decimals(metric, sentence)
-    agrees = values_agree(fact.value, fact.unit, fact.decimals, metric.value, metric.unit, written)
+    agrees = _fact_agrees(fact, metric.value, metric.unit, written)
     discrepancies: list[Discrepancy] = []
     notes: list[str] = []
     if not agrees and metric.count is not None and metric.total:
@@ -122,6 +122,16 @@ def _read(fact: ClaimFact, metric: OutcomeMetric, source: SourceEvidence) -> _Re
         discrepancies.append(composite)
     return _Reading(metric, sentence, agrees, timepoint_ok and group_ok, same_kind, moved,
                     tuple(discrepancies), tuple(notes))
+
+
+def _fact_agrees(fact: ClaimFact, reported: float | None, unit: str | None, decimals: int | None) -> bool:
+    """The reported figure is the claimed one within rounding, or lies inside the claimed range."""
+    if fact.value_high is None:
+        return values_agree(fact.value, fact.unit, fact.decimals, reported, unit, decimals)
+    if reported is None or unit != fact.unit:
+        return False
+    half_unit = 0.5 * 10 ** -(fact.decimals or 0)
+    return fact.value - half_unit <= reported <= fact.value_high + half_unit
 
 
 def values_agree(claimed: float | None, claimed_unit: str | None, claimed_decimals: int | None,
@@ -268,8 +278,7 @@ def _unlinked_mention(fact: ClaimFact, source: SourceEvidence) -> FactVerdict | 
             at = sentence.start + number.start
             if any(a <= at < b for a, b in linked) or not _units_compatible(fact.unit, number.unit):
                 continue
-            if not values_agree(fact.value, fact.unit, fact.decimals, number.value, number.unit,
-                                len(number.written.partition(".")[2])):
+            if not _fact_agrees(fact, number.value, number.unit, len(number.written.partition(".")[2])):
                 continue
             if not _names_endpoint(sentence.text, fact.endpoint):
                 continue
@@ -346,8 +355,7 @@ def _other_endpoint_with_value(fact: ClaimFact, source: SourceEvidence) -> tuple
         if metric.endpoint in SAMPLE_SIZE_ENDPOINTS or not _units_compatible(fact.unit, metric.unit):
             continue
         sentence = sentence_of(source.abstract, metric)
-        if values_agree(fact.value, fact.unit, fact.decimals, metric.value, metric.unit,
-                        _written_decimals(metric, sentence)):
+        if _fact_agrees(fact, metric.value, metric.unit, _written_decimals(metric, sentence)):
             return metric, sentence
     return None
 
@@ -382,7 +390,10 @@ def _describe(fact: ClaimFact) -> str:
 def _claimed(fact: ClaimFact) -> str:
     if fact.endpoint in SAMPLE_SIZE_ENDPOINTS:
         return f"{fact.written or _number(fact.value, None)} {_count_word(fact.endpoint)}"
-    text = f"{_describe(fact)} {_number(fact.written or fact.value, fact.unit)}"
+    shown = fact.written or fact.value
+    if fact.value_high is not None:
+        shown = f"{_number(fact.value, None)}–{_number(fact.value_high, None)}"
+    text = f"{_describe(fact)} {_number(shown, fact.unit)}"
     return text + (f" at {_months(fact.timepoint_months)}" if fact.timepoint_months is not None else "")
 
 

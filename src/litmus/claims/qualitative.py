@@ -249,8 +249,8 @@ def _design_sentence(source: _Source) -> SourceSentence | None:
 
 def _design_summary(source: _Source, sentence: SourceSentence | None) -> str:
     text = sentence.text if sentence else ""
-    size = re.search(r"\b(?:study|series|trial|cohort)\s+of\s+(\d+)\s+patients\b|\b(\d+)\s+patients\b", text, re.I)
-    n = next((g for g in size.groups() if g), None) if size else None
+    size = re.search(r"\b(\d+)\s+(?:[\w/-]+\s+){0,3}?(?:patients|adults|children|participants|subjects)\b", text, re.I)
+    n = size.group(1) if size else None
     single = re.search(r"single[- ]arm|single[- ]cent(?:re|er)", text, re.I)
     design = f"a {single.group(0).lower()} study" if single else "the study"
     return f"({design}{f' of {n} patients' if n else ''})"

@@ -78,6 +78,7 @@ class ClaimFact:
     population: str | None = None
     intervention: str | None = None
     composite: str | None = None  # "CR/CRi" when the review names the composite it quotes
+    value_high: float | None = None  # a range's upper bound ("40% to 60%"): `value` is its lower bound
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,126 @@
+"""The figures one sentence of review prose states, read with the outcome-metric extractor.
+
+The extractor (`litmus.nlp.metrics.extract_metrics`) links each number to its endpoint, several
+figures of a sentence included ("the ORR was 81% and the CR rate 58%"; "60% and 32% of overall and
+event-free survival rates at one year"). Review prose adds what abstracts rarely write, handled here
+around it, never inside it:
+
+- citation markers ("(5)", "[4]", ".6", "(Smith et al., 2020)") and discourse openers ("In this
+  study,", "In the cited trial,", "In that cohort,", "The authors reported that") are blanked (same
+  length, so offsets hold) before the extractor reads the sentence: a marker is no figure, and an
+  opener is no subgroup;
+- retold sample sizes and qualified durations (`prose_facts`) where the extractor found nothing;
+- ranges ("CR rates ranged from 40% to 60%", "ORR of 60–80%") as one figure with two bounds;
+- the composite a figure is ("reached CR or CRi") on the fact, as `composite`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence
+
+from litmus.claims.prose_facts import prose_facts
+from litmus.claims.source_text import composite_of
+from litmus.records import OutcomeMetric
+
+MetricExtractor = Callable[[str], list[OutcomeMetric]]
+
+_STUDY_NOUN = (r"(?:study|studies|trial|trials|cohort|cohorts|series|analysis|analyses|report|reports|work|paper|"
+               r"experience|investigation|population|setting|review|case|registry)")
+DISCOURSE_OPENER = re.compile(
+    r"^\s*(?:(?:In|From|Within|Across)\s+(?:this|that|the|our|their|these|those|his|her|its|one|a)\s+"
+    rf"(?:[\w/().-]+\s+){{0,4}}?{_STUDY_NOUN}(?=\s*,)"
+    r"|(?:The|These)\s+(?:authors?|investigators|researchers|group)\s+(?:also\s+)?"
+    r"(?:reported|found|showed|observed|noted|described|demonstrated|concluded)(?:\s+that)?)",
+    re.I,
+)
+# A group the extractor read that only names the study itself: "in this study", "in the cited trial".
+_STUDY_AS_GROUP = re.compile(
+    rf"^(?:in|among|for|within|across)\s+(?:this|that|the|our|their|these|those|a|one)\s+(?:[\w/().-]+\s+){{0,4}}?"
+    rf"{_STUDY_NOUN}$",
+    re.I,
+)
+_RANGE = re.compile(
+    r"(?:\bfrom\s+|\bbetween\s+)?(?P<low>\d+(?:\.\d+)?)\s*(?P<u1>%)?\s*(?:–|—|-|\bto\b|\band\b)\s*"
+    r"(?P<high>\d+(?:\.\d+)?)\s*(?P<unit>%|months?\b|years?\b)",
+    re.I,
+)
+_NOT_A_RANGE_BEFORE = re.compile(r"(?:CI|confidence interval|range|IQR|interquartile|aged?|ages)[\s,:;=]*$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One figure of a sentence: the metric (offsets in the sentence) and what review prose adds."""
+
+    metric: OutcomeMetric
+    high: float | None = None  # the upper bound of a range; `metric.value` is then its lower bound
+    composite: str | None = None
+
+
+def sentence_figures(sentence: str, marker_spans: Sequence[tuple[int, int]], extractor: MetricExtractor) -> list[Figure]:
+    """Every figure `sentence` states; `marker_spans` are its citation markers (offsets in the sentence)."""
+    readable = _blank(sentence, list(marker_spans) + _opener_spans(sentence))
+    found = [m for m in extractor(readable) if _value_outside(m, marker_spans)]
+    found += [extra for extra in prose_facts(readable) if not any(_overlaps(extra, m) for m in found)]
+    ranges = _ranges(readable, found)
+    found = [m for m in found if not any(r.metric.start <= m.start < r.metric.end for r in ranges)]
+    figures = [Figure(_without_study_group(replace(m, sentence=sentence)), None, composite_of(m, readable))
+               for m in found]
+    return sorted(figures + ranges, key=lambda f: f.metric.start)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(max(0, start), min(len(chars), end)):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _opener_spans(sentence: str) -> list[tuple[int, int]]:
+    match = DISCOURSE_OPENER.match(sentence)
+    return [match.span()] if match else []
+
+
+def _value_outside(metric: OutcomeMetric, spans: Sequence[tuple[int, int]]) -> bool:
+    return not any(a <= metric.start < b for a, b in spans)
+
+
+def _overlaps(a: OutcomeMetric, b: OutcomeMetric) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _without_study_group(metric: OutcomeMetric) -> OutcomeMetric:
+    if metric.group and _STUDY_AS_GROUP.match(metric.group.strip(" ,")):
+        return replace(metric, group=None)
+    return metric
+
+
+def _ranges(sentence: str, found: list[OutcomeMetric]) -> list[Figure]:
+    """ "CR rates ranged from 40% to 60%": one figure, the endpoint of the figures inside it (or the nearest before)."""
+    from litmus.nlp.endpoints import find_endpoints
+
+    ranges = []
+    for match in _RANGE.finditer(sentence):
+        if _NOT_A_RANGE_BEFORE.search(sentence[max(0, match.start() - 20):match.start()]):
+            continue
+        low, high = float(match.group("low")), float(match.group("high"))
+        unit = "%" if match.group("unit") == "%" else re.sub(r"s?$", "s", match.group("unit").lower())
+        if low >= high or (match.group("u1") and unit != "%"):
+            continue
+        inside = [m for m in found if match.start() <= m.start < match.end()]
+        endpoint = inside[0].endpoint if inside else _endpoint_before(find_endpoints(sentence), match.start())
+        if endpoint is None:
+            continue
+        stat = "rate" if unit == "%" else "median"
+        metric = OutcomeMetric(endpoint, stat, low, unit, match.start("low"), match.end(), sentence,
+                               label=inside[0].label if inside else None,
+                               timepoint_months=inside[0].timepoint_months if inside else None)
+        ranges.append(Figure(metric, high))
+    return ranges
+
+
+def _endpoint_before(endpoints, position: int) -> str | None:
+    before = [e for e in endpoints if e.end <= position and position - e.end <= 60]
+    return before[-1].code if before else None
