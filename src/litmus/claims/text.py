@@ -220,8 +220,17 @@ def locate_in_source(source: str, text: str, *, near: int = 0) -> tuple[int, int
     match = pattern.search(source, near) or pattern.search(source)
     if match is None:
         return None
-    if len(words) <= 60:
-        return match.start(), match.end()
-    tail = re.compile(_BETWEEN.join(re.escape(w) for w in words[-20:]))
-    end = tail.search(source, match.end() - 1)
-    return (match.start(), end.end()) if end else None
+    end = match.end()
+    if len(words) > 60:
+        tail = re.compile(_BETWEEN.join(re.escape(w) for w in words[-20:]))
+        found = next((t for t in tail.finditer(source, match.start()) if t.end() >= match.end()), None)
+        if found is None:
+            return None
+        end = found.end()
+    # The closing punctuation after the last word: "malignancies." ends with its full stop.
+    trailing = len(text) - len(text.rstrip(".!?;:)]\"'’ "))
+    if not trailing:
+        return match.start(), end
+    # Markup may stand between the last word and its punctuation: "[6](#ref6).", "*vivo*.", "</xref>)."
+    closing = re.match(r"(?:\]\([^)]*\)|</?\w+[^>]*>|[*_])*[.!?;:)\]\"'’]{1,%d}" % trailing, source[end:])
+    return match.start(), end + (closing.end() if closing else 0)
