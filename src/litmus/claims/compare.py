@@ -23,20 +23,23 @@ the source's when the extractor attached none to the figure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from litmus.claims.records import ClaimFact, Discrepancy, FactVerdict, SourceEvidence
 from litmus.claims.source_text import (
     SourceSentence, abstract_sentences, composite_of, endpoints_in, sentence_of, timepoints_in,
-    written_numbers,
+    with_population_counts, written_numbers,
 )
 from litmus.records import OutcomeMetric
 
 SAMPLE_SIZE_ENDPOINTS = frozenset({"N_ENROLLED", "N_TREATED", "N_EVALUABLE"})
 _MONTHS_PER_UNIT = {"months": 1.0, "years": 12.0, "days": 12 / 365.25, "weeks": 7 * 12 / 365.25}
 _TIMEPOINT_TOLERANCE_MONTHS = 0.5
-_GROUP_FILLER = {"in", "the", "with", "patients", "of", "among", "for", "those", "a", "an", "and", "who", "had"}
+# Words that say a figure belongs to a group, not which group: "in the CAR T-cell arm" is the CAR T-cell arm.
+_GROUP_FILLER = {"in", "the", "with", "patients", "of", "among", "for", "those", "a", "an", "and", "who", "had",
+                 "arm", "arms", "group", "groups", "cohort", "cohorts", "subgroup", "receiving", "treated", "given"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,7 @@ def compare_fact(fact: ClaimFact, source: SourceEvidence) -> FactVerdict:
     if source.pmid is None or not source.has_abstract:
         why = "citation not resolved to a PubMed record" if source.pmid is None else "record has no abstract"
         return FactVerdict(fact, key, "source_unavailable", f"[{key}] {why}")
+    source = _with_counts(source)
     readings = [_read(fact, m, source) for m in source.metrics if _same_endpoint(fact, m, source.abstract)]
     agreeing = sorted((r for r in readings if r.agrees and not r.moved), key=_preference)
     in_context = [r for r in agreeing if r.in_context]
@@ -76,6 +80,16 @@ def compare_fact(fact: ClaimFact, source: SourceEvidence) -> FactVerdict:
 # ------------------------------------------------------------------------------------------ reading
 
 
+@lru_cache(maxsize=512)
+def _with_counts(source: SourceEvidence) -> SourceEvidence:
+    """The source with its enrolled/treated/evaluable counts read by their verbs (see `population_counts`)."""
+    if not source.abstract:
+        return source
+    counted = with_population_counts(source.metrics, source.abstract, abstract_sentences(source.abstract))
+    return replace(source, metrics=tuple(counted))
+
+
+
 def _same_endpoint(fact: ClaimFact, metric: OutcomeMetric, abstract: str | None) -> bool:
     if metric.value is None or not _units_compatible(fact.unit, metric.unit):
         return False
@@ -83,8 +97,9 @@ def _same_endpoint(fact: ClaimFact, metric: OutcomeMetric, abstract: str | None)
         return False
     if fact.endpoint in SAMPLE_SIZE_ENDPOINTS:
         return metric.endpoint in SAMPLE_SIZE_ENDPOINTS
-    if fact.endpoint == "CR":
-        return metric.endpoint == "CR" or (metric.endpoint == "CRi" and composite_of(metric, abstract) == "CR/CRi")
+    if fact.endpoint == "CR":  # a CR figure, or a composite or stricter form of it (CR/CRi, CR/CRh, sCR)
+        return metric.endpoint == "CR" or (
+            metric.endpoint in {"CRi", "OTHER"} and composite_of(metric, abstract) in {"CR/CRi", "CR/CRh", "sCR"})
     if fact.endpoint == "OTHER":
         return metric.endpoint == "OTHER" and _labels_overlap(fact.label, metric.label)
     return metric.endpoint == fact.endpoint

@@ -9,7 +9,9 @@ around it, never inside it:
   study,", "In the cited trial,", "In that cohort,", "The authors reported that") are blanked (same
   length, so offsets hold) before the extractor reads the sentence: a marker is no figure, and an
   opener is no subgroup;
-- retold sample sizes and qualified durations (`prose_facts`) where the extractor found nothing;
+- enrolled, treated and evaluable counts by the verb that governs each ("enrolled 52 patients, of
+  whom 47 received …": `population_counts`), and qualified durations (`prose_facts`) where the
+  extractor found nothing;
 - ranges ("CR rates ranged from 40% to 60%", "ORR of 60–80%") as one figure with two bounds;
 - the composite a figure is ("reached CR or CRi") on the fact, as `composite`.
 """
@@ -21,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from litmus.claims.prose_facts import prose_facts
-from litmus.claims.source_text import composite_of
+from litmus.claims.source_text import composite_of, with_population_counts
 from litmus.records import OutcomeMetric
 
 MetricExtractor = Callable[[str], list[OutcomeMetric]]
@@ -62,6 +64,7 @@ def sentence_figures(sentence: str, marker_spans: Sequence[tuple[int, int]], ext
     """Every figure `sentence` states; `marker_spans` are its citation markers (offsets in the sentence)."""
     readable = _blank(sentence, list(marker_spans) + _opener_spans(sentence))
     found = [m for m in extractor(readable) if _value_outside(m, marker_spans)]
+    found = with_population_counts(found, readable)
     found += [extra for extra in prose_facts(readable) if not any(_overlaps(extra, m) for m in found)]
     ranges = _ranges(readable, found)
     found = [m for m in found if not any(r.metric.start <= m.start < r.metric.end for r in ranges)]

@@ -141,3 +141,99 @@ def written_numbers(sentence: str) -> list[WrittenNumber]:
         found.append(WrittenNumber(float(match.group("number")), unit, match.group("number"),
                                    match.start("number"), match.end()))
     return found
+
+
+# ------------------------------------------------------------------------------ population counts
+
+_NUMBER_WORD = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                r"sixteen|seventeen|eighteen|nineteen|twenty")
+_COUNT = rf"(?P<n>\d[\d,]*|(?i:{_NUMBER_WORD}))"
+_ENROLLED = r"enrolled|recruited|included|registered|accrued|screened\s+and\s+enrolled|underwent\s+(?:leuk)?apheresis"
+_TREATED = r"treated|infused|received|given|dosed"
+_EVALUABLE = r"evaluable|evaluated|analy[sz]ed"
+_KINDS = (("N_ENROLLED", _ENROLLED), ("N_TREATED", _TREATED), ("N_EVALUABLE", _EVALUABLE))
+_PEOPLE = r"(?:patients|subjects|participants|children|adults|adolescents|cases|individuals|people|women|men)"
+_POPULATION_PATTERNS = tuple(
+    (endpoint, re.compile(pattern.replace("VERB", verb), re.I))
+    for endpoint, verb in _KINDS
+    for pattern in (
+        # "52 patients aged 3 to 45 years with B-ALL were enrolled", "101 were infused", "113 patients who underwent apheresis"
+        rf"(?<![\w.]){_COUNT}\s+(?:[^\s.;:]+\s+){{0,16}}?(?:(?:were|was|had\s+been|have\s+been|who)\s+)?(?:\w+ly\s+)?(?:VERB)\b",
+        # "enrolled 52 patients", "infused CD22 CAR T cells into 24 children"
+        rf"\b(?:VERB)\s+(?:[^\s.;:]+\s+){{0,6}}?(?:into\s+|in\s+|to\s+)?{_COUNT}\s+(?:[\w/()-]+\s+){{0,4}}?{_PEOPLE}\b",
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PopulationCount:
+    endpoint: str  # N_ENROLLED, N_TREATED, N_EVALUABLE
+    value: int
+    start: int  # offsets of the number in the sentence
+    end: int
+
+
+def population_counts(sentence: str) -> list[PopulationCount]:
+    """Enrolled, treated and evaluable counts by the verb that governs each number; one per number.
+
+    "52 patients … were enrolled, of whom 47 received …" -> enrolled 52, treated 47; "Of 113 patients
+    who underwent apheresis, 101 were infused" -> enrolled 113, treated 101. Ages, phases, grades,
+    durations, doses and ranges are never counts."""
+    from litmus.nlp.numbers import parse_number_words
+
+    numbers = [m for m in re.finditer(rf"(?<![\w.]){_COUNT}(?![\w.])", sentence) if _may_count(sentence, m)]
+    found: dict[int, PopulationCount] = {}
+    word_starts = [m.start() for m in re.finditer(r"\b\w", sentence)]
+    for endpoint, pattern in _POPULATION_PATTERNS:
+        # Tried at every word: "52 … were enrolled and 47 received" has two answers.
+        for match in filter(None, (pattern.match(sentence, at) for at in word_starts)):
+            start = match.start("n")
+            inside = [n for n in numbers if match.start() <= n.start() < match.end() and n.start() != start]
+            if start in found or inside or not any(n.start() == start for n in numbers):
+                continue  # another number nearer the verb owns it
+            if len(re.findall(rf"\b(?:{_ENROLLED}|{_TREATED}|{_EVALUABLE})\b", match.group(0), re.I)) > 1:
+                continue
+            if endpoint == "N_TREATED" and _PRIOR_THERAPY_AFTER.match(sentence[match.end():]):
+                continue  # "had received three prior lines": earlier treatment, not the study's
+            written = match.group("n").replace(",", "")
+            value = int(written) if written.isdigit() else parse_number_words(written.lower())
+            if value:
+                found[start] = PopulationCount(endpoint, value, start, match.end("n"))
+    return sorted(found.values(), key=lambda c: c.start)
+
+
+_NOT_A_COUNT_BEFORE = re.compile(r"(?:\b(?:phase|grade|aged?|ages|to|day|days|cycle|dose|level|version)|[-–/])\s*$", re.I)
+_PRIOR_THERAPY_AFTER = re.compile(r"^[^.;]{0,30}\b(?:prior|previous|lines?\s+of)\b", re.I)
+_NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:%|/|-|–|to\b|years?|months?|weeks?|days?|mg|kg|x\b|×|cells|doses?|lines?|prior)", re.I)
+
+
+def _may_count(sentence: str, number: re.Match[str]) -> bool:
+    before = sentence[max(0, number.start() - 12):number.start()]
+    return not _NOT_A_COUNT_BEFORE.search(before) and not _NOT_A_COUNT_AFTER.match(sentence[number.end():])
+
+
+def with_population_counts(metrics: tuple[OutcomeMetric, ...] | list[OutcomeMetric], text: str,
+                           sentences: tuple[SourceSentence, ...] | None = None) -> list[OutcomeMetric]:
+    """`metrics` with each count's kind read from its verb, and the counts the extractor missed added."""
+    from dataclasses import replace
+
+    sentences = sentences if sentences is not None else (SourceSentence(text, 0, len(text)),)
+    counts = {s.start + c.start: c for s in sentences for c in population_counts(s.text)}
+    result = []
+    for metric in metrics:
+        count = counts.pop(metric.start, None)
+        if count is not None and metric.endpoint in _COUNT_CODES and count.endpoint != metric.endpoint:
+            metric = replace(metric, endpoint=count.endpoint, label=_COUNT_LABELS[count.endpoint])
+        result.append(metric)
+    taken = [(m.start, m.end) for m in result]
+    for start, count in counts.items():
+        if not any(a <= start < b for a, b in taken):
+            sentence = next(s for s in sentences if s.start <= start < s.end)
+            result.append(OutcomeMetric(count.endpoint, "count", float(count.value), "patients", start,
+                                        start + count.end - count.start, sentence.text,
+                                        label=_COUNT_LABELS[count.endpoint], count=count.value))
+    return sorted(result, key=lambda m: m.start)
+
+
+_COUNT_CODES = {"N_ENROLLED", "N_TREATED", "N_EVALUABLE"}
+_COUNT_LABELS = {"N_ENROLLED": "enrolled", "N_TREATED": "treated", "N_EVALUABLE": "evaluable"}
