@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from prefect import flow, task
@@ -26,6 +27,10 @@ def verify_review(review: str | None, review_text: str | None, warehouse: Path, 
         evidence = source_evidence(con, loaded.review_id)
         verdicts = verify_claims(claim_set.claims, evidence)
         store_verdicts(con, loaded.review_id, verdicts, origin=claim_set.origin, evidence=evidence)
+    if not evidence:
+        ingest = f"litmus ingest --review {review}" if review else "litmus ingest"
+        claim_set = replace(claim_set, note=f"{claim_set.note}; none of the review's citations is in the warehouse: "
+                                            f"run `{ingest}` first")
     counts: dict[str, int] = {}
     for verdict in verdicts:
         counts[verdict.verdict] = counts.get(verdict.verdict, 0) + 1
