@@ -6,6 +6,8 @@ bench/misquote/ holds twelve fictional abstracts written by us (PMIDs 990000xx, 
 them), three of the shipped corpus's own-words abstracts, a review citing them (review.md) whose 72
 claims are half correct and half carry one injected error each (value, endpoint swap, time point,
 population count, composite, comparative wording), and the answer key (answers.toml).
+bench/misquote/heldout/ is a second, smaller set (6 abstracts, 30 claims) written after the rules
+were set; its first score, before its errors were studied, is in bench/misquote/README.md.
 
 End to end, as a user would run it: the abstracts are written as one PubMed XML file, ingested and
 extracted (`litmus ingest-files FILE --extract`), the review's citations resolved (`litmus ingest
@@ -28,7 +30,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 DATA = BENCH / "misquote"
 PROJECT = BENCH.parent
-SHIPPED_SOURCES = ("34642489", "32556247", "34267187")  # corpus/papers: our words, real PMIDs
+HELD_OUT = DATA / "heldout"  # written after the rules were set (first score in misquote/README.md)
 FLAGGED = {"contradicted", "supported_with_discrepancy"}
 NOT_CHECKED = {"unverifiable", "source_unavailable", "not_in_source"}
 # The discrepancy kinds that name each injected error.
@@ -47,12 +49,16 @@ def load_answers(data: Path = DATA) -> list[dict]:
 
 
 def write_pubmed_file(path: Path, data: Path = DATA) -> int:
-    """The benchmark's abstracts as one PubMed XML file (what `litmus ingest-files` reads)."""
+    """The set's abstracts, and the shipped ones its review cites, as one PubMed XML file (what
+    `litmus ingest-files` reads)."""
     from litmus.corpus.sources import load_paper, load_papers
     from litmus.paths import corpus_dir
     from litmus.pubmed.render import render_pubmed_article_set
+    from litmus.reviews import load_review_input
 
-    records = load_papers(data / "papers") + [load_paper(corpus_dir() / "papers" / f"{p}.toml") for p in SHIPPED_SOURCES]
+    cited = {c.pmid for c in load_review_input(data / "review.md").citations if c.pmid}
+    shipped = [corpus_dir() / "papers" / f"{pmid}.toml" for pmid in sorted(cited)]
+    records = load_papers(data / "papers") + [load_paper(p) for p in shipped if p.is_file()]
     path.write_bytes(render_pubmed_article_set(records))
     return len(records)
 
@@ -132,12 +138,12 @@ def _share(rows: list[dict], key: str) -> float:
     return round(sum(bool(r[key]) for r in rows) / len(rows), 3) if rows else 0.0
 
 
-def run(workdir: Path) -> dict:
+def run(workdir: Path, data: Path = DATA) -> dict:
     started = time.perf_counter()
     warehouse = workdir / "misquote.duckdb"
-    ingested = ingest(warehouse, workdir)
-    claims = verify_with_library(warehouse)
-    result = score(claims, load_answers())
+    ingested = ingest(warehouse, workdir, data)
+    claims = verify_with_library(warehouse, data)
+    result = score(claims, load_answers(data))
     result["ingest"] = ingested
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result
@@ -162,14 +168,17 @@ def print_result(result: dict, errors: bool = False) -> None:
 
 def main() -> None:
     args = sys.argv[1:]
-    with tempfile.TemporaryDirectory() as folder:
-        result = run(Path(folder))
-    print_result(result, errors="--errors" in args)
+    results = {}
+    for name, data in (("benchmark", DATA), ("held_out", HELD_OUT)):
+        with tempfile.TemporaryDirectory() as folder:
+            result = run(Path(folder), data)
+        print(f"[{name}: {data.relative_to(PROJECT)}]")
+        print_result(result, errors="--errors" in args)
+        results[name] = {k: v for k, v in result.items() if k != "rows"}
     out = BENCH / "results" / "misquote_eval.json"
     out.parent.mkdir(exist_ok=True)
-    summary = {k: v for k, v in result.items() if k != "rows"}
-    summary["measured"] = time.strftime("%Y-%m-%d")
-    out.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    results["measured"] = time.strftime("%Y-%m-%d")
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(PROJECT)}")
 
 

@@ -83,6 +83,9 @@ def test_a_narrower_concept_in_the_source_confirms_the_claims_broader_one():
     ("responses lasting more than 10 months", []),
     ("a higher dose level was given", []),
     ("reduced-intensity conditioning was used", []),
+    ("CAR-NK cells were safer than CAR T cells", ["safer than"]),
+    ("a less toxic regimen than chemotherapy", ["less toxic regimen than"]),
+    ("patients older than 65 years and other than those with CNS disease", []),
 ])
 def test_comparative_wording_and_what_is_not(text, words):
     assert comparative_words(text) == words

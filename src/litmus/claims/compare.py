@@ -97,9 +97,10 @@ def _same_endpoint(fact: ClaimFact, metric: OutcomeMetric, abstract: str | None)
         return False
     if fact.endpoint in SAMPLE_SIZE_ENDPOINTS:
         return metric.endpoint in SAMPLE_SIZE_ENDPOINTS
-    if fact.endpoint == "CR":  # a CR figure, or a composite or stricter form of it (CR/CRi, CR/CRh, sCR)
+    if fact.endpoint == "CR":  # a CR figure, or a composite or stricter form of it (CR/CRi, CR/CRh, sCR, MRD-negative CR)
         return metric.endpoint == "CR" or (
-            metric.endpoint in {"CRi", "OTHER"} and composite_of(metric, abstract) in {"CR/CRi", "CR/CRh", "sCR"})
+            metric.endpoint in {"CRi", "OTHER", "MRD_NEG"}
+            and composite_of(metric, abstract) in {"CR/CRi", "CR/CRh", "sCR", "MRD-negative CR"})
     if fact.endpoint == "OTHER":
         return metric.endpoint == "OTHER" and _labels_overlap(fact.label, metric.label)
     return metric.endpoint == fact.endpoint

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from litmus.claims.prose_facts import prose_facts
-from litmus.claims.source_text import composite_of, with_population_counts
+from litmus.claims.source_text import composite_of, timepoints_in, with_population_counts
 from litmus.records import OutcomeMetric
 
 MetricExtractor = Callable[[str], list[OutcomeMetric]]
@@ -68,9 +68,19 @@ def sentence_figures(sentence: str, marker_spans: Sequence[tuple[int, int]], ext
     found += [extra for extra in prose_facts(readable) if not any(_overlaps(extra, m) for m in found)]
     ranges = _ranges(readable, found)
     found = [m for m in found if not any(r.metric.start <= m.start < r.metric.end for r in ranges)]
-    figures = [Figure(_without_study_group(replace(m, sentence=sentence)), None, composite_of(m, readable))
-               for m in found]
+    figures = [_as_figure(m, sentence, readable) for m in found]
+    if len(figures) == 1 and figures[0].metric.timepoint_months is None and figures[0].metric.stat == "rate":
+        months = timepoints_in(readable)  # "The CR rate of 81% was measured six months after infusion"
+        if len(months) == 1:
+            figures[0] = replace(figures[0], metric=replace(figures[0].metric, timepoint_months=months[0]))
     return sorted(figures + ranges, key=lambda f: f.metric.start)
+
+
+def _as_figure(metric: OutcomeMetric, sentence: str, readable: str) -> Figure:
+    composite = composite_of(metric, readable)
+    if composite == "MRD-negative CR" and metric.endpoint == "MRD_NEG":
+        metric = replace(metric, endpoint="CR")  # a complete remission, the stricter kind
+    return Figure(_without_study_group(replace(metric, sentence=sentence)), None, composite)
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:

@@ -32,7 +32,10 @@ from litmus.updates.relevance import REVIEW_WORDS
 COMPARATIVE = re.compile(
     r"\b(?:superior|inferior|better|worse|outperform\w*|(?:more|less)\s+effective|more\s+durable|"
     r"improv(?:ed|es|ing)|reduc(?:ed|es|ing)(?![- ]intensity)|synergi[sz]\w*|synergistic\w*|"
-    r"compared\s+(?:to|with)|(?:higher|lower|greater|longer|shorter)\s+than)\b",
+    r"compared\s+(?:to|with)|(?:higher|lower|greater|longer|shorter)\s+than|"
+    # any comparative adjective before "than": "safer than", "more toxic than"
+    r"(?!(?:other|rather|older|younger|later|earlier|never|either|neither|whether|under|over|after)\b)[a-z]{3,}er\s+than|"
+    r"(?:more|less)\s+[a-z]{4,}\s+(?:[a-z]+\s+)?than)\b",
     re.I,
 )
 _THRESHOLD = re.compile(

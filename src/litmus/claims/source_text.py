@@ -27,6 +27,10 @@ _COMPOSITES = (
         r"\bCRs?\s*(?:/|\+|\bor\b|\band\b)\s*CRh\b|complete\s+(?:remission|response)s?\s*(?:or|and|/)\s*"
         r"complete\s+(?:remission|response)s?\s+with\s+partial\s+(?:[\w-]+\s+){0,2}recovery", re.I)),
     ("sCR", re.compile(r"\bsCR\b|stringent\s+complete\s+(?:remission|response)", re.I)),
+    ("MRD-negative CR", re.compile(
+        r"(?:MRD|minimal\s+residual\s+disease)[- ]negative\s+(?:CRs?|complete\s+(?:remission|response)s?)|"
+        r"(?:CRs?|complete\s+(?:remission|response)s?)\s+(?:without\s+(?:detectable\s+)?|with\s+negative\s+)"
+        r"(?:MRD|minimal\s+residual\s+disease)", re.I)),
     (">=VGPR", re.compile(
         r"(?:≥|>=)\s*VGPR|\bVGPR\s+or\s+better|at\s+least\s+(?:a\s+)?(?:very\s+good\s+partial\s+response|VGPR)",
         re.I)),
@@ -90,7 +94,7 @@ def composite_of(metric: OutcomeMetric, abstract: str | None = None) -> str | No
     """The composite response a metric reports: its own field, else read around its value."""
     if metric.composite:
         return metric.composite
-    if metric.endpoint not in {"CR", "CRi", "ORR", "OTHER"}:
+    if metric.endpoint not in {"CR", "CRi", "ORR", "OTHER", "MRD_NEG"}:
         return None
     label = metric.label or ""
     for code, pattern in _COMPOSITES:
@@ -112,17 +116,31 @@ def _composite_near(text: str, value_start: int, value_end: int) -> str | None:
             before = match.end() <= value_start and value_start - match.end() <= _GAP_BEFORE_VALUE
             after = match.start() >= value_end and match.start() - value_end <= _GAP_AFTER_VALUE
             between = text[match.end():value_start] if before else text[value_end:match.start()] if after else ""
-            if (before or after) and not re.search(r"\d|;", between):
+            # "13 of 15 (86%) were in CR or CRi" links them; "50% and the CR/CRi rate" coordinates two figures.
+            if (before or after) and not re.search(r"\d|;|,|\band\b|\bwhile\b|\bwhereas\b|\bversus\b|\bvs\b", between):
                 return code
     return None
 
 
+_AFTER_AN_EVENT = re.compile(
+    r"\b(?P<n>\d+(?:\.\d+)?)\s+(?P<unit>days?|weeks?|months?|years?)\s+(?:after|from|post|following)\s+"
+    r"(?:the\s+)?(?:infusion|treatment|transplant\w*|therapy|CAR|enrol\w*|randomi[sz]ation)", re.I)
+_MONTHS_PER = {"day": 1 / 30.4375, "week": 7 / 30.4375, "month": 1.0, "year": 12.0}
+
+
 def timepoints_in(sentence: str) -> list[float]:
-    """Every time point a sentence states, in months: "The 1-year OS and EFS were …" -> [12.0]."""
+    """Every time point a sentence states, in months: "The 1-year OS and EFS were …" -> [12.0]; also
+    "six months after infusion", which the extractor's grammar leaves to the reader."""
+    from litmus.nlp.numbers import digitise_number_words
     from litmus.nlp.values import find_masks
 
     _, _, timepoints = find_masks(sentence)
-    return [months for t in timepoints for months in t.months]
+    months = [m for t in timepoints for m in t.months]
+    for match in _AFTER_AN_EVENT.finditer(digitise_number_words(sentence)[0]):
+        value = round(float(match.group("n")) * _MONTHS_PER[match.group("unit").lower().rstrip("s")], 4)
+        if value not in months:
+            months.append(value)
+    return months
 
 
 def endpoints_in(sentence: str) -> set[str]:
@@ -145,9 +163,7 @@ def written_numbers(sentence: str) -> list[WrittenNumber]:
 
 # ------------------------------------------------------------------------------ population counts
 
-_NUMBER_WORD = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-                r"sixteen|seventeen|eighteen|nineteen|twenty")
-_COUNT = rf"(?P<n>\d[\d,]*|(?i:{_NUMBER_WORD}))"
+_COUNT = r"(?P<n>\d[\d,]*)"  # number words are digitised first
 _ENROLLED = r"enrolled|recruited|included|registered|accrued|screened\s+and\s+enrolled|underwent\s+(?:leuk)?apheresis"
 _TREATED = r"treated|infused|received|given|dosed"
 _EVALUABLE = r"evaluable|evaluated|analy[sz]ed"
@@ -179,8 +195,9 @@ def population_counts(sentence: str) -> list[PopulationCount]:
     "52 patients … were enrolled, of whom 47 received …" -> enrolled 52, treated 47; "Of 113 patients
     who underwent apheresis, 101 were infused" -> enrolled 113, treated 101. Ages, phases, grades,
     durations, doses and ranges are never counts."""
-    from litmus.nlp.numbers import parse_number_words
+    from litmus.nlp.numbers import digitise_number_words
 
+    sentence, _ = digitise_number_words(sentence)  # "Twenty-one" -> "21" at the same offsets
     numbers = [m for m in re.finditer(rf"(?<![\w.]){_COUNT}(?![\w.])", sentence) if _may_count(sentence, m)]
     found: dict[int, PopulationCount] = {}
     word_starts = [m.start() for m in re.finditer(r"\b\w", sentence)]
@@ -188,23 +205,27 @@ def population_counts(sentence: str) -> list[PopulationCount]:
         # Tried at every word: "52 … were enrolled and 47 received" has two answers.
         for match in filter(None, (pattern.match(sentence, at) for at in word_starts)):
             start = match.start("n")
-            inside = [n for n in numbers if match.start() <= n.start() < match.end() and n.start() != start]
+            # Between the count and its verb: "52 … were enrolled and 47 received", "infused into 18 of 21"
+            low, high = (match.end("n"), match.end()) if match.start() == start else (match.start(), start)
+            inside = [n for n in numbers if low <= n.start() < high]
             if start in found or inside or not any(n.start() == start for n in numbers):
                 continue  # another number nearer the verb owns it
-            if len(re.findall(rf"\b(?:{_ENROLLED}|{_TREATED}|{_EVALUABLE})\b", match.group(0), re.I)) > 1:
-                continue
+            if len(re.findall(rf"\b(?:{_ENROLLED}|{_TREATED}|{_EVALUABLE})\b", sentence[low:high], re.I)) > 1:
+                continue  # the verb of another count stands between
             if endpoint == "N_TREATED" and _PRIOR_THERAPY_AFTER.match(sentence[match.end():]):
                 continue  # "had received three prior lines": earlier treatment, not the study's
             written = match.group("n").replace(",", "")
-            value = int(written) if written.isdigit() else parse_number_words(written.lower())
+            value = int(written) if written.isdigit() else None
             if value:
                 found[start] = PopulationCount(endpoint, value, start, match.end("n"))
     return sorted(found.values(), key=lambda c: c.start)
 
 
-_NOT_A_COUNT_BEFORE = re.compile(r"(?:\b(?:phase|grade|aged?|ages|to|day|days|cycle|dose|level|version)|[-–/])\s*$", re.I)
+_NOT_A_COUNT_BEFORE = re.compile(r"(?:\b(?:phase|grade|aged?|ages|day|days|cycle|dose|level|version)|\d\s*(?:to|and)|[-–/])\s*$",
+                                 re.I)
 _PRIOR_THERAPY_AFTER = re.compile(r"^[^.;]{0,30}\b(?:prior|previous|lines?\s+of)\b", re.I)
-_NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:%|/|-|–|to\b|years?|months?|weeks?|days?|mg|kg|x\b|×|cells|doses?|lines?|prior)", re.I)
+_NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:%|/|-|–|to\b|years?|months?|weeks?|days?|mg|kg|x\b|×|cells|doses?|lines?|prior"
+                                r"|thirds?|quarters?|halves|half|fifths?|fold|times|percent|per\s*cent)", re.I)
 
 
 def _may_count(sentence: str, number: re.Match[str]) -> bool:
@@ -221,11 +242,17 @@ def with_population_counts(metrics: tuple[OutcomeMetric, ...] | list[OutcomeMetr
     counts = {s.start + c.start: c for s in sentences for c in population_counts(s.text)}
     result = []
     for metric in metrics:
-        count = counts.pop(metric.start, None)
-        if count is not None and metric.endpoint in _COUNT_CODES and count.endpoint != metric.endpoint:
-            metric = replace(metric, endpoint=count.endpoint, label=_COUNT_LABELS[count.endpoint])
+        if metric.endpoint in _COUNT_CODES and _FRACTION_AFTER.match(text, metric.start):
+            continue  # "two thirds of infused patients" counts no one
+        count = counts.get(metric.start)
+        if count is not None and metric.endpoint in _COUNT_CODES:
+            del counts[metric.start]
+            if count.endpoint != metric.endpoint:
+                metric = replace(metric, endpoint=count.endpoint, label=_COUNT_LABELS[count.endpoint])
         result.append(metric)
-    taken = [(m.start, m.end) for m in result]
+    # A count the extractor gave another endpoint ("21 adults relapsing after … were enrolled" read as
+    # relapses) is added beside it: the verb says it is the enrolled count too.
+    taken = [(m.start, m.end) for m in result if m.endpoint in _COUNT_CODES]
     for start, count in counts.items():
         if not any(a <= start < b for a, b in taken):
             sentence = next(s for s in sentences if s.start <= start < s.end)
@@ -236,4 +263,5 @@ def with_population_counts(metrics: tuple[OutcomeMetric, ...] | list[OutcomeMetr
 
 
 _COUNT_CODES = {"N_ENROLLED", "N_TREATED", "N_EVALUABLE"}
+_FRACTION_AFTER = re.compile(r"\w+\s+(?:thirds?|quarters?|halves|half|fifths?)\b", re.I)
 _COUNT_LABELS = {"N_ENROLLED": "enrolled", "N_TREATED": "treated", "N_EVALUABLE": "evaluable"}
