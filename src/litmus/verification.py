@@ -108,7 +108,7 @@ def load_claims(review: Review, *, review_text: Path | None, transcription: Path
         from litmus.claims.jats_prose import jats_body_markdown
 
         text = jats_body_markdown(jats, source=jats_source)
-        return _prose_claims(review, text, text, jats_source or "PMC")
+        return _prose_claims(review, text, jats.decode("utf-8", errors="replace"), jats_source or "PMC")
     if review_text is not None:
         path = Path(review_text)
         raw = path.read_bytes()
