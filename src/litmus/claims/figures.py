@@ -5,10 +5,10 @@ figures of a sentence included ("the ORR was 81% and the CR rate 58%"; "60% and 
 event-free survival rates at one year"). Review prose adds what abstracts rarely write, handled here
 around it, never inside it:
 
-- citation markers ("(5)", "[4]", ".6", "(Smith et al., 2020)") and discourse openers ("In this
-  study,", "In the cited trial,", "In that cohort,", "The authors reported that") are blanked (same
-  length, so offsets hold) before the extractor reads the sentence: a marker is no figure, and an
-  opener is no subgroup;
+- citation markers ("(5)", "[4]", ".6", "(Smith et al., 2020)") are blanked (same length, so
+  offsets hold) before the extractor reads the sentence: a marker is no figure;
+- a group that only names the study or its whole population ("In this study,", "In the cited
+  trial,", "In that cohort,", "in the 28 infused patients") is no subgroup;
 - enrolled, treated and evaluable counts by the verb that governs each ("enrolled 52 patients, of
   whom 47 received …": `population_counts`), and qualified durations (`prose_facts`) where the
   extractor found nothing;
@@ -30,17 +30,17 @@ MetricExtractor = Callable[[str], list[OutcomeMetric]]
 
 _STUDY_NOUN = (r"(?:study|studies|trial|trials|cohort|cohorts|series|analysis|analyses|report|reports|work|paper|"
                r"experience|investigation|population|setting|review|case|registry)")
-DISCOURSE_OPENER = re.compile(
-    r"^\s*(?:(?:In|From|Within|Across)\s+(?:this|that|the|our|their|these|those|his|her|its|one|a)\s+"
-    rf"(?:[\w/().-]+\s+){{0,4}}?{_STUDY_NOUN}(?=\s*,)"
-    r"|(?:The|These)\s+(?:authors?|investigators|researchers|group)\s+(?:also\s+)?"
-    r"(?:reported|found|showed|observed|noted|described|demonstrated|concluded)(?:\s+that)?)",
-    re.I,
-)
-# A group the extractor read that only names the study itself: "in this study", "in the cited trial".
-_STUDY_AS_GROUP = re.compile(
-    rf"^(?:in|among|for|within|across)\s+(?:this|that|the|our|their|these|those|a|one)\s+(?:[\w/().-]+\s+){{0,4}}?"
-    rf"{_STUDY_NOUN}$",
+_PEOPLE = r"(?:patients|participants|subjects|children|adults|cases|individuals)"
+# A group the extractor reads that only names the study or its whole population: "In this study,", "In the
+# cited trial,", "In that cohort,", "in this study of 40 patients", "in the 28 infused patients",
+# "among those patients". A discourse opener is no subgroup.
+# "the high-dose cohort" is a subgroup, "the cited trial" the study: after "the", only words for a whole study.
+_WHOLE_STUDY_NOUN = r"(?:study|studies|trial|trials|series|analysis|analyses|report|reports|work|paper|investigation|registry)"
+STUDY_AS_GROUP = re.compile(
+    rf"^(?:in|among|for|within|across|from)\s+(?:(?:(?:this|that|our|their|these|those|a|one)\s+(?:[\w/().-]+\s+){{0,4}}?"
+    rf"{_STUDY_NOUN}|the\s+(?:[\w/().-]+\s+){{0,4}}?{_WHOLE_STUDY_NOUN})(?:\s+(?:of|in|with|among)\s+.+)?"
+    rf"|(?:the\s+|these\s+|those\s+|all\s+)?(?:\d+\s+)?(?:(?:infused|treated|evaluable|enrolled|included|remaining)\s+)?"
+    rf"{_PEOPLE})$",
     re.I,
 )
 _RANGE = re.compile(
@@ -62,7 +62,7 @@ class Figure:
 
 def sentence_figures(sentence: str, marker_spans: Sequence[tuple[int, int]], extractor: MetricExtractor) -> list[Figure]:
     """Every figure `sentence` states; `marker_spans` are its citation markers (offsets in the sentence)."""
-    readable = _blank(sentence, list(marker_spans) + _opener_spans(sentence))
+    readable = _blank(sentence, list(marker_spans))
     found = [m for m in extractor(readable) if _value_outside(m, marker_spans)]
     found = with_population_counts(found, readable)
     found += [extra for extra in prose_facts(readable) if not any(_overlaps(extra, m) for m in found)]
@@ -91,11 +91,6 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _opener_spans(sentence: str) -> list[tuple[int, int]]:
-    match = DISCOURSE_OPENER.match(sentence)
-    return [match.span()] if match else []
-
-
 def _value_outside(metric: OutcomeMetric, spans: Sequence[tuple[int, int]]) -> bool:
     return not any(a <= metric.start < b for a, b in spans)
 
@@ -105,7 +100,7 @@ def _overlaps(a: OutcomeMetric, b: OutcomeMetric) -> bool:
 
 
 def _without_study_group(metric: OutcomeMetric) -> OutcomeMetric:
-    if metric.group and _STUDY_AS_GROUP.match(metric.group.strip(" ,")):
+    if metric.group and STUDY_AS_GROUP.match(metric.group.strip(" ,")):
         return replace(metric, group=None)
     return metric
 
