@@ -44,6 +44,11 @@ class _Matcher:
 
 def find_concepts(text: str) -> list[ConceptMention]:
     """Lexicon concepts written in `text`, longest match first, in text order."""
+    return list(_concepts_in(text))
+
+
+@lru_cache(maxsize=4096)  # a source sentence is read once per concept the claims name
+def _concepts_in(text: str) -> tuple[ConceptMention, ...]:
     lexicon = _lexicon()
     matcher = _matcher()
     found: list[ConceptMention] = []
@@ -67,7 +72,7 @@ def find_concepts(text: str) -> list[ConceptMention]:
         found.append(ConceptMention(concept_id, category, text[start:end], start, end))
         taken.append((start, end))
     unique = {(m.concept_id, m.start): m for m in found}
-    return sorted(unique.values(), key=lambda m: m.start)
+    return tuple(sorted(unique.values(), key=lambda m: m.start))
 
 
 def checkable(mention: ConceptMention) -> bool:
