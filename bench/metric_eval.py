@@ -7,7 +7,8 @@ never-tuned (every split nobody studied): overall (endpoint, value, unit), timed
 when stated: the target score), strict (also k and n), and recall of group sizes, zero events and
 k/n. --errors prints the errors of tuned splits only (never-tuned texts stay unread); --per-endpoint
 the timed scores per endpoint. Splits still being annotated (`annotated = false`) are left out, and
-frozen ones are scored only with --frozen. Also k/n recall on the numeric-outcomes abstracts and extract_metrics
+frozen ones and rounds annotated but not yet released (`pending`) are scored only with
+--frozen. Also k/n recall on the numeric-outcomes abstracts and extract_metrics
 throughput on evidence-inference abstracts; writes bench/results/metric_eval.json. Shared texts are read from ../shared/data (or
 $LITMUS_SHARED_DIR/data); without it only our own texts are scored.
 """
@@ -60,7 +61,7 @@ def main() -> None:
     # A split is scored once its annotation is complete; a frozen one only when asked (--frozen), so
     # that nobody developing the extractor watches its score move.
     scored = {name: meta for name, meta in splits.items() if meta.get("annotated", True)
-              and (not meta.get("frozen") or "--frozen" in args)}
+              and (not (meta.get("frozen") or meta.get("pending")) or "--frozen" in args)}
     tuned = tuple(name for name, meta in scored.items() if meta.get("tuned"))
     never_tuned = tuple(name for name, meta in scored.items() if not meta.get("tuned"))
     # "all" stays dev + heldout, comparable across versions; "development" is every split tuned on,

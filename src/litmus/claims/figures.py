@@ -34,11 +34,12 @@ _PEOPLE = r"(?:patients|participants|subjects|children|adults|cases|individuals)
 # A group the extractor reads that only names the study or its whole population: "In this study,", "In the
 # cited trial,", "In that cohort,", "in this study of 40 patients", "in the 28 infused patients",
 # "among those patients". A discourse opener is no subgroup.
-# "the high-dose cohort" is a subgroup, "the cited trial" the study: after "the", only words for a whole study.
+# "the high-dose cohort" is a subgroup, "the cited trial" the study: after "the" (or no article, as the
+# extractor labels groups: "cited trial"), only words for a whole study.
 _WHOLE_STUDY_NOUN = r"(?:study|studies|trial|trials|series|analysis|analyses|report|reports|work|paper|investigation|registry)"
 STUDY_AS_GROUP = re.compile(
-    rf"^(?:in|among|for|within|across|from)\s+(?:(?:(?:this|that|our|their|these|those|a|one)\s+(?:[\w/().-]+\s+){{0,4}}?"
-    rf"{_STUDY_NOUN}|the\s+(?:[\w/().-]+\s+){{0,4}}?{_WHOLE_STUDY_NOUN})(?:\s+(?:of|in|with|among)\s+.+)?"
+    rf"^(?:(?:in|among|for|within|across|from)\s+)?(?:(?:(?:this|that|our|their|these|those|a|one)\s+(?:[\w/().-]+\s+){{0,4}}?"
+    rf"{_STUDY_NOUN}|(?:the\s+)?(?:[\w/().-]+\s+){{0,4}}?{_WHOLE_STUDY_NOUN})(?:\s+(?:of|in|with|among)\s+.+)?"
     rf"|(?:the\s+|these\s+|those\s+|all\s+)?(?:\d+\s+)?(?:(?:infused|treated|evaluable|enrolled|included|remaining)\s+)?"
     rf"{_PEOPLE})$",
     re.I,

@@ -245,10 +245,11 @@ def with_population_counts(metrics: tuple[OutcomeMetric, ...] | list[OutcomeMetr
         if metric.endpoint in _COUNT_CODES and _FRACTION_AFTER.match(text, metric.start):
             continue  # "two thirds of infused patients" counts no one
         count = counts.get(metric.start)
-        if count is not None and metric.endpoint in _COUNT_CODES:
+        # The verb decides what a head count counts: "Among 86 evaluable patients …" is no count of responses.
+        if count is not None and (metric.endpoint in _COUNT_CODES or metric.stat == "count"):
             del counts[metric.start]
             if count.endpoint != metric.endpoint:
-                metric = replace(metric, endpoint=count.endpoint, label=_COUNT_LABELS[count.endpoint])
+                metric = replace(metric, endpoint=count.endpoint, stat="count", label=_COUNT_LABELS[count.endpoint])
         result.append(metric)
     # A count the extractor gave another endpoint ("21 adults relapsing after … were enrolled" read as
     # relapses) is added beside it: the verb says it is the enrolled count too.

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import get_args
 
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from litmus.cli.common import add_format_flags, add_warehouse_flag, console, warehouse_path
+from litmus.cli.common import add_format_flags, add_warehouse_flag, console, styled, warehouse_path
 from litmus.claims.records import DiscrepancyKind
 from litmus.errors import InputError
 
@@ -44,8 +44,8 @@ def metric_as_json(metric) -> dict:
         "endpoint": metric.endpoint, "label": metric.label, "stat": metric.stat, "value": metric.value,
         "unit": metric.unit, "timepoint": metric.timepoint, "timepoint_months": metric.timepoint_months,
         "count": metric.count, "total": metric.total, "ci_low": metric.ci_low, "ci_high": metric.ci_high,
-        "not_reached": metric.not_reached, "group": metric.group, "start": metric.start, "end": metric.end,
-        "sentence": metric.sentence,
+        "not_reached": metric.not_reached, "group": metric.group, "composite": metric.composite,
+        "negated": metric.negated, "start": metric.start, "end": metric.end, "sentence": metric.sentence,
     }
 
 
@@ -87,14 +87,25 @@ def cmd_extract(args) -> int:
 
 def _print_metrics_table(metrics: list[dict], title: str = "outcome metrics") -> None:
     table = Table(title=title, show_lines=False)
-    for column in ("endpoint", "stat", "value", "k/n", "time point", "group", "sentence"):
+    for column in ("endpoint", "stat", "value", "95% CI", "k/n", "time point", "group", "sentence"):
         table.add_column(column, overflow="fold")
     for m in metrics:
         value = "not reached" if m["not_reached"] else f"{m['value']:g}{m['unit'] if m['unit'] == '%' else ' ' + (m['unit'] or '')}" if m["value"] is not None else ""
-        kn = f"{m['count']}/{m['total']}" if m["count"] is not None and m["total"] is not None else ""
-        endpoint = m["endpoint"] + (f" ({m['label']})" if m.get("label") else "")
-        table.add_row(endpoint, m["stat"], value.strip(), kn, m.get("timepoint") or "", m.get("group") or "", m["sentence"][:140])
+        if m.get("negated"):
+            value += " (none)"  # stated as an absence: "no grade ≥3 CRS"
+        ci = f"{m['ci_low']:g}–{m['ci_high']:g}" if m.get("ci_low") is not None and m.get("ci_high") is not None else ""
+        kn = _k_of_n(m["count"], m["total"]) if m["stat"] == "rate" else ""
+        endpoint = m["endpoint"] + (f" {m['composite']}" if m.get("composite") else "") + (f" ({m['label']})" if m.get("label") else "")
+        table.add_row(endpoint, m["stat"], value.strip(), ci, kn, m.get("timepoint") or "", m.get("group") or "",
+                      m["sentence"][:140])
     console.print(table)
+
+
+def _k_of_n(count: int | None, total: int | None) -> str:
+    """"38/71", or "38" when only k is stated ("38 (53.5%)"), or "?/52" when only the denominator is."""
+    if count is None and total is None:
+        return ""
+    return f"{'?' if count is None else count}" + (f"/{total}" if total is not None else "")
 
 
 def _print_entities_table(entities: list[dict]) -> None:
@@ -132,7 +143,7 @@ def cmd_show(args) -> int:
         sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
         return 0
     p = payload["paper"]
-    console.print(f"[bold]{p['pmid']}[/bold] {p['title']} ({p['journal_iso']} {p['pub_year']}; doi {p['doi']})")
+    console.print(styled((str(p["pmid"]), "bold"), f" {p['title']} ({p['journal_iso']} {p['pub_year']}; doi {p['doi']})"))
     _print_metrics_table(payload["metrics"])
     _print_entities_table(payload["entities"])
     return 0
@@ -164,34 +175,31 @@ def print_verdicts(warehouse: Path, review_id: str, *, kind: str | None = None) 
         table.add_column(column, overflow="fold")
     for claim in claims:
         style = VERDICT_STYLE.get(claim["verdict"], "")
-        table.add_row(claim["claim_id"], ", ".join(claim["cites"]), f"[{style}]{claim['verdict']}[/{style}]",
-                      "\n".join(_verdict_lines(claim)))
+        table.add_row(claim["claim_id"], ", ".join(claim["cites"]), styled((claim["verdict"], style)),
+                      Text("\n").join(_verdict_lines(claim)))
     console.print(table)
 
 
-def _verdict_lines(claim: dict) -> list[str]:
+def _verdict_lines(claim: dict) -> list[Text]:
+    """The claim, its explanation, then each figure and word checked, each with its graded verdict."""
     summary = (claim["claim"] or "").replace("\n", " ")
     where = claim["review_sentence"]
     located = f" [review {where['start']}–{where['end']}]" if where and where["start"] is not None else ""
-    lines = [f"[dim]{escape(summary[:237] + '…' if len(summary) > 240 else summary)}{located}[/dim]",
-             escape(claim["explanation"])]
+    lines = [styled((f"{summary[:237] + '…' if len(summary) > 240 else summary}{located}", "dim")),
+             styled(claim["explanation"] or "")]
     for fact in claim["facts"]:
-        style = VERDICT_STYLE.get(fact["verdict"], "")
         unit = fact["unit"] if fact["unit"] == "%" else " " + (fact["unit"] or "")
-        kind = escape(f" [{fact['discrepancy_kind']}]") if fact["discrepancy_kind"] else ""
-        lines.append(f"[{style}]{fact['verdict']}[/{style}]{kind} {fact['endpoint']} {fact['written'] or ''}{unit}: "
-                     f"{escape(fact['explanation'])}")
+        kind = f" [{fact['discrepancy_kind']}]" if fact["discrepancy_kind"] else ""
+        lines.append(styled((fact["verdict"], VERDICT_STYLE.get(fact["verdict"], "")),
+                            f"{kind} {fact['endpoint']} {fact['written'] or ''}{unit}: {fact['explanation']}"))
     for finding in claim["findings"]:
-        style = VERDICT_STYLE.get(finding["verdict"], "")
-        kind = escape(f" [{finding['discrepancy_kind']}]") if finding["discrepancy_kind"] else ""
-        lines.append(f"[{style}]{finding['verdict']}[/{style}]{kind} {finding['check']} '{escape(finding['subject'])}': "
-                     f"{escape(finding['explanation'])}")
-    if claim["arithmetic"]:
-        lines.append("[red]arithmetic[/red]: " + escape("; ".join(a["message"] for a in claim["arithmetic"])))
-    if claim["notes"]:
-        lines.append("[cyan]note[/cyan]: " + escape("; ".join(claim["notes"])))
-    if claim["flags"]:
-        lines.append("[red]flags[/red]: " + escape("; ".join(claim["flags"])))
+        kind = f" [{finding['discrepancy_kind']}]" if finding["discrepancy_kind"] else ""
+        lines.append(styled((finding["verdict"], VERDICT_STYLE.get(finding["verdict"], "")),
+                            f"{kind} {finding['check']} '{finding['subject']}': {finding['explanation']}"))
+    for label, style, items in (("arithmetic", "red", [a["message"] for a in claim["arithmetic"]]),
+                                ("note", "cyan", claim["notes"]), ("flags", "red", claim["flags"])):
+        if items:
+            lines.append(styled((label, style), ": " + "; ".join(items)))
     return lines
 
 
