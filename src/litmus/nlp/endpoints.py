@@ -28,7 +28,10 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("CR", r"(?i:stringent\s+complete\s+(?:response|remission))s?(?:\s*\(sCR\))?|sCR\b"),
     # composite endpoints ("the combined primary end point (death, ventilation or MI)") are not their parts
     ("OTHER", r"(?i:(?:combined|composite)\s+(?:primary\s+|secondary\s+)?(?:end[\s-]?points?|outcomes?))"
-              r"(?:\s*\([^()]{0,80}\))?"
+              r"(?:\s*\([^()]{0,80}\)|\s+(?i:of)\s+(?:[\w-]+(?:\s+[\w-]+)?(?:\s*\([^()]{0,12}\))?,?\s+){1,5}?(?i:or|and)"
+              r"\s+[\w-]+(?:\s+[\w-]+)?)?"
+              # clinical benefit defined in parentheses: "(CR + PR + stabilization ≥24 weeks)"
+              r"|CR\s*\+\s*PR\s*\+\s*(?:SD|(?i:stabili[sz]ation|stable))"
               # disease control: "stable disease or better", "SD or better", "disease control rate"
               r"|(?:(?i:stable\s+disease)|SD)(?:\s*\([^()]{0,20}\))*\s+(?i:or\s+better)"
               r"|(?i:disease\s+control(?:\s+rates?)?)|DCR\b|(?i:clinical\s+benefit(?:\s+rates?)?)"
@@ -48,18 +51,24 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("NRM", r"(?i:non[\s-]?relapse[\s-]+mortality)|NRM\b|TRM\b"
             r"|(?i:(?:treatment|transplant|therapy|regimen|toxicity|procedure|drug)[\s-]related\s+(?:mortality|deaths?))"
             r"|(?i:toxic\s+deaths?)(?:\s+(?i:rates?))?"
+            # deaths unrelated to the disease in patients free of it (guideline v2.1)
+            r"|(?i:(?:unrelated|intercurrent|non-?cancer)\s+deaths?(?:\s+(?:while\s+)?free\s+of\s+(?:disease|relapse))?)"
             r"|(?i:deaths?\s+(?:were\s+|was\s+)?(?:attributed|attributable|related|due)\s+to\s+(?:the\s+)?(?:study\s+)?"
             r"(?:treatment|therapy|drug|toxicity|CAR[\w-]*))"
             r"|(?i:died\s+(?:of|from|due\s+to)\s+(?:treatment|transplant|therapy)[\s-]related\s+(?:causes|complications"
             r"|toxicit(?:y|ies)|adverse\s+events|events))"),
-    ("OTHER", r"(?i:(?:cardiovascular|cardiac|vascular|non-vascular|cancer|coronary|stroke|infection|sepsis"
-              r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortality|deaths?))"),
-    ("DOR", r"(?i:duration\s+of\s+(?:the\s+)?(?:overall\s+)?(?:response|remission)s?)"
+    # composite endpoints of death and another event are not deaths ("MI or death", "death or stroke")
+    ("OTHER", r"(?i:(?:[\w-]+,\s+)*[\w-]+\s+or\s+death|death\s+or\s+[\w-]+)"),
+    # deaths of a named cause, the disease itself included, are deaths (guideline v2.1)
+    ("MORTALITY", r"(?i:(?:cardiovascular|cardiac|vascular|non-vascular|cancer|coronary|stroke|infection|sepsis"
+                  r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortality|deaths?))"),
+    ("DOR", r"(?i:duration\s+of\s+(?:the\s+)?(?:overall\s+|disease\s+|complete\s+)?(?:response|remission)s?)"
             r"|(?i:response\s+duration)|DOR\b|DoR\b"),
-    # "at least a partial response", "partial response or better": every responder, the ORR
+    # "at least a partial response", "partial response or better", "CR or PR": every responder, the ORR
     ("ORR", r"(?i:at\s+least\s+(?:an?\s+)?(?:partial\s+(?:response|remission)|PR)\b)"
+            r"|CR\s*(?:\+|or|/)\s*PR\b(?!\s*\+)|(?i:complete\s+(?:response\s+)?(?:\[CR\]\s+)?or\s+partial\s+responses?)"
             r"|(?i:(?:partial\s+(?:response|remission)|PR)\s+or\s+better)"),
-    ("CR", r"(?i:complete\s+(?:(?:metabolic|cytogenetic|molecular|hematologic|haematologic|clinical)\s+)?"
+    ("CR", r"(?i:complete\s+(?:(?:metabolic|cytogenetic|molecular|hematologic|haematologic|clinical|disease)\s+)?"
            r"(?:remission|response)s?(?:\s+rates?)?)|CRs?\b"
            # "complete and partial responses": the adjective alone, its noun shared with the next one
            # ("five complete and 11 partial remissions": each adjective with its own count)
@@ -75,7 +84,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("SD", r"(?i:stable\s+disease)|SD\b"),
     ("PD", r"(?i:progressive\s+disease)|PD\b(?!-\w)"),  # not PD-1, PD-L1
     # "overall and event-free survival": "overall" alone, when a coordinated survival phrase completes it
-    ("OS", r"(?i:overall\s+survival)|OS\b|MST\b|(?i:survival(?:\s+rates?)?)"
+    ("OS", r"(?i:overall\s+survival)|OS\b|MST\b|(?i:survival(?:\s+rates?)?)|(?i:(?:still\s+)?alive(?!\s+and\s+(?:free|without)))"
            r"|(?i:overall)(?=\s*(?:,|/|and|or)\s*(?i:[\w-]+[\s-]free|event|progression|disease|leuk\w*|relapse)"
            r"[\w\s-]{0,25}?(?i:survival))"),
     ("CRS", r"(?i:cytokine[\s-]+release[\s-]+syndromes?)(?:\s*\(CRS\))?|CRS\b"),
@@ -95,7 +104,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                 r"|neuroblastoma|glioblastoma|melanoma))\b|or\b))"),
     ("MORTALITY", r"(?i:(?:all[\s-]cause\s+|overall\s+|early\s+)?mortality(?:\s+rates?)?)|(?i:deaths?)"
                   r"|(?i:died)"),
-    ("FOLLOW_UP", r"(?i:follow[\s-]?up)|(?i:followed(?:\s+up)?\s+for)"),
+    ("FOLLOW_UP", r"(?i:followed(?:[\s-]up)?\s+for)|(?i:follow[\s-]?up)"),
     ("N_EVALUABLE", r"(?i:evaluable|assessable|evaluated\s+for\s+(?:response|efficacy)"
                     r"|(?:eligible|available)\s+for\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:analys[ie]s|evaluation|assessment))"),
     # "analysed for KRAS mutation" describes a laboratory test, "we evaluated 7,216 men" a study population
@@ -108,10 +117,13 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                   r"(?:infusions?|[\w-]*CAR[\w-]*|cells|treatment|therapy|doses?|[\w-]*cel\b|transplant\w*|surgery"
                   r"|resection)|received\s+(?=(?:[A-Za-z][\w-]*\s+){0,2}?\d[\d.,]*(?:\s*(?:,\s*(?:or|and)?|or|and|to|-)\s*\d[\d.,]*)*\s*(?:mg|µg|μg|g|Gy|IU)\b))"
                   r"|(?i:received)\s+[A-Z]{2,}[A-Za-z-]*\d[\w-]*"),
-    ("N_ENROLLED", r"(?i:enrolled|enroled|recruited|randomi[sz]ed|included|registered|accrued|participated"
+    # ("Treatments included RP and RT": "included" enrols only people: "were included", "included in the study")
+    ("N_ENROLLED", r"(?i:enrolled|enroled|recruited|randomi[sz]ed|(?:(?<=were\s)|(?<=was\s)|(?<=been\s))included"
+                   r"|included(?=\s+(?:in|into)\b)|registered|accrued|participated"
                    r"|underwent\s+randomi[sz]ation"
                    # "a randomised trial with 148 patients", "a phase III study of 806 patients"
-                   r"|(?:trial|study)\s+(?:with|of|in|including|involving|enrolling)(?=\s+(?:a\s+total\s+of\s+)?\d)"
+                   r"|(?:trial|study|cohort|sample|series)\s+(?:with|of|in|including|involving|enrolling)"
+                   r"(?=\s+(?:a\s+total\s+of\s+)?\d)"
                    r"|randomly\s+(?:assigned|allocated|divided|received|treated|given)"
                    # "allocated alternately to", "assigned to either"; "entered the study"; in CAR-T trials the
                    # intention-to-treat population is the one that "underwent leukapheresis" (guideline v2.1)
@@ -121,6 +133,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("OTHER_RATE", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"
               r"(?!(?:the|patients|subjects|participants)\b)(?:grade\s*[≥>]?\s*\d(?:\s*(?:-|or|/)\s*\d)?\s+)?[a-z][\w/-]*(?:\s+(?!was\b|were\b|in\b|at\b|of\b|"
               r"is\b|and\b|with\b|decreased\b|increased\b|did\b)[a-z][\w/-]*){0,3})"),
+    # any other "X rate" ("major complication rate", "readmission rate") is its own outcome, not the last one named
+    ("OTHER", r"(?i:[a-z][\w-]{3,}\s+rates?)\b"),
 ]
 
 # Mentions start words; the gate lets the engine skip the middle of words cheaply.
@@ -198,6 +212,46 @@ def _toxicity_code(base: str, sentence: str, start: int, end: int) -> tuple[str,
     return f"{base}_ANY", None  # any grade, or mild grades only ("grade 1 neurotoxicity"; adjudicated gold)
 
 
+@dataclass(frozen=True, slots=True)
+class TextContext:
+    """What the whole abstract is about, for words whose meaning depends on it."""
+
+    survey: bool = False  # "response rate" is a survey's
+    oncology: bool = True  # responses, remissions and relapses are tumour outcomes (v2.1: not in depression, Crohn's…)
+    cell_therapy: bool = True  # neurotoxicity is ICANS only after immune-effector-cell therapy (v2.1)
+
+
+# Read only when the abstract is long enough to show its field (a lone sentence keeps the default reading).
+_CONTEXT_MIN_LENGTH = 400
+_ONCOLOGY_WORDS = ("cancer", "tumor", "tumour", "carcinom", "lymphom", "leuk", "myelom", "melanom", "sarcom", "gliom",
+                   "blastom", "neoplas", "metasta", "oncolog", "malignan", "chemotherap", "recist", "hodgkin",
+                   "myelodysplas", "mesotheliom", "car-t", "car t", "chimeric antigen", "radiotherap",
+                   # tumour endpoints and treatments name the field when the disease is not named
+                   "progression-free", "overall survival", "partial response", "stable disease", "complete remission",
+                   "transplant", "graft-versus-host", "gvhd", "platin", "taxel", "rubicin", "fludarabine",
+                   "cyclophosphamide", "cytarabine", "nivolumab", "pembrolizumab", "rituximab", "ipilimumab",
+                   "atezolizumab", "durvalumab")
+_ONCOLOGY_ABBREVIATIONS = re.compile(r"\b(?:AML|ALL|CLL|CML|MDS|NHL|DLBCL|MCL|NSCLC|SCLC|HCC|RCC|GIST|CRC)\b")
+_CELL_THERAPY_WORDS = ("car-t", "car t", "car-nk", "chimeric antigen", "cel ", "cel)", "cel,", "cel.", "t-cell engager",
+                       "t cell engager", "bispecific", "blinatumomab", "bite", "cell therap", "icans", "ctl019",
+                       "cytokine release")
+
+
+def text_context(text: str) -> TextContext:
+    """The field of an abstract: survey, oncology, immune-effector-cell therapy (substring tests: cheap)."""
+    survey = is_survey_text(text)
+    if len(text) < _CONTEXT_MIN_LENGTH:
+        return TextContext(survey=survey)
+    lowered = text.lower().replace("tumor necrosis", "").replace("tumour necrosis", "")  # TNF is immunology
+    oncology = any(word in lowered for word in _ONCOLOGY_WORDS) or bool(_ONCOLOGY_ABBREVIATIONS.search(text))
+    cell_therapy = any(word in lowered for word in _CELL_THERAPY_WORDS)
+    return TextContext(survey=survey, oncology=oncology, cell_therapy=cell_therapy)
+
+
+_TUMOUR_RESPONSE_CODES = {"ORR", "CR", "CRi", "PR", "SD", "PD", "VGPR", "MRD_NEG", "DOR", "RELAPSE"}
+_NAMED_ICANS = re.compile(r"ICANS|CRES|(?i:immune[\s-]+effector)")
+
+
 def is_survey_text(text: str) -> bool:
     """Whether "response rate" in this text means survey returns rather than tumour response."""
     lowered = text.lower()  # substring tests first: a case-blind regex over a whole abstract is slow
@@ -206,11 +260,27 @@ def is_survey_text(text: str) -> bool:
     return bool(_SURVEY.search(text)) and not _TUMOUR.search(text)
 
 
-def find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMention]:
+def find_endpoints(sentence: str, *, survey: bool = False, context: TextContext | None = None) -> list[EndpointMention]:
     """Every endpoint mention in `sentence`, left to right, non-overlapping.
 
-    `survey`: the document is a survey trial, so response rates are OTHER.
+    `survey`: the document is a survey trial, so response rates are OTHER. `context`: what the whole abstract is
+    about (`text_context`); outside oncology responses and relapses are OTHER, outside cell therapy neurotoxicity is.
     """
+    mentions = _find_endpoints(sentence, survey=survey or bool(context and context.survey))
+    if context is None or (context.oncology and context.cell_therapy):
+        return mentions
+    return [_in_context(m, context) for m in mentions]
+
+
+def _in_context(mention: EndpointMention, context: TextContext) -> EndpointMention:
+    if not context.oncology and mention.code in _TUMOUR_RESPONSE_CODES:
+        return replace(mention, code="OTHER", composite=None)
+    if not context.cell_therapy and mention.code.startswith("ICANS") and not _NAMED_ICANS.search(mention.label):
+        return replace(mention, code="OTHER")
+    return mention
+
+
+def _find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMention]:
     text = normalise_text(sentence)
     mentions = []
     for match in _COMBINED.finditer(text):
@@ -256,12 +326,16 @@ def _elided_response_rates(text: str, mentions: list[EndpointMention]) -> list[E
     if first_response is None or "rate" not in text:
         return mentions
     added = []
+    at = {m.start: m for m in mentions}
     for match in _ELIDED_RATE.finditer(text, first_response + 1):
-        if any(m.start <= match.start() < m.end for m in mentions):
+        if match.start() in at and at[match.start()].code != "OTHER":
             continue
         code = {"overall": "ORR", "complete": "CR", "partial": "PR"}[match.group("kind").lower()]
         added.append(EndpointMention(code, match.start(), match.end(), match.group(0)))
-    return sorted(mentions + added, key=lambda m: m.start) if added else mentions
+    if not added:
+        return mentions
+    replaced = {m.start for m in added}
+    return sorted([m for m in mentions if m.start not in replaced] + added, key=lambda m: m.start)
 
 
 _COMPOSITE_WITH_RECOVERY = re.compile(r"CR\s*(?:/|\+|or|and)\s*CR(?P<kind>[ih])\b|(?i:with\s+(?:an?\s+)?(?:incomplete|partial))",

@@ -42,11 +42,11 @@ def _after_regex(preposition: str) -> re.Pattern:
         rf"\s*(?:[)\]]\s*)?(?:[(\[][^()\[\]]{{0,80}}[)\]]\s*)?(?:,\s*respectively\s*,?\s*)?"
         rf"(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN}\s+)?"
         rf"{preposition}(?:the\s+|those\s+|all\s+)?"
-        rf"(?:(?P<arm>(?:{_GROUP_NOUN}|dose\s+levels?)\s+{_LETTER}\b)"
-        rf"|{_PATIENTS_WITH}(?:the\s+)?(?P<treated>{_NAME})"
+        rf"(?:(?P<arm>(?:{_GROUP_NOUN}|dose\s+levels?)\s+{_LETTER}\b)(?=\s+(?:[a-z]+ed|were|was|had)\b|{_BOUNDARY})"
+        rf"|(?:{_PATIENTS_WITH}(?:the\s+)?(?P<treated>{_NAME})"
         rf"|(?P<with>{PATIENT_NOUN}\s+(?:with(?:out)?|who\s+had|aged)\s+[^,;()]{{1,50}}?)"
         rf"|(?P<named>{_NAME})(?:[\s-]+(?P<noun>{_GROUP_NOUN}|{PATIENT_NOUN}|(?i:treated\s+patients)))?)"
-        rf"{_BOUNDARY}",
+        rf"{_BOUNDARY})",
         re.IGNORECASE,
     )
 
@@ -56,7 +56,7 @@ _AFTER = _after_regex(r"(?P<prep>in|among|for|with|on|within)\s+")
 _DESCRIBED_AFTER = re.compile(rf"\s*(?P<with>{PATIENT_NOUN}\s+(?:with(?:out)?|who\s+had|aged)\s+[^,;()]{{1,50}}?){_BOUNDARY}",
                               re.IGNORECASE)
 # After a count of a group: "41 pts in the XELIRI arm", "62 receiving X", "68 received X and 73 Y", "342 to the A group".
-_AFTER_BARE = _after_regex(r"(?:(?P<prep>in|among|for|with|on|within|receiving|received|given|to)\s+)?")
+_AFTER_BARE = _after_regex(r"(?::\s*|(?P<prep>in|among|for|with|on|within|receiving|received|given|to)\s+)?")
 # "DA (71%)", "GC, 49%", "(prior chemotherapy: 11.0", "TAM 217": the label right before a figure.
 _BEFORE_BOUNDARY = r"^|(?<=[(\[;,:])|(?<=\bbetween)|(?<=\band)|(?<=\bvs)|(?<=\bvs\.)|(?<=\bversus)|(?<=\bwith)|(?<=\bin)"
 _BEFORE_LABEL = rf"\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,2}})\s*(?:\(|,|:|;|=)?\s*$"
@@ -78,7 +78,7 @@ _LEADING = re.compile(
 # "in the trial and control groups": two or more names coordinated, one shared noun.
 _LIST_AFTER = re.compile(
     rf"\s*(?:[)\]]\s*)?(?:,\s*)?(?:respectively,?\s+)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN}\s+)?"
-    rf"(?:in|for|among|with|on)\s+(?:the\s+|those\s+)?"
+    rf"(?:in|for|among|with|on|of)\s+(?:the\s+|those\s+)?"
     rf"(?:(?P<noun_first>{_GROUP_NOUN})\s+(?P<letters>{_LETTER}(?:\s*(?:,\s*(?:and\s+)?|and\s+|or\s+){_LETTER}){{1,4}})\b"
     rf"|(?:{_PATIENTS_WITH})?(?P<names>{_NAME}(?:\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)(?:the\s+)?{_NAME}){{1,4}})"
     rf"(?:[\s-]+(?:{_GROUP_NOUN}|{PATIENT_NOUN}|(?i:treated\s+patients)))?)"

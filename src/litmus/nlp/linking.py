@@ -16,6 +16,7 @@ Every regex here looks at a bounded window or a single clause, so a sentence is 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from litmus.nlp.endpoints import EndpointMention
 from litmus.nlp.values import PATIENT_NOUN, Timepoint, ValueMention
@@ -38,14 +39,15 @@ _LINK_TO_NEXT = re.compile(
     r"(?:\([^)]*\)\s*)?(?:(?:who\s+)?(?:achieved|attained|had|have|developed|experienced|were|was|showed|obtained"
     r"|reached|remained|became|died|relapsed|responded|received|underwent|completed|entered|went|met|sustained"
     r"|maintained|with|in)\b(?:\s+(?:a|an|the|in|into|to|with|further|subsequent|late|early|durable|ongoing)\b)*"
-    r"\s*(?:[\w-]+\s+)?)?$",
+    r"\s*(?:[\w/-]+\s+){0,3})?$",
     re.IGNORECASE,
 )
 # "66 patients with relapsed/refractory (r/r) B-NHL were recruited": a described population, then its verb.
 # "43 (55%) patients achieving clinical remission were randomized", "78 patients with AS (57 males, 21 females)
 # were recruited", "30 patients with carcinoma exceeding the Milan criteria underwent transplantation".
 _DESCRIBED_SUBJECT = re.compile(
-    rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at)\b"
+    rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:\([^()]{{0,60}}\)\s*)?"
+    r"(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at)\b"
     r"(?:\([^()]{0,100}\)|[^;:()]){0,140}?(?:\b(?:were|was|had\s+been|have\s+been)"
     r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally|randomly)\s+)?)?$",
     re.IGNORECASE,
@@ -85,26 +87,46 @@ _TIME_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR", "OTHER"}
 COUNT_ENDPOINTS = {"N_ENROLLED", "N_TREATED", "N_EVALUABLE"}
 RATE_KINDS = {"frac_pct", "pct_frac", "count_pct", "frac", "pct"}
 COUNT_KINDS = {"n_eq", "count", "bare"}
+_LIST_KINDS = RATE_KINDS | {"duration"}
 _SURVIVAL_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR"}  # reported as medians, rates or HRs, never as a head count
+
+
+def within(items: list, start: int, end: int) -> list:
+    """The items (sorted by `start`) that start in [start, end): a slice found by bisection, not a scan."""
+    low = bisect_left(items, start, key=_start_of)
+    return items[low:bisect_left(items, end, low, key=_start_of)]
+
+
+def _start_of(item) -> int:
+    return item.start
 
 
 def clause_spans(sentence: str) -> list[tuple[int, int]]:
     """Clauses cut at ";", ": ", ", but", "while"…, except inside parentheses: "(prior chemotherapy: 11.0 vs 3.2
     months; hazard ratio, 0.34)" belongs to the clause that opened it."""
-    depth = 0
-    inside = bytearray(len(sentence))
-    for position, character in enumerate(sentence):
-        if character in "([":
-            depth += 1
-        elif character in ")]" and depth:
-            depth -= 1
-        inside[position] = depth > 0
-    cuts = [0] + [m.start() for m in _CLAUSE_BREAK.finditer(sentence) if not inside[m.start()]] + [len(sentence)]
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(sentence)]
+    if breaks and ("(" in sentence or "[" in sentence):
+        depth, level = 0, []  # (position of a bracket, depth after it), in order
+        for bracket in _BRACKET.finditer(sentence):
+            depth = depth + 1 if bracket.group() in "([" else max(0, depth - 1)
+            level.append((bracket.start(), depth))
+        positions = [position for position, _ in level]
+        breaks = [b for b in breaks if not _depth_at(b, positions, level)]
+    cuts = [0] + breaks + [len(sentence)]
     return list(zip(cuts, cuts[1:]))
 
 
+_BRACKET = re.compile(r"[()\[\]]")
+
+
+def _depth_at(position: int, positions: list[int], level: list[tuple[int, int]]) -> int:
+    index = bisect_left(positions, position) - 1
+    return level[index][1] if index >= 0 else 0
+
+
 def _clause_of(position: int, clauses: list[tuple[int, int]]) -> tuple[int, int]:
-    return next((c for c in clauses if c[0] <= position < c[1]), clauses[-1])
+    index = bisect_left(clauses, (position + 1, -1)) - 1
+    return clauses[index] if 0 <= index < len(clauses) and position < clauses[index][1] else clauses[-1]
 
 
 def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
@@ -113,6 +135,8 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
     if _NOT_A_LEVEL_AFTER.match(sentence, value.end) or _SET_ASIDE_BEFORE.search(sentence, max(0, value.start - 16),
                                                                                   value.start):
         return None
+    if value.kind in COUNT_KINDS and _SEX_SPLIT.search(sentence, value.start, value.end):
+        return None  # "Forty-two male patients and two female patients were accrued": a breakdown by sex
     clause_start, clause_end = _clause_of(value.start, clauses)
     design = _study_population(sentence, value, endpoints, clause_start)
     if design is not None:
@@ -127,16 +151,24 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
         clause_start = 0  # "PFS was 4.0 months (95% CI ...; hazard ratio, 0.81)": the ratio follows a semicolon
     # A population verb or adjective ("patients treated with X", "evaluable") describes who, not what: a level
     # skips it to the endpoint before it ("median survival was 7.7 months for patients treated with A and 6.4 …").
+    if value.kind == "hr" and not any(e.code in _TIME_ENDPOINTS for e in within(endpoints, clause_start, value.start)):
+        # "higher insulin (HR = 0.81) and C-peptide (HR = 0.62) levels were associated with a longer PFS"
+        later = next((e for e in within(endpoints, value.end, value.end + _REACH) if e.code in _SURVIVAL_ENDPOINTS), None)
+        if later is not None:
+            return later
     describes = value.kind not in COUNT_KINDS
-    previous = next((e for e in reversed(endpoints) if clause_start <= e.start and e.end <= value.start
-                     and not (describes and e.code in COUNT_ENDPOINTS)), None)
+    # An endpoint further than _REACH from its value is not its endpoint (and the checks below stay linear).
+    # (a mention may straddle the clause's start: "Unrelated death while free of disease occurred in 22%")
+    nearby = [e for e in within(endpoints, value.start - _REACH, value.start) if e.end > clause_start]
+    previous = next((e for e in reversed(nearby) if e.end <= value.start and not (describes and e.code in COUNT_ENDPOINTS)),
+                    None)
     if previous is None and sentence.startswith(":", clause_start) and clause_start > 0:
         # "CR rates stayed high in every subgroup: one line (87%), two lines (70%)": a colon opens a list
         start_before, _ = _clause_of(clause_start - 1, clauses)
-        previous = next((e for e in reversed(endpoints) if start_before <= e.start and e.end <= clause_start
-                         and not (describes and e.code in COUNT_ENDPOINTS)), None)
-    following = next((e for e in endpoints if value.end <= e.start < clause_end and compatible(e, value)
-                      and e.code != "FOLLOW_UP"), None)
+        previous = next((e for e in reversed(within(endpoints, max(start_before, value.start - _REACH), clause_start))
+                         if e.end <= clause_start and not (describes and e.code in COUNT_ENDPOINTS)), None)
+    following = next((e for e in within(endpoints, value.end, min(clause_end, value.end + _REACH))
+                      if compatible(e, value) and e.code != "FOLLOW_UP"), None)
     if previous is not None and previous.code == "FOLLOW_UP" and not _MEDIAN_NEAR.search(
             sentence, max(0, previous.start - 25), value.start):
         previous = None  # a follow-up figure is the median follow-up: not "mean follow-up", nor "the 44-month follow-up"
@@ -160,7 +192,7 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
             and not _FINITE_VERB.search(sentence, value.end, following.end)):
         following = None  # "10 out of 20 (50%) treated patients (10 SD)": a share of treated patients, not their count
     following_ok = following is not None and compatible(following, value) and (
-        ("," not in gap_following and len(_PARENTHETICAL.sub("", gap_following)) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
+        ("," not in _PARENTHETICAL.sub("", gap_following) and len(_PARENTHETICAL.sub("", gap_following)) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
          and (previous is None or value.kind in COUNT_KINDS or re.search(r"[a-z]", gap_following)))
         )
     # "..., such that only one patient experienced relapse": past a comma the value starts its own clause.
@@ -196,7 +228,7 @@ def _described_population(sentence: str, value: ValueMention, endpoints: list[En
     patients (which may name an endpoint: "achieving clinical remission"), then the verb that counts them."""
     if value.kind not in ("count", "count_pct"):
         return None
-    verb = next((e for e in endpoints if value.end <= e.start < clause_end and e.code in COUNT_ENDPOINTS
+    verb = next((e for e in within(endpoints, value.end, min(clause_end, value.end + 200)) if e.code in COUNT_ENDPOINTS
                  and e.label.lower() not in ("evaluable", "assessable")), None)
     if verb is None or not compatible(verb, value):
         return None
@@ -214,7 +246,7 @@ def _main_verb_past_a_relative_clause(sentence: str, value: ValueMention, endpoi
     clause names the group; the count's own verb comes after it (guideline v2.2)."""
     if value.kind not in COUNT_KINDS:
         return None
-    after = [e for e in endpoints if value.end <= e.start < clause_end and e.code in COUNT_ENDPOINTS]
+    after = [e for e in within(endpoints, value.end, min(clause_end, value.end + 200)) if e.code in COUNT_ENDPOINTS]
     if len(after) < 2 or not _RELATIVE.match(sentence, value.end, after[0].start):
         return None
     main = next((e for e in after[1:] if _AUXILIARY_BEFORE.search(sentence, max(0, e.start - 25), e.start)), None)
@@ -239,11 +271,11 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
     count in a sentence about the design, with no outcome before it, is the study population (guideline v2.1)."""
     if value.kind != "count" or not _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 25), value.start):
         return None
-    if not _DESIGN.search(sentence) or any(clause_start <= e.start < value.start and e.code not in COUNT_ENDPOINTS
-                                           and e.code != "OTHER" for e in endpoints):
+    if not _DESIGN.search(sentence, max(0, value.start - 200), value.end + 200) or any(
+            e.code not in COUNT_ENDPOINTS and e.code != "OTHER" for e in within(endpoints, clause_start, value.start)):
         return None
-    if any(value.end <= e.start and e.code not in COUNT_ENDPOINTS and e.code != "OTHER"
-           and _LINK_TO_NEXT.match(sentence[value.end:e.start]) for e in endpoints):
+    if any(e.code not in COUNT_ENDPOINTS and e.code != "OTHER" and _LINK_TO_NEXT.match(sentence[value.end:e.start])
+           for e in within(endpoints, value.end, value.end + 60)):
         return None  # "in 12 patients who achieved CR": the count of an outcome
     treated = _WHO_RECEIVED.match(sentence[value.end:value.end + 160])
     code = "N_TREATED" if treated else "N_ENROLLED"  # "among 343 patients … who received ide-cel" (v2.2)
@@ -252,13 +284,15 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
 
 _PARENTHETICAL = re.compile(r"\([^()]{0,120}\)")
 _FINITE_VERB = re.compile(r"\b(?:were|was|had|have|received|underwent|entered|went|participated)\b", re.IGNORECASE)
+_SEX_SPLIT = re.compile(r"\b(?:male|female|males|females)\b", re.IGNORECASE)
+_REACH = 250  # characters between a value and the endpoint it reports, at most
 _MEDIAN_NEAR = re.compile(r"\bmedian\b", re.IGNORECASE)
 
 
 def _event_of_subject(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
                       clause_end: int) -> EndpointMention | None:
     """"Two treated patients died": a counted population that is the subject of an event reports the event."""
-    event = next((e for e in endpoints if value.end <= e.start < clause_end), None)
+    event = next(iter(within(endpoints, value.end, min(clause_end, value.end + 60))), None)
     if event is None or event.code in COUNT_ENDPOINTS or event.code == "OTHER" or not compatible(event, value):
         return None
     gap = sentence[value.end:event.start]
@@ -308,24 +342,24 @@ def pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[
     "60% and 32% of overall and event-free survival", and arm-by-endpoint matrices before "respectively"."""
     links = {}
     for clause_start, clause_end in _pairing_spans(sentence, clauses, endpoints):
-        in_clause = [v for v in values if clause_start <= v.start < clause_end and v.kind in RATE_KINDS | {"duration"}]
+        in_clause = [v for v in within(values, clause_start, clause_end) if v.kind in _LIST_KINDS]
         # "At a median follow-up of 533 days, PFS and OS were 36% and 94%": a list holds one kind of figure
         in_clause = [v for v in in_clause if in_clause and (v.unit == "%") == (in_clause[-1].unit == "%")]
         if len(in_clause) < 2:
             continue
         # "PFS and OS for all evaluable patients were 36% and 94%": a population word is not in the list
-        named = [e for e in endpoints if clause_start <= e.start < in_clause[0].start and e.code not in COUNT_ENDPOINTS]
+        named = [e for e in within(endpoints, clause_start, in_clause[0].start) if e.code not in COUNT_ENDPOINTS]
         listed = _trailing_list(sentence, named)
         if not listed:  # values first: "60% and 32% of overall and event-free survival rates"
-            after = [e for e in endpoints if in_clause[-1].end <= e.start < clause_end]
+            after = within(endpoints, in_clause[-1].end, clause_end)
             if after and _VALUES_THEN_LIST.match(sentence, in_clause[-1].end, after[0].start):
                 listed = _leading_list(sentence, after)
         if not listed or len(in_clause) % len(listed):
             # "CR was 81%, and the rates of EFS and OS at 12 months were 50% and 76%": the list after a value
-            last = next((e for e in reversed(endpoints) if clause_start <= e.start < in_clause[-1].start), None)
+            before_last = within(endpoints, clause_start, in_clause[-1].start)
+            last = before_last[-1] if before_last else None
             later_values = [v for v in in_clause if last is not None and v.start >= last.end]
-            later_list = _trailing_list(sentence, [e for e in endpoints if clause_start <= e.start and last
-                                                   and e.start <= last.start])
+            later_list = _trailing_list(sentence, before_last)
             if later_list and len(later_values) >= 2 and len(later_values) % len(later_list) == 0:
                 listed, in_clause = later_list, later_values
         if listed and len(in_clause) % len(listed) == 0:
@@ -341,10 +375,10 @@ def pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[
                     links[value] = (endpoint, timepoint)
             continue
         # "1-, 3- and 5-year OS were a, b and c" (for arm A "and d, e and f for arm B"): timepoints in order, per arm
-        next_named = next((e.start for e in endpoints if in_clause[0].end <= e.start < clause_end), clause_end)
+        next_named = next((e.start for e in within(endpoints, in_clause[0].end, clause_end)), clause_end)
         series = [v for v in in_clause if v.start < next_named]  # another endpoint starts another list
-        multi = [t for t in timepoints if len(t.months) > 1 and len(series) % len(t.months) == 0
-                 and clause_start <= t.start < series[0].start]
+        multi = [t for t in within(timepoints, clause_start, series[0].start)
+                 if len(t.months) > 1 and len(series) % len(t.months) == 0]
         if multi and named:
             cycle = multi[-1].months * (len(series) // len(multi[-1].months))
             for months, value in zip(cycle, series):
@@ -412,12 +446,12 @@ def _trailing_list(sentence: str, named: list[EndpointMention]) -> list[Endpoint
     """The endpoints that end `named` and are joined only by "and", commas or slashes."""
     if not named:
         return []
-    listed = [named[-1]]
+    listed = [named[-1]]  # built backwards, then turned round
     for earlier in reversed(named[:-1]):
-        if not _COORDINATION.match(sentence[earlier.end:listed[0].start]):
+        if not _COORDINATION.match(sentence[earlier.end:listed[-1].start]):
             break
-        listed.insert(0, earlier)
-    return listed if len(listed) > 1 else []
+        listed.append(earlier)
+    return listed[::-1] if len(listed) > 1 else []
 
 
 def timepoint_for(value: ValueMention, endpoint: EndpointMention, timepoints: list[Timepoint]) -> Timepoint | None:
@@ -425,10 +459,10 @@ def timepoint_for(value: ValueMention, endpoint: EndpointMention, timepoints: li
     if endpoint.code in ("FOLLOW_UP",) or value.kind in ("duration", "nr"):
         return None
     low, high = min(endpoint.start, value.start), max(endpoint.end, value.end)
-    inside = [t for t in timepoints if low - 16 <= t.start < high and len(t.months) == 1]
+    inside = [t for t in within(timepoints, max(low - 16, high - 2 * _REACH), high) if len(t.months) == 1]
     if inside:
         return min(inside, key=lambda t: abs(t.end - endpoint.start) if t.end <= endpoint.start + 1
                    else abs(t.start - endpoint.end))
-    after = [t for t in timepoints if high <= t.start <= high + 25 and len(t.months) == 1]
+    after = [t for t in within(timepoints, high, high + 26) if len(t.months) == 1]
     return after[0] if after else None
 

@@ -24,10 +24,10 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 
-from litmus.nlp.endpoints import EndpointMention, find_endpoints, is_survey_text, regrade
+from litmus.nlp.endpoints import EndpointMention, TextContext, find_endpoints, regrade, text_context
 from litmus.nlp.groups import compared_groups, group_after, group_before, group_list_after, leading_group
 from litmus.nlp.linking import (
-    COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, link_endpoint, pair_coordinated, timepoint_for,
+    COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, link_endpoint, pair_coordinated, timepoint_for, within,
 )
 from litmus.nlp.numbers import digitise_number_words, normalise_text, parse_number, snap_to_words
 from litmus.nlp.populations import (
@@ -75,25 +75,25 @@ def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None
     """
     normalised = normalise_text(text)
     spans = sentences if sentences is not None else split_sentences(normalised)
-    survey = is_survey_text(normalised)
+    context = text_context(normalised)
     digits, spelled = digitise_number_words(normalised)  # one value grammar: digits only
-    lowered = normalised.lower()
+    events = _safety_event_positions(normalised)
     metrics: list[OutcomeMetric] = []
     for index, (start, end) in enumerate(spans):
         has_number = _DIGIT.search(digits, start, end) or any(h in normalised[start:end] for h in _NOT_REACHED_HINTS)
-        here_lowered = lowered[start:end]
-        may_be_absent = (any(word in here_lowered for word in _SAFETY_EVENT_WORDS)
+        event = bisect_left(events, start)
+        may_be_absent = (event < len(events) and events[event] < end
                          and _NEGATION_WORD.search(normalised, start, end) is not None)
         if not (has_number or may_be_absent):
             continue  # most sentences state no number and no absence
         first = bisect_left(spelled, (start, 0))
         here = [(a - start, b - start) for a, b in spelled[first:bisect_left(spelled, (end, 0), first)]]
         sentence = _Sentence(text[start:end], normalised[start:end], digits[start:end], start, index, here)
-        found, endpoints = _sentence_metrics(sentence, survey) if has_number else ([], None)
+        found, endpoints = _sentence_metrics(sentence, context) if has_number else ([], None)
         metrics += found
         if may_be_absent:
             stated = {m.endpoint for m in found if m.value == 0}  # "no grade ≥3 CRS (0%)" is read once
-            metrics += [z for z in _zero_event_metrics(sentence, survey, endpoints) if z.endpoint not in stated]
+            metrics += [z for z in _zero_event_metrics(sentence, context, endpoints) if z.endpoint not in stated]
     return _with_study_denominators(metrics)
 
 
@@ -101,6 +101,18 @@ def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None
 # text run in C), then a negation.
 _SAFETY_EVENT_WORDS = ("crs", "icans", "cres", "neuro", "death", "died", "mortality", "relaps", "trm", "nrm", "fatal",
                        "cytokine")
+def _safety_event_positions(text: str) -> list[int]:
+    """Where the text names a safety event, in order: substring searches of the lowered text run in C."""
+    lowered = text.lower()
+    positions = []
+    for word in _SAFETY_EVENT_WORDS:
+        found = lowered.find(word)
+        while found != -1:
+            positions.append(found)
+            found = lowered.find(word, found + 1)
+    return sorted(positions)
+
+
 _NEGATION_WORD = re.compile(r"\b(?:[Nn]o|[Nn]one|not|[Zz]ero|[Nn]either|(?:was|were)\s+(?:0|nil))\b")
 
 
@@ -115,7 +127,7 @@ def find_proportions(text: str) -> list[tuple[int, int]]:
     return pairs
 
 
-def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], list[EndpointMention] | None]:
+def _sentence_metrics(s: _Sentence, context: TextContext) -> tuple[list[OutcomeMetric], list[EndpointMention] | None]:
     """Metrics of one sentence that states a number, and the endpoint mentions found in it."""
     sentence, words = s.digits, s.words
     if not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence) and not _SENT_TO_HINT.search(sentence):
@@ -124,7 +136,7 @@ def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], 
     values = find_values(masked)
     if not values and not _COUNTED_HINT.search(masked) and not _SENT_TO_HINT.search(masked):
         return [], None
-    endpoints = find_endpoints(words, survey=survey)
+    endpoints = find_endpoints(words, context=context)
     values = _with_counted_endpoints(masked, values, endpoints)
     group_counts = sizes_in_parentheses(words, sentence, endpoints) + sizes_sent_to_arms(words, sentence, endpoints)
     if not values and not group_counts:
@@ -134,9 +146,8 @@ def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], 
         timepoints = [replace(t, text=words[snap_to_words(t.start, s.spelled):t.end]) for t in timepoints]
     values = _proportions_in_parentheses(sentence, values)
     rates = [v for v in values if v.kind in _RATE_KINDS]  # "(87%, n = 15)": the n is the rate's total
-    group_counts = [g for g in group_counts if not any(v.start <= g.start < v.end for v in rates)]
-    claimed = [(g.start, g.end) for g in group_counts]
-    values = [v for v in values if not any(v.start <= a < v.end or a <= v.start < b for a, b in claimed)]
+    group_counts = [g for g in group_counts if not _inside_any(g.start, rates)]
+    values = [v for v in values if not _overlaps_any(v, group_counts)]
     intervals = intervals + _unlabelled_intervals(sentence, masked, values)
     clauses = clause_spans(sentence)
     leading = leading_group(words)
@@ -166,6 +177,7 @@ def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], 
             endpoint = regrade(endpoint, sentence[endpoint.end:value.start] + _grade_after_in_parenthesis(
                 sentence, endpoint.end, value.end))
         linked.append((value, endpoint, timepoint))
+    linked = _coordinated_subjects(masked, values, linked)
     groups = _groups_of(words, masked, linked, leading)
     metrics = []
     if population is not None:
@@ -181,7 +193,7 @@ def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], 
         if population is not None and value.start > population.start:
             metric = _with_denominator(metric, population.count)
         metrics.append(metric)
-        metrics += _breakdown_metrics(s, metric, value, [m.start - s.offset for m in metrics])
+        metrics += _breakdown_metrics(s, metric, value)
     metrics += [_group_count_metric(s, g) for g in group_counts]
     return sorted(metrics, key=lambda m: m.start), endpoints
 
@@ -194,12 +206,11 @@ def _with_counted_endpoints(masked: str, values: list[ValueMention],
         if endpoint.code not in _COUNTABLE:
             continue
         match = _COUNTED_BEFORE.search(masked, max(0, endpoint.start - 40), endpoint.start)
-        if match is None or any(v.start <= match.start() < v.end or match.start() <= v.start < endpoint.start
-                                for v in values):
+        if match is None or _inside_any(match.start(), values) or within(values, match.start(), endpoint.start):
             continue
         count = int(match.group("k"))
-        percentage = next((v for v in values if v.kind == "pct" and _PERCENT_AFTER.fullmatch(masked, endpoint.end, v.start)),
-                          None)
+        percentage = next((v for v in within(values, endpoint.end, endpoint.end + 6)
+                           if v.kind == "pct" and _PERCENT_AFTER.fullmatch(masked, endpoint.end, v.start)), None)
         if percentage is not None:
             values = [v for v in values if v is not percentage]
             added.append(replace(percentage, kind="count_pct", start=match.start(), count=count))
@@ -219,7 +230,7 @@ def _elliptical_counts(masked: str, values: list[ValueMention]) -> list[ValueMen
         return found
     for match in _ELLIPSIS.finditer(masked, counts[0].end):
         k = match.start("k")
-        if not any(v.start <= k < v.end for v in values):
+        if not _inside_any(k, values):
             count = int(match.group("k"))
             found.append(ValueMention("count", k, match.end("k"), float(count), "patients", count))
     return found
@@ -232,8 +243,8 @@ def _build_metric(s: _Sentence, value: ValueMention, endpoint: EndpointMention, 
     if stat is None:
         return None
     code, negated = endpoint.code, False
-    if code == "MORTALITY" and stat == "hr":
-        code = "OS"  # a hazard ratio of death compares survival (guideline: "HR for death" is an OS HR)
+    if code == "MORTALITY" and stat == "hr" and _ALL_CAUSE.fullmatch(endpoint.label):
+        code = "OS"  # a hazard ratio of death compares survival ("HR for death" is an OS HR); of a cause, deaths
     if endpoint.code in ZERO_EVENT_ENDPOINTS and stat == "count" and number == 0:
         stat, unit, negated = "rate", "%", True  # "versus none in arm B": a zero event is a rate of 0 %
     interval = next((i for i in intervals if value.end <= i.start <= value.end + 12), None)
@@ -282,6 +293,7 @@ def _proportions_in_parentheses(sentence: str, values: list[ValueMention]) -> li
     return [merged.get(v, v) for v in values if v not in dropped]
 
 
+_ALL_CAUSE = re.compile(r"(?i:(?:all[\s-]cause\s+|overall\s+|total\s+)?(?:mortality(?:\s+rates?)?|deaths?|died))")
 _RATE_KINDS = {"frac_pct", "pct_frac", "count_pct", "frac", "pct"}
 _HEADING_TIME = re.compile(r"^\s*(?:(?:Overall|Thereafter|Finally),?\s+)?(?:At|By|After|Within|On)\b", re.IGNORECASE)
 
@@ -306,6 +318,16 @@ def _grade_after_in_parenthesis(sentence: str, endpoint_end: int, value_end: int
     return " " + rest.group(0) if rest else ""
 
 
+def _inside_any(position: int, spans: list) -> bool:
+    """Whether `position` falls inside one of `spans` (sorted by start, not overlapping): one bisection."""
+    index = bisect_left(spans, position + 1, key=lambda span: span.start) - 1
+    return index >= 0 and spans[index].start <= position < spans[index].end
+
+
+def _overlaps_any(value: ValueMention, spans: list) -> bool:
+    return _inside_any(value.start, spans) or any(True for _ in within(spans, value.start, value.end))
+
+
 # ----------------------------------------------------------------------------- intervals
 
 # "35.9% (95% CI 25.9-45.9) … versus 64.6% (54.2-73.2)": once a sentence has named its CIs, a bare
@@ -326,6 +348,27 @@ def _unlabelled_intervals(sentence: str, masked: str, values: list[ValueMention]
                 if low is not None and high is not None and low <= (value.value or low) <= high:
                     found.append(Interval(match.start(), match.end(), low, high))
     return found
+
+
+_SUBJECT_JOIN = re.compile(r"\s*(?:(?:of|in|among|for|with|on)\s+[^,;.()]{1,40}?\s+)?and\s+", re.IGNORECASE)
+_SUBJECT_KINDS = {"count", "count_pct", "frac", "frac_pct", "pct", "bare"}
+
+
+def _coordinated_subjects(masked: str, values: list[ValueMention],
+                          linked: list[tuple[ValueMention, EndpointMention, Timepoint | None]]):
+    """"55 (38.5%) in group A and 57 (40.1%) in group B responded": figures coordinated as the subjects of one
+    verb share the endpoint the last of them reaches."""
+    by_value = {value: (endpoint, timepoint) for value, endpoint, timepoint in linked}
+    added = []
+    for first, second in zip(values, values[1:]):
+        if first in by_value or second not in by_value or first.kind not in _SUBJECT_KINDS:
+            continue
+        endpoint, timepoint = by_value[second]
+        if endpoint.start > second.end and second.kind in _SUBJECT_KINDS and _SUBJECT_JOIN.fullmatch(
+                masked, first.end, second.start):
+            added.append((first, endpoint, timepoint))
+            by_value[first] = (endpoint, timepoint)
+    return sorted(linked + added, key=lambda link: link[0].start) if added else linked
 
 
 # ----------------------------------------------------------------------------- groups
@@ -361,7 +404,8 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
         after = group_after(words, value.end)
         if after is None and endpoint.start >= value.end and endpoint.start - value.end <= 3:
             after = group_after(words, endpoint.end)  # "81 breast-cancer relapses in the A group"
-        before = group_before(words, value.start) if after is None and _OPENS_A_LABEL.search(words, 0, value.start) else None
+        before = (group_before(words, value.start)
+                  if after is None and _OPENS_A_LABEL.search(words, max(0, value.start - 60), value.start) else None)
         chosen = after or before
         if endpoint.code in COUNT_ENDPOINTS and chosen is not None and (
                 not _NAMES_AN_ARM.search(words, chosen.start, chosen.end) or _DESCRIBES.match(words, chosen.start)):
@@ -500,7 +544,7 @@ def _group_count_metric(s: _Sentence, group: GroupCount) -> OutcomeMetric:
     )
 
 
-def _breakdown_metrics(s: _Sentence, metric: OutcomeMetric, value: ValueMention, taken: list[int]) -> list[OutcomeMetric]:
+def _breakdown_metrics(s: _Sentence, metric: OutcomeMetric, value: ValueMention) -> list[OutcomeMetric]:
     """"508 deaths (248 in A and 260 in B)": the parts of a count, with their groups, when they add up to it."""
     if metric.stat != "count" or metric.count is None or metric.count < 2 or metric.endpoint == "OTHER":
         return []
@@ -541,9 +585,9 @@ def _with_implied_total(metric: OutcomeMetric, populations: list[OutcomeMetric])
 # ----------------------------------------------------------------------------- zero events
 
 
-def _zero_event_metrics(s: _Sentence, survey: bool, endpoints: list[EndpointMention] | None) -> list[OutcomeMetric]:
+def _zero_event_metrics(s: _Sentence, context: TextContext, endpoints: list[EndpointMention] | None) -> list[OutcomeMetric]:
     """"None of the patients had grade 3-4 CRS": rate 0 %, count 0, negated."""
-    endpoints = endpoints if endpoints is not None else find_endpoints(s.words, survey=survey)
+    endpoints = endpoints if endpoints is not None else find_endpoints(s.words, context=context)
     metrics = []
     for zero in find_zero_events(s.words, endpoints):
         group = group_after(s.words, zero.endpoint.end)

@@ -69,10 +69,11 @@ _UNIT_WORDS = "|".join(sorted((w for w in _UNITS if " " not in w and w != "no"),
 _TEN_WORDS = "|".join(_TENS)
 
 # "twenty-four", "twenty four", "seventy", "nine", "one hundred and twelve"
+# ("Two hundred patients": the hundreds come first, so "Two" alone never wins over "Two hundred")
 NUMBER_WORD_PATTERN = (
-    rf"(?:(?:{_UNIT_WORDS})[\s-]+hundred(?:[\s-]+(?:and\s+)?)?)?"
-    rf"(?:(?:{_TEN_WORDS})(?:[-\s](?:{_UNIT_WORDS}))?|(?:{_UNIT_WORDS}))"
-    rf"|(?:{_UNIT_WORDS})\s+hundred|one\s+hundred|a\s+hundred"
+    rf"(?:(?:{_UNIT_WORDS}|a)[\s-]+hundred)(?:[\s-]+(?:and\s+)?(?:(?:{_TEN_WORDS})(?:[-\s](?:{_UNIT_WORDS}))?"
+    rf"|(?:{_UNIT_WORDS})))?"
+    rf"|(?:{_TEN_WORDS})(?:[-\s](?:{_UNIT_WORDS}))?|(?:{_UNIT_WORDS})"
 )
 _NUMBER_WORD_RE = re.compile(rf"^(?:{NUMBER_WORD_PATTERN})$", re.IGNORECASE)
 

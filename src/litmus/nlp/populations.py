@@ -22,6 +22,7 @@ the therapy. Every pattern looks at a bounded window, so a sentence is read in l
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from litmus.nlp.endpoints import EndpointMention
@@ -50,7 +51,7 @@ _PATIENTS = rf"(?:{PATIENT_NOUN}|pts\.?)"
 _EACH = r"(?P<each>(?:per|in\s+each|for\s+each|each)\s+(?:arm|group|cohort))"
 # The inside of a parenthesis that counts the label before it (or the label written inside it).
 _COUNTING_PARENTHESIS = re.compile(
-    rf"(?:[(\[]|;(?=[^()]*\)))\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,;:]\s*)?"
+    rf"(?:[(\[]|;(?=[^()]{{0,120}}\)))\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,;:]\s*)?"
     rf"(?:[nN]\s*[=:]\s*{_NUMBER}(?:\s+{_PATIENTS})?(?:\s*,?\s*{_EACH})?"
     rf"|{_number('k2')}\s+(?:{_PATIENTS}\s*)?(?P<verb>analy[sz]ed|evaluable|evaluated|assessable|assessed|treated|infused"
     rf"|randomi[sz]ed|enrolled)?)"
@@ -74,6 +75,10 @@ _INNER_VERB = {
 _ADJECTIVES = ("evaluable", "assessable")  # describe patients; the verb of the clause says what was counted
 
 
+def _start_of(mention: EndpointMention) -> int:
+    return mention.start
+
+
 def _kind_from_word(word: str | None) -> str | None:
     if not word:
         return None
@@ -82,7 +87,8 @@ def _kind_from_word(word: str | None) -> str | None:
 
 def sentence_population_kind(endpoints: list[EndpointMention], position: int) -> str:
     """The kind of a group count at `position`: the nearest population verb before it, else N_TREATED."""
-    before = [e for e in endpoints if e.code in POPULATION_CODES and e.end <= position]
+    before = [e for e in endpoints[max(0, bisect_left(endpoints, position, key=_start_of) - 12):]
+              if e.code in POPULATION_CODES and e.end <= position]
     verbs = [e for e in before if e.label.lower() not in _ADJECTIVES]
     chosen = (verbs or before)[-1:] if before else []
     return chosen[0].code if chosen else "N_TREATED"
@@ -91,7 +97,8 @@ def sentence_population_kind(endpoints: list[EndpointMention], position: int) ->
 def sizes_in_parentheses(words: str, digits: str, endpoints: list[EndpointMention]) -> list[GroupCount]:
     """Arm and cohort sizes written as a parenthesis after (or around) the label they count."""
     found = []
-    for match in _COUNTING_PARENTHESIS.finditer(digits):
+    parentheses = list(_COUNTING_PARENTHESIS.finditer(digits))
+    for match in parentheses:
         items = [match]
         cursor = match.end()
         while (more := _NEXT_ITEM.match(digits, cursor)) is not None:
@@ -105,7 +112,7 @@ def sizes_in_parentheses(words: str, digits: str, endpoints: list[EndpointMentio
             if label is None:
                 continue
             if (len(items) == 1 and item.group("inner_label") is None and _VERB_AFTER.match(digits, item.end())
-                    and len(_COUNTING_PARENTHESIS.findall(digits)) == 1):
+                    and len(parentheses) == 1):
                 continue  # "GPs (n = 125) were randomised": the study population, its verb after it
             verb = item.groupdict().get("verb")
             code = ("N_EVALUABLE" if item.groupdict().get("set") else _kind_from_word(verb)
@@ -119,7 +126,8 @@ def _subject_verb_after(digits: str, endpoints: list[EndpointMention], position:
     verb = _VERB_AFTER.match(digits, position)
     if verb is None:
         return None
-    mention = next((e for e in endpoints if e.start >= verb.end() - 4), None)
+    index = bisect_left(endpoints, verb.end() - 4, key=_start_of)
+    mention = endpoints[index] if index < len(endpoints) else None
     if mention is None or mention.code not in POPULATION_CODES or mention.start - verb.end() > 20:
         return None
     return mention.code

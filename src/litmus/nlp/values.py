@@ -20,7 +20,7 @@ NUMW = NUM
 DENOMINATOR = NUM_BODY  # may follow "/" directly
 PATIENT_NOUN = (
     r"(?i:patients?|subjects?|participants?|children|adults?|individuals?|cases?|women|men|"
-    r"volunteers|infants|recipients|persons|people|pts)\b"
+    r"volunteers|infants|recipients|persons|people|pts|dogs|cats)\b"  # companion animals in veterinary trials (v2.2)
 )
 _TIME_UNIT = r"(?i:years?|yrs?|months?|mos?|days?|weeks?|wks?)\b"
 _NOT_A_DESCRIPTION = r"(?i:of|in|at|on|with|without|and|or|to|for|from|after|before|than|the|who|were|was|had)\b|" + _TIME_UNIT
@@ -63,7 +63,8 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?!\s+(?:[\w-]+\s+)?(?i:arms?|groups?|cohorts?|doses|cycles?|courses?|sites?|cent(?:er|re)s|regimens?)\b))",
             rf"(?P<pct>(?P<p5>{NUM})(?:\s*±\s*{NUM_BODY})?{_PERCENT})",  # "18.8 ± 6.9%": the estimate
             rf"(?<=%/)(?P<slashed>(?P<p15>{NUM_BODY}){_PERCENT})",  # "PFS/OS 46%/63%": the second of a slashed pair
-            rf"(?P<listed>(?P<l11>{NUM})(?!,\d)(?=(?:\s*(?:,|and|or|vs\.?|versus)\s*{NUM})*\s*(?:,\s*and|,|and|or|vs\.?|versus)"
+            # (a list of at most a dozen figures: the look ahead stays bounded, so a sentence is read in linear time)
+            rf"(?P<listed>(?P<l11>{NUM})(?!,\d)(?=(?:\s*(?:,|and|or|vs\.?|versus)\s*{NUM}){{0,12}}\s*(?:,\s*and|,|and|or|vs\.?|versus)"
             rf"\s*{NUM}\s*(?P<lu11>%|{_TIME_UNIT}|{PATIENT_NOUN})))",
             # "(95% CI 8.6 to not estimable)": an open bound of an interval, not a median not reached
             r"(?P<nr>(?<!to\s)(?i:not\s+(?:yet\s+)?(?:been\s+)?reached|not\s+estimable|not\s+evaluable\s+yet)|\bNR\b)",
@@ -74,9 +75,14 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?P<n_eq>\b[nN]\s*=\s*(?P<k8>{NUM}))",
             # "103 postsurgical non-small cell lung cancer patients were randomly assigned": a longer description
             # only when an enrolment verb follows, so "12 months after infusion in patients" never counts
+            # "Phase 2 randomized 10,126 non-attenders": after a counting verb the noun may be anyone
+            rf"(?P<verb_count>(?:(?<=randomized\s)|(?<=randomised\s)|(?<=enrolled\s)|(?<=recruited\s))(?P<k14>{NUMW})"
+            rf"(?=\s+[A-Za-z][\w-]+))",
             rf"(?P<count>(?P<k9>{NUMW})\s+(?:(?:(?!(?i:and|or|of|in|to|vs|versus)\b)[\w/-]+\s+){{0,2}}?{PATIENT_NOUN}"
             rf"|(?:(?!{_NOT_A_DESCRIPTION})[A-Za-z][\w/-]*\s+){{3,6}}?{PATIENT_NOUN}{_ENROLMENT_FOLLOWS}))",
-            rf"(?P<bare>(?<![≥≤<>=]\s)(?P<k10>{NUMW})(?=\s+(?:were|was|had|achieved|attained|developed|experienced|died|relapsed"
+            # ("155 (77: drug A, 78: drug B) received at least one dose": the split of the count may come first)
+            rf"(?P<bare>(?<![≥≤<>=]\s)(?P<k10>{NUMW})(?=(?:\s*\([^()]{{1,80}}\))?\s+(?:were|was|had|achieved|attained|developed"
+            rf"|experienced|died|relapsed"
             rf"|remained|underwent|received|responded|completed|discontinued|entered|participated|consented)\b"
             # "nine of them received", "115 of them had been infused", "2 of them died"
             rf"|\s+(?i:of\s+(?:them|these|those|whom|which))\b))",
@@ -227,10 +233,10 @@ def _value_from_match(match: re.Match) -> ValueMention | None:
         return ValueMention(kind, start, end, parse_number(group("h6")), None)
     if kind == "duration":
         return ValueMention(kind, start, end, parse_number(group("d7")), time_unit(group("u7")))
-    count = _as_int(group("k8") or group("k9") or group("k10"))
+    count = _as_int(group("k8") or group("k9") or group("k10") or group("k14"))
     if count is None:
         return None
-    return ValueMention(kind, start, end, float(count), "patients", count)
+    return ValueMention("count" if kind == "verb_count" else kind, start, end, float(count), "patients", count)
 
 
 def find_values(masked: str) -> list[ValueMention]:

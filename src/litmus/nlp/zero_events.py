@@ -34,7 +34,8 @@ _MODIFIERS = (
     r"(?:(?:grade|grades)\s*(?:[≥>]=?|≤|<=?)?\s*(?:[1-5]|I{1,3}V?|IV)(?:\s*(?:-|to|/|or|and)\s*(?:[1-5]|I{1,3}V?|IV))?"
     r"(?:\s*(?:or|and)\s*(?:higher|greater|above|more|worse))?\+?|severe|serious|high-grade|fatal|further|new|additional"
     r"|early|late|cases?\s+of|episodes?\s+of|events?\s+of|instances?\s+of|occurrences?\s+of|evidence\s+of|signs?\s+of"
-    r"|any|clinically\s+significant|treatment-emergent|procedure-related|toxic)"
+    r"|any|clinically\s+significant|treatment-emergent|procedure-related|toxic|\d+[\s-](?:day|week|month|year)s?"
+    r"|early|in-hospital|perioperative|postoperative)"
 )
 _PATIENTS = rf"(?:{PATIENT_NOUN}|one)"
 # The cue before the event; it ends right where the event's mention starts.
