@@ -14,3 +14,15 @@ def table_row_counts(path) -> dict[str, int]:
         return {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0] for name in names}
     finally:
         con.close()
+
+
+def load_bench_script(name: str):
+    """A script of bench/ (`name` without .py) as a module, to test its steps."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

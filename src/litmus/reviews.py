@@ -62,10 +62,21 @@ def load_review_input(spec: str | Path | None, *, client=None) -> Review:
 
 
 def _fetch_review(spec: str, client) -> Review:
-    if client is None:
-        raise ReviewInputError(f"fetching {spec} needs the E-utilities client (use --live)")
     from litmus.references.jats import parse_jats_references
 
+    return parse_jats_references(fetch_review_jats(spec, client))
+
+
+def is_remote_review(spec: str | Path | None) -> bool:
+    """A PMCID or DOI (fetched from PMC), rather than a file."""
+    text = str(spec or "").strip()
+    return bool(PMCID.match(text) or DOI.match(text.removeprefix("doi:").strip()))
+
+
+def fetch_review_jats(spec: str, client) -> bytes:
+    """The JATS XML of a review in PMC, named by PMCID or DOI."""
+    if client is None:
+        raise ReviewInputError(f"fetching {spec} needs the E-utilities client (use --live)")
     if PMCID.match(spec):
         pmcid = spec.upper()
     else:
@@ -74,7 +85,7 @@ def _fetch_review(spec: str, client) -> Review:
         if len(found.ids) != 1:
             raise ReviewInputError(f"DOI {doi} gave {len(found.ids)} PMC articles; give the PMCID instead")
         pmcid = f"PMC{found.ids[0]}"
-    return parse_jats_references(client.efetch_pmc_jats(pmcid))
+    return client.efetch_pmc_jats(pmcid)
 
 
 def transcription_for(spec: str | Path | None) -> Path | None:

@@ -74,3 +74,16 @@ def test_shared_editorial_cleans_to_body_only(shared_reviews):
     # No paragraph may end mid-sentence: page breaks were re-joined.
     for paragraph in review.paragraphs:
         assert review.text[paragraph.end - 1] in ".!?)" or paragraph.section == "Editorial on the Research Topic"
+
+
+def test_a_clean_sentence_is_located_in_the_file_as_written():
+    from litmus.claims.text import locate_in_source
+
+    source = ("## Results\n\nTong *et al.* recruited 28 r/r NHL cases with CD19<sup>+</sup> disease; the CR\n"
+              "rate was 71% [6](#ref6). Another line follows.\n")
+    review = clean_review(source)
+    (first, _) = split_sentences(review)
+    sentence = review.text[first.start:first.end]
+    start, end = locate_in_source(source, sentence)
+    assert source[start:end].startswith("Tong *et al.* recruited") and source[start:end].endswith("(#ref6).")
+    assert locate_in_source(source, "Words that are not there.") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 
@@ -82,13 +83,28 @@ def test_show_of_an_unknown_pmid_says_so(shipped_run, capsys):
     assert code == 2 and "not in the warehouse" in err
 
 
-def test_verify_json_has_a_row_per_fact(shipped_run, capsys):
+def test_verify_json_has_an_object_per_claim_with_its_facts(shipped_run, capsys):
     code, out, _ = run_cli(capsys, "verify", "--warehouse", str(shipped_run[0]), "--json")
-    rows = json.loads(out)
+    claims = json.loads(out)
     assert code == 0
-    assert {r["claim_id"] for r in rows} == {f"c{i:02d}" for i in range(1, 18)}
-    supported = [r for r in rows if r["fact_verdict"] == "supported"]
-    assert supported and all(r["evidence_sentence"] for r in supported)
+    assert [c["claim_id"] for c in claims] == [f"c{i:02d}" for i in range(1, 18)]
+    assert all(isinstance(c["cites"], list) and c["claim"] for c in claims)
+    facts = [f for c in claims for f in c["facts"]]
+    assert {"endpoint", "value", "unit", "timepoint_months", "group", "composite", "verdict",
+            "discrepancy_kind"} <= set(facts[0])
+    supported = [f for f in facts if f["verdict"] == "supported"]
+    assert supported and all(f["source"]["sentence"] and f["source"]["value"] is not None for f in supported)
+    ref6 = next(c for c in claims if c["cites"] == ["6"])
+    assert ref6["verdict"] == "supported_with_discrepancy" and ref6["review_sentence"] is None
+    assert {"population_count", "timepoint_only_in_review"} <= set(ref6["discrepancy_kinds"])
+
+
+def test_verify_csv_is_flat_and_filters_by_discrepancy_kind(shipped_run, capsys):
+    code, out, _ = run_cli(capsys, "verify", "--warehouse", str(shipped_run[0]), "--csv", "--kind", "composite_endpoint")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and rows
+    assert {r["claim_id"] for r in rows} == {"c07"}
+    assert any(r["discrepancy_kind"] == "composite_endpoint" and r["reported_composite"] == "CR/CRi" for r in rows)
 
 
 def test_report_and_export_write_files(shipped_run, capsys, tmp_path):

@@ -14,7 +14,12 @@ def report_data() -> ReportData:
         claims=[
             ClaimRow("c01", f"Text with {HOSTILE}", "supported", "all figures match", ("3",), "Results", (),
                      (FactRow("CR", "71%", "supported", "reports 71.4%", "3", "71.4%", "CR was 71.4%."),)),
-            ClaimRow("c02", "Another claim", "contradicted", "CR differs", ("Nan et al.",), flags=("retracted: 4",)),
+            ClaimRow("c02", "Another claim", "contradicted", "CR differs", ("Nan et al.",), flags=("retracted: 4",),
+                     facts=(FactRow("CR", "60%", "contradicted", "reports 86%", "Nan et al.", "86%", "CR was 86%.",
+                                    "value"),), discrepancy_kinds=("value",)),
+            ClaimRow("c03", "A third claim", "supported_with_discrepancy", "composite", ("5",),
+                     facts=(FactRow("CR", "86%", "supported_with_discrepancy", "the source's 86% is CR/CRi", "5",
+                                    "86%", None, "composite_endpoint"),), discrepancy_kinds=("composite_endpoint",)),
         ],
         evidence=[
             EvidenceRow(f"Tong 2020 {HOSTILE}", "CR", 71.4, "32777041", "tandem", "phase 1", 28, 20, 28),

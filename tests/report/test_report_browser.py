@@ -28,7 +28,7 @@ def report(report_data, tmp_path):
 def test_script_runs_without_errors(report, tmp_path):
     result = chromium(tmp_path / "profile", "--enable-logging=stderr", "--v=0", "--dump-dom", report.as_uri())
     assert 'id="js-status" data-state="ready"' in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]
-    assert "2 of 2 claims shown" in result.stdout
+    assert "3 of 3 claims shown" in result.stdout
     console = [line for line in result.stderr.splitlines() if "CONSOLE" in line]
     assert console == []
 

@@ -37,3 +37,17 @@ def test_report_is_self_contained_and_escaped(report_data, tmp_path):
 def test_report_without_evidence_still_renders(tmp_path):
     files = render_report(ReportData(title="Empty"), tmp_path)
     assert "No outcome figures" in files.html.read_text() and files.forest_png.exists()
+
+
+def test_graded_verdicts_have_their_own_colour_glyph_and_a_discrepancy_filter(report_data, tmp_path):
+    from litmus.report.html import VERDICT_GLYPH, VERDICT_ORDER, report_html
+
+    page = report_html(report_data, "<svg></svg>")
+    colours = re.findall(r"\.v-(\w+)\{background:(#[0-9a-f]{6})", page)
+    assert {verdict for verdict, _ in colours} == set(VERDICT_ORDER)
+    assert len({colour for _, colour in colours}) == len(VERDICT_ORDER)  # no two verdicts share a colour
+    assert len(set(VERDICT_GLYPH.values())) == len(VERDICT_ORDER)
+    assert '<select id="filter-kind">' in page
+    assert '<option value="composite_endpoint">composite endpoint</option>' in page
+    assert 'data-kinds="|composite_endpoint|"' in page and 'data-kinds="|value|"' in page
+    assert "≈ supported with discrepancy" in page

@@ -6,11 +6,16 @@ the places it was written with. "87.7% of 66" fails (57/66 = 86.4%, 58/66 = 87.9
 87.69% passes, which usually means the percentage is of a different denominator than the one the
 review states. Only proportions are checked: survival rates at a time point are Kaplan-Meier
 estimates and need not be k/n.
+
+The cited source comes first: when it reports the claimed figure as k/n ("13 of 15 patients (86%)"),
+that fraction decides, and a percentage the source itself rounds or truncates ("86%" for 86.7%) is a
+note about the source ("the source reports 13/15 as 86% (86.7% truncated)"), not a finding against
+the review. Each finding is reported once per claim.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Iterable, Sequence
 
 from litmus.claims.records import ArithmeticFinding, ClaimFact
@@ -75,27 +80,67 @@ def check_metric_arithmetic(
 
 
 def check_claim_arithmetic(
-    facts: Sequence[ClaimFact], source_counts: Iterable[OutcomeMetric] = ()
+    facts: Sequence[ClaimFact], source_metrics: Iterable[OutcomeMetric] = ()
 ) -> list[ArithmeticFinding]:
     """Impossible percentages of the claim's own N, k/n that disagree with their percentage, and a
-    claim N that matches none of the paper's enrolled/treated/evaluable counts."""
+    claim N that matches none of the paper's enrolled/treated/evaluable counts; once each.
+
+    `source_metrics`: what the cited sources report; a figure they give as k/n is not GRIM-checked
+    against the claim's N (the source's own fraction decides, see `source_fraction_notes`)."""
+    source_metrics = list(source_metrics)
     findings: list[ArithmeticFinding] = []
     n = _claim_sample_size(facts)
     for fact in facts:
-        if fact.unit != "%" or fact.value is None or fact.decimals is None:
+        if fact.unit != "%" or fact.value is None or fact.decimals is None or fact.value_high is not None:
             continue
         if fact.endpoint not in PROPORTION_ENDPOINTS:
             continue
         if fact.count is not None and fact.total:
             finding = check_metric_arithmetic(fact.value, fact.count, fact.total, fact.decimals, fact.endpoint)
-        elif n:
+        elif n and source_fraction(fact, source_metrics) is None:
             finding = _grim_finding(fact, n)
         else:
             finding = None
         if finding:
             findings.append(finding)
-    sample_size = _sample_size_finding(n, list(source_counts))
-    return findings + ([sample_size] if sample_size else [])
+    sample_size = _sample_size_finding(n, source_metrics)
+    findings += [sample_size] if sample_size else []
+    return list({finding.message: finding for finding in findings}.values())
+
+
+def source_fraction(fact: ClaimFact, source_metrics: Sequence[OutcomeMetric]) -> OutcomeMetric | None:
+    """The source's figure for the claimed proportion when the source gives it as k/n."""
+    for metric in source_metrics:
+        if metric.count is None or not metric.total or metric.value is None or metric.unit != "%":
+            continue
+        same_endpoint = metric.endpoint == fact.endpoint or {metric.endpoint, fact.endpoint} == {"CR", "CRi"}
+        if same_endpoint and abs(metric.value - fact.value) < 1.0:
+            return metric
+    return None
+
+
+def source_fraction_notes(facts: Sequence[ClaimFact], source_metrics: Iterable[OutcomeMetric]) -> list[str]:
+    """ "the source reports 13/15 as 86% (86.7% truncated)": the source's own rounding, said once."""
+    source_metrics = list(source_metrics)
+    notes: list[str] = []
+    for fact in facts:
+        if fact.unit != "%" or fact.value is None or fact.endpoint not in PROPORTION_ENDPOINTS:
+            continue
+        metric = source_fraction(fact, source_metrics)
+        if metric is None:
+            continue
+        exact = Decimal(100 * metric.count) / Decimal(metric.total)
+        printed = Decimal(str(metric.value))
+        places = max(0, -printed.normalize().as_tuple().exponent)
+        quantum = Decimal(1).scaleb(-places)
+        if exact.quantize(quantum, rounding=ROUND_HALF_UP) == printed.quantize(quantum):
+            continue  # the source rounds as usual: nothing to say
+        how = "truncated" if exact.quantize(quantum, rounding=ROUND_DOWN) == printed.quantize(quantum) else "as printed"
+        note = (f"the source reports {metric.count}/{metric.total} as {_show(metric.value, places)}% "
+                f"({exact:.{places + 1}f}% {how})")
+        if note not in notes:
+            notes.append(note)
+    return notes
 
 
 def _claim_sample_size(facts: Sequence[ClaimFact]) -> int | None:

@@ -24,14 +24,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from typing import Callable
+from typing import Callable, Sequence
 
 from litmus.claims.context import intervention_of, population_of
 from litmus.claims.markers import AUTHOR_MENTION, author_mentions, find_markers
-from litmus.claims.prose_facts import prose_facts
+from litmus.claims.figures import Figure, sentence_figures
 from litmus.claims.records import CitationMarker, Claim, ClaimFact
 from litmus.claims.text import CleanReview, Sentence, clean_review, split_sentences
-from litmus.records import OutcomeMetric
+from litmus.records import Citation, OutcomeMetric
 
 MetricExtractor = Callable[[str], list[OutcomeMetric]]
 
@@ -65,7 +65,7 @@ _QUALIFIERS = (
 class _SentenceFacts:
     sentence: Sentence
     markers: tuple[CitationMarker, ...]
-    metrics: tuple[OutcomeMetric, ...]  # offsets already in the cleaned review text
+    metrics: tuple[Figure, ...]  # offsets already in the cleaned review text
     authors: tuple[str, ...]
 
     @property
@@ -76,17 +76,24 @@ class _SentenceFacts:
 def extract_claims(
     review_text: str,
     *,
-    named_citations: list[str],
+    named_citations: Sequence[str],
     n_references: int | None = None,
     extract_metrics: MetricExtractor | None = None,
+    citations: Sequence[Citation] = (),
 ) -> list[Claim]:
-    """Claims of a review, in reading order, ids c01, c02, …; `extract_metrics` defaults to litmus's."""
+    """Claims of a review, in reading order, ids c01, c02, …; `extract_metrics` defaults to litmus's.
+
+    `citations`: the review's reference list, for author–year markers ("(Smith et al., 2020)")."""
     review = clean_review(review_text)
     extractor = extract_metrics or _default_metric_extractor()
-    markers = find_markers(review.text, named_citations=named_citations, n_references=n_references)
+    markers = find_markers(review.text, named_citations=named_citations, n_references=n_references,
+                           citations=citations)
     facts = [_describe(review, s, markers, extractor) for s in split_sentences(review)]
     groups = group_claim_sentences(facts, review)
-    return [_build_claim(f"c{i:02d}", [facts[j] for j in group], review) for i, group in enumerate(groups, 1)]
+    first_authors = {c.key: c.first_author_surname.lower() for c in citations
+                     if c.kind != "named" and c.first_author_surname}
+    return [_build_claim(f"c{i:02d}", [facts[j] for j in group], review, first_authors)
+            for i, group in enumerate(groups, 1)]
 
 
 def _default_metric_extractor() -> MetricExtractor:
@@ -101,18 +108,14 @@ def _describe(
 ) -> _SentenceFacts:
     text = review.text[sentence.start:sentence.end]
     inside = tuple(m for m in markers if sentence.start <= m.start < sentence.end)
-    found = extractor(text)
-    found += [extra for extra in prose_facts(text) if not any(_overlaps(extra, m) for m in found)]
-    metrics = tuple(_shift(m, sentence.start) for m in sorted(found, key=lambda m: m.start))
-    return _SentenceFacts(sentence, inside, metrics, tuple(author_mentions(text)))
+    spans = [(m.start - sentence.start, m.end - sentence.start) for m in inside]
+    figures = tuple(_shift(f, sentence.start) for f in sentence_figures(text, spans, extractor))
+    return _SentenceFacts(sentence, inside, figures, tuple(author_mentions(text)))
 
 
-def _overlaps(a: OutcomeMetric, b: OutcomeMetric) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
-def _shift(metric: OutcomeMetric, offset: int) -> OutcomeMetric:
-    return replace(metric, start=metric.start + offset, end=metric.end + offset)
+def _shift(figure: Figure, offset: int) -> Figure:
+    metric = figure.metric
+    return replace(figure, metric=replace(metric, start=metric.start + offset, end=metric.end + offset))
 
 
 # ------------------------------------------------------------------------------------------ grouping
@@ -193,18 +196,20 @@ def _carries_on(sentence: _SentenceFacts, text: str) -> bool:
 # ------------------------------------------------------------------------------------------- claims
 
 
-def _build_claim(claim_id: str, members: list[_SentenceFacts], review: CleanReview) -> Claim:
+def _build_claim(claim_id: str, members: list[_SentenceFacts], review: CleanReview,
+                 first_authors: dict[str, str]) -> Claim:
     start, end = members[0].sentence.start, members[-1].sentence.end
     text = review.text[start:end]
     cites: list[str] = []
     for member in members:
         for marker in member.markers:
             cites.extend(key for key in marker.keys if key not in cites)
+    cites = _without_named_duplicates(cites, first_authors)
     population, intervention = population_of(text), intervention_of(text)
     facts = tuple(
-        _fact(metric, review.text, population, intervention)
+        _fact(figure, review.text, population, intervention)
         for member in members
-        for metric in member.metrics
+        for figure in member.metrics
     )
     return Claim(
         claim_id=claim_id,
@@ -222,8 +227,18 @@ def _build_claim(claim_id: str, members: list[_SentenceFacts], review: CleanRevi
     )
 
 
-def _fact(metric: OutcomeMetric, text: str, population: str | None, intervention: str | None) -> ClaimFact:
+def _without_named_duplicates(cites: list[str], first_authors: dict[str, str]) -> list[str]:
+    """ "Jones et al.6": the name is the first author of reference 6, not another work."""
+    numbered_authors = {first_authors[key] for key in cites if key in first_authors}
+    return [key for key in cites
+            if key in first_authors or not key.endswith("et al.") or key.split()[0].lower() not in numbered_authors]
+
+
+def _fact(figure: Figure, text: str, population: str | None, intervention: str | None) -> ClaimFact:
+    metric = figure.metric
     written, number_start = written_number(text, metric.start, metric.end, metric.value)
+    if figure.high is not None:  # a range: "40% to 60%" is written "40–60"
+        written = "–".join(re.findall(r"\d+(?:\.\d+)?", text[metric.start:metric.end])[:2])
     return ClaimFact(
         endpoint=metric.endpoint,
         stat=metric.stat,
@@ -232,7 +247,7 @@ def _fact(metric: OutcomeMetric, text: str, population: str | None, intervention
         start=metric.start,
         end=metric.end,
         written=written or "",
-        decimals=decimals_of(written) if written else None,
+        decimals=decimals_of(written.split("–")[0]) if written else None,
         label=metric.label,
         timepoint_months=metric.timepoint_months,
         group=metric.group,
@@ -241,6 +256,8 @@ def _fact(metric: OutcomeMetric, text: str, population: str | None, intervention
         qualifier=qualifier_before(text, number_start) if number_start is not None else None,
         population=population,
         intervention=intervention,
+        composite=figure.composite,
+        value_high=figure.high,
     )
 
 

@@ -13,9 +13,36 @@ from typing import Literal
 from litmus.records import OutcomeMetric
 
 ClaimKind = Literal["numeric", "qualitative"]
-MarkerKind = Literal["numbered", "named"]
-FactVerdictKind = Literal["supported", "mismatch", "not_in_abstract", "source_unavailable"]
-ClaimVerdictKind = Literal["supported", "partly_supported", "contradicted", "unverifiable"]
+MarkerKind = Literal["numbered", "named", "author_year"]
+# Graded as in the quotation-accuracy literature: accurate, minor error, major error; or not checkable.
+FactVerdictKind = Literal[
+    "supported", "supported_with_discrepancy", "contradicted", "not_in_source", "source_unavailable",
+]
+ClaimVerdictKind = Literal[
+    "supported", "supported_with_discrepancy", "contradicted", "not_in_source", "source_unavailable",
+    "unverifiable",
+]
+Severity = Literal["minor", "major"]
+DiscrepancyKind = Literal[
+    # minor: the source supports the statement, but not as worded
+    "population_count",          # enrolled vs treated vs evaluable count
+    "composite_endpoint",        # "CR 86%" where the source's 86% is CR or CRi
+    "timepoint_only_in_review",  # "CR 71% at 12 months" where the source gives no time point
+    "subgroup_only_in_review",   # a subgroup the source does not name
+    "rounding",                  # the source rounds or truncates the same k/n differently
+    "no_comparator",             # "superior", "reduced": the source has nothing to compare with
+    # major: the source says otherwise
+    "value",                     # another value for the same endpoint, population and time point
+    "endpoint_swap",             # the number is the source's figure for another endpoint
+    "timepoint_differs",         # the source gives that value at another time point
+    "population_not_studied",    # a disease or population the source does not study
+    "study_design",              # "randomised", "phase 3" where the source says otherwise
+]
+MINOR_KINDS = frozenset({
+    "population_count", "composite_endpoint", "timepoint_only_in_review", "subgroup_only_in_review",
+    "rounding", "no_comparator",
+})
+QualitativeCheck = Literal["concept", "comparison", "population", "design"]
 ArithmeticKind = Literal["grim_inconsistent", "count_percent_mismatch", "sample_size_differs"]
 
 
@@ -50,6 +77,8 @@ class ClaimFact:
     qualifier: str | None = None  # "around", "over", "within", … as written before the number
     population: str | None = None
     intervention: str | None = None
+    composite: str | None = None  # "CR/CRi" when the review names the composite it quotes
+    value_high: float | None = None  # a range's upper bound ("40% to 60%"): `value` is its lower bound
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +97,10 @@ class Claim:
     intervention: str | None = None
     mentioned_authors: tuple[str, ...] = ()  # "Tong et al." written in the text, cited or not
     sentence_count: int = 1
+    # Offsets of `text` in the review file as given (Markdown, JATS), None where it could not be
+    # located there (and for transcribed claims, which have no review text).
+    review_start: int | None = None
+    review_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +115,19 @@ class SourceEvidence:
     abstract: str | None = None  # lets verdicts read numbers as written at the metrics' offsets
     retracted: bool = False
     erratum: bool = False
+    publication_types: tuple[str, ...] = ()  # PubMed's: "Clinical Trial, Phase I", "Review", …
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    """One way the review's statement departs from its source; `reason` names both sides."""
+
+    kind: DiscrepancyKind
+    reason: str  # "the review says 28 enrolled; the source enrolled 33 and treated 28"
+
+    @property
+    def severity(self) -> Severity:
+        return "minor" if self.kind in MINOR_KINDS else "major"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +141,26 @@ class FactVerdict:
     evidence_start: int | None = None  # offsets of the reported metric in the abstract
     evidence_end: int | None = None
     notes: tuple[str, ...] = ()
+    discrepancies: tuple[Discrepancy, ...] = ()  # major ones first
+
+    @property
+    def discrepancy_kind(self) -> str | None:
+        return self.discrepancies[0].kind if self.discrepancies else None
+
+
+@dataclass(frozen=True, slots=True)
+class QualitativeFinding:
+    """What a cited abstract says about a word of the claim: a concept, a comparison, a population, a design."""
+
+    check: QualitativeCheck
+    subject: str  # the claim's word or concept: "CD22", "superior", "B-ALL", "randomised"
+    citation_key: str
+    verdict: FactVerdictKind
+    explanation: str  # one line
+    evidence_sentence: str | None = None  # the source sentence the finding rests on
+    evidence_start: int | None = None  # its offsets in the abstract
+    evidence_end: int | None = None
+    discrepancy: Discrepancy | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,3 +182,11 @@ class ClaimVerdict:
     sources_available: tuple[str, ...] = ()  # cited keys with a resolved record and an abstract
     flags: tuple[str, ...] = ()  # "retracted: 3", "erratum: 5"
     arithmetic: tuple[ArithmeticFinding, ...] = ()
+    findings: tuple[QualitativeFinding, ...] = ()
+    notes: tuple[str, ...] = ()  # what is worth knowing but no error of the review ("the source truncates")
+
+    @property
+    def discrepancies(self) -> tuple[Discrepancy, ...]:
+        found = [d for f in self.facts for d in f.discrepancies]
+        found += [q.discrepancy for q in self.findings if q.discrepancy is not None]
+        return tuple(sorted(found, key=lambda d: d.severity == "minor"))

@@ -164,7 +164,11 @@ _ABBREVIATIONS = (
     "et al", "e.g", "i.e", "vs", "cf", "Fig", "Figs", "approx", "ca", "resp", "incl", "Dr", "No",
     "Ref", "Refs", "Eq", "St", "Suppl", "Vol", "pp", "Jr", "Inc", "Ltd", "Co", "Prof", "Mr", "Ms",
 )
-_BOUNDARY = re.compile(r"[.!?]['\")\]]*(?=\s+[\"'(\[]?[A-Z0-9])")
+# A sentence ends at ".", "!" or "?" (and closing quotes or brackets) before a capital or a digit, or
+# after a flattened superscript citation glued to its full stop: "… respectively.6 Dual-targeting …".
+_BOUNDARY = re.compile(
+    r"[.!?]['\")\]]*(?=\s+[\"'(\[]?[A-Z0-9])|(?<=[A-Za-z%)])[.!?]\d+(?:[-–,]\d+)*(?=\s+[\"'(\[]?[A-Z])"
+)
 _ENDS_WITH_ABBREVIATION = re.compile(
     r"(?:\b(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")|\b[A-Z])\.$"
 )
@@ -194,3 +198,39 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     if sentence_start < end and text[sentence_start:end].strip():
         spans.append((sentence_start, end))
     return spans
+
+
+# ------------------------------------------------------------------------------------ locating
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+# Between two words of the clean text the file may hold spaces, line breaks, punctuation, markup
+# ("<sup>+</sup>", "*in vivo*", "\\(", "](#)") and XML tags: anything but another word.
+_BETWEEN = r"(?:[^A-Za-z0-9<\\]|<[^>]*>|\\[A-Za-z]*)*?"
+
+
+def locate_in_source(source: str, text: str, *, near: int = 0) -> tuple[int, int] | None:
+    """Offsets of the clean `text` (a sentence of `clean_review(source)`) in the file as written, or None.
+
+    Words must follow each other with only whitespace, punctuation or markup between them; the first
+    occurrence at or after `near` wins (then the first anywhere)."""
+    words = _TOKEN.findall(text)
+    if not words:
+        return None
+    pattern = re.compile(_BETWEEN.join(re.escape(w) for w in words[:60]))
+    match = pattern.search(source, near) or pattern.search(source)
+    if match is None:
+        return None
+    end = match.end()
+    if len(words) > 60:
+        tail = re.compile(_BETWEEN.join(re.escape(w) for w in words[-20:]))
+        found = next((t for t in tail.finditer(source, match.start()) if t.end() >= match.end()), None)
+        if found is None:
+            return None
+        end = found.end()
+    # The closing punctuation after the last word: "malignancies." ends with its full stop.
+    trailing = len(text) - len(text.rstrip(".!?;:)]\"'’ "))
+    if not trailing:
+        return match.start(), end
+    # Markup may stand between the last word and its punctuation: "[6](#ref6).", "*vivo*.", "</xref>)."
+    closing = re.match(r"(?:\]\([^)]*\)|</?\w+[^>]*>|[*_])*[.!?;:)\]\"'’]{1,%d}" % trailing, source[end:])
+    return match.start(), end + (closing.end() if closing else 0)

@@ -6,16 +6,21 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import get_args
 
 from rich.table import Table
 from rich.text import Text
 
 from litmus.cli.common import add_format_flags, add_warehouse_flag, console, styled, warehouse_path
+from litmus.claims.records import DiscrepancyKind
 from litmus.errors import InputError
 
+DISCREPANCY_KINDS = get_args(DiscrepancyKind)
+
+# Graded verdicts in colours a reader tells apart: green, yellow, red, blue, grey.
 VERDICT_STYLE = {
-    "supported": "green", "partly_supported": "yellow", "contradicted": "red", "unverifiable": "dim",
-    "mismatch": "red", "not_in_abstract": "yellow", "source_unavailable": "dim",
+    "supported": "bold green", "supported_with_discrepancy": "bold yellow", "contradicted": "bold red",
+    "not_in_source": "bold blue", "source_unavailable": "dim", "unverifiable": "dim italic",
 }
 
 
@@ -153,62 +158,89 @@ def _pmid(value: str) -> str:
 # --------------------------------------------------------------------------- verify / report
 
 
-def print_verdicts(warehouse: Path, review_id: str) -> None:
-    from litmus.query import run_query
+def print_verdicts(warehouse: Path, review_id: str, *, kind: str | None = None) -> None:
+    """The verdict table; `kind` keeps only the claims with that discrepancy kind."""
+    from litmus.verification import read_verdicts
+    from litmus.warehouse import connect
 
-    claims = run_query(
-        warehouse,
-        "SELECT claim_id, array_to_string(cites, ', ') AS cites, verdict, explanation, text,"
-        " (SELECT string_agg(message, '; ') FROM arithmetic_findings a WHERE a.review_id = c.review_id AND a.claim_id = c.claim_id) AS arithmetic,"
-        " array_to_string(flags, '; ') AS flags"
-        " FROM claims c WHERE review_id = ? ORDER BY claim_id",
-        [review_id],
-    )
-    facts = run_query(
-        warehouse,
-        "SELECT claim_id, endpoint, written, unit, verdict, explanation FROM claim_facts"
-        " WHERE review_id = ? ORDER BY claim_id, fact_index",
-        [review_id],
-    )
-    by_claim: dict[str, list[tuple]] = {}
-    for claim_id, endpoint, written, unit, verdict, explanation in facts.rows:
-        by_claim.setdefault(claim_id, []).append((endpoint, written, unit, verdict, explanation))
+    con = connect(warehouse, read_only=True)
+    try:
+        claims = read_verdicts(con, review_id)
+    finally:
+        con.close()
+    if kind:
+        claims = [c for c in claims if kind in c["discrepancy_kinds"]]
     table = Table(title=f"claims of {review_id}", show_lines=True)
     for column in ("claim", "cites", "verdict", "why"):
         table.add_column(column, overflow="fold")
-    for claim_id, cites, verdict, explanation, text, arithmetic, flags in claims.rows:
-        summary = (text or "").replace("\n", " ")
-        lines = [styled((summary[:157] + "…" if len(summary) > 160 else summary, "dim")), styled(explanation or "")]
-        for endpoint, written, unit, fact_verdict, fact_explanation in by_claim.get(claim_id, []):
-            style = VERDICT_STYLE.get(fact_verdict, "")
-            lines.append(styled((fact_verdict, style), f" {endpoint} {written or ''}{unit if unit == '%' else ' ' + (unit or '')}: {fact_explanation}"))
-        if arithmetic:
-            lines.append(styled(("arithmetic", "red"), f": {arithmetic}"))
-        if flags:
-            lines.append(styled(("flags", "red"), f": {flags}"))
-        style = VERDICT_STYLE.get(verdict, "")
-        table.add_row(claim_id, cites, styled((verdict, style)), Text("\n").join(lines))
+    for claim in claims:
+        style = VERDICT_STYLE.get(claim["verdict"], "")
+        table.add_row(claim["claim_id"], ", ".join(claim["cites"]), styled((claim["verdict"], style)),
+                      Text("\n").join(_verdict_lines(claim)))
     console.print(table)
+
+
+def _verdict_lines(claim: dict) -> list[Text]:
+    """The claim, its explanation, then each figure and word checked, each with its graded verdict."""
+    summary = (claim["claim"] or "").replace("\n", " ")
+    where = claim["review_sentence"]
+    located = f" [review {where['start']}–{where['end']}]" if where and where["start"] is not None else ""
+    lines = [styled((f"{summary[:237] + '…' if len(summary) > 240 else summary}{located}", "dim")),
+             styled(claim["explanation"] or "")]
+    for fact in claim["facts"]:
+        unit = fact["unit"] if fact["unit"] == "%" else " " + (fact["unit"] or "")
+        kind = f" [{fact['discrepancy_kind']}]" if fact["discrepancy_kind"] else ""
+        lines.append(styled((fact["verdict"], VERDICT_STYLE.get(fact["verdict"], "")),
+                            f"{kind} {fact['endpoint']} {fact['written'] or ''}{unit}: {fact['explanation']}"))
+    for finding in claim["findings"]:
+        kind = f" [{finding['discrepancy_kind']}]" if finding["discrepancy_kind"] else ""
+        lines.append(styled((finding["verdict"], VERDICT_STYLE.get(finding["verdict"], "")),
+                            f"{kind} {finding['check']} '{finding['subject']}': {finding['explanation']}"))
+    for label, style, items in (("arithmetic", "red", [a["message"] for a in claim["arithmetic"]]),
+                                ("note", "cyan", claim["notes"]), ("flags", "red", claim["flags"])):
+        if items:
+            lines.append(styled((label, style), ": " + "; ".join(items)))
+    return lines
+
+
+def verdict_summary(summary: dict) -> str:
+    """One line under the table: how many claims, from where, and the verdicts."""
+    counts = ", ".join(f"{k}: {v}" for k, v in sorted(summary["verdicts"].items()))
+    return (f"{summary['claims']} claims; {counts}; arithmetic findings: {summary['arithmetic_findings']}\n"
+            f"{summary.get('claims_note') or 'claims from the ' + summary['origin']}")
 
 
 def cmd_verify(args) -> int:
     from flows.verify import verify_flow
     from litmus.query import run_query
-    from litmus.reviews import load_review_input
+    from litmus.verification import read_verdicts
+    from litmus.warehouse import connect
 
     warehouse = warehouse_path(args)
-    summary = verify_flow(warehouse=str(warehouse), review=args.review, review_text=args.review_text)
-    review_id = load_review_input(args.review).review_id
-    if args.json or args.csv:
-        result = run_query(warehouse, "SELECT * FROM claim_verdicts WHERE review_id = ?", [review_id])
-        sys.stdout.write(result.to_json() + "\n" if args.json else result.to_csv())
+    if args.review_text and not Path(args.review_text).expanduser().is_file():
+        raise InputError(f"no such review text: {args.review_text}")
+    summary = verify_flow(warehouse=str(warehouse), review=args.review, review_text=args.review_text,
+                          live=getattr(args, "live", False))
+    review_id = summary["review_id"]
+    if args.json:
+        con = connect(warehouse, read_only=True)
+        try:
+            claims = read_verdicts(con, review_id)
+        finally:
+            con.close()
+        if args.kind:
+            claims = [c for c in claims if args.kind in c["discrepancy_kinds"]]
+        sys.stdout.write(json.dumps(claims, indent=2, default=str) + "\n")
         return 0
-    print_verdicts(warehouse, review_id)
-    console.print(
-        f"{summary['claims']} claims (from the {summary['origin']}: {summary['claims_source']}); "
-        + ", ".join(f"{k}: {v}" for k, v in sorted(summary["verdicts"].items()))
-        + f"; arithmetic findings: {summary['arithmetic_findings']}"
-    )
+    if args.csv:
+        query = "SELECT * FROM claim_verdicts WHERE review_id = ?"
+        if args.kind:
+            query += " AND list_contains(claim_discrepancy_kinds, ?)"
+        result = run_query(warehouse, query, [review_id] + ([args.kind] if args.kind else []))
+        sys.stdout.write(result.to_csv())
+        return 0
+    print_verdicts(warehouse, review_id, kind=args.kind)
+    console.print(verdict_summary(summary))
     return 0
 
 
@@ -289,13 +321,36 @@ def register(commands) -> None:
         "verify",
         help="check the review's claims against the cited papers",
         description=(
-            "Verify every factual claim of a review against the metrics extracted from the cited papers. "
-            "Claims are read from the review's text when it is given as .md/.txt (or with --review-text), "
-            "otherwise from our transcription beside the .toml record."
+            "Verify every claim of a review against the abstracts of the papers it cites, with graded verdicts: "
+            "supported, supported_with_discrepancy (a minor error: another kind of patient count, a composite "
+            "endpoint quoted as its component, a time point or subgroup only the review states, a figure rounded "
+            "differently, comparative wording without a comparator), contradicted (a major error: another value, "
+            "another endpoint's figure, another time point, a population or design the source does not have), "
+            "not_in_source, source_unavailable, and unverifiable (nothing checkable). Claims are read from the "
+            "review's own sentences when it is given as Markdown/text/JATS (or by PMCID/DOI with --live), each "
+            "with its offsets in that file; the shipped editorial's claims come from our own-words transcription."
         ),
+        epilog=(
+            "examples:\n"
+            "  litmus verify                                   # the shipped editorial (transcribed claims)\n"
+            "  litmus verify --review my-review.md             # a review's own prose against its own references\n"
+            "  litmus verify --review-text my-review.md        # the same: its reference list makes it the review\n"
+            "  litmus verify --review PMC9460961 --live        # a review in PMC, its JATS fetched again\n"
+            "  litmus verify --kind composite_endpoint         # only claims with that discrepancy\n"
+            "  litmus verify --json | jq '.[] | select(.verdict == \"contradicted\")'\n"
+            "  litmus verify --csv > verdicts.csv              # one row per checked figure or word"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    verify.add_argument("--review", metavar="SOURCE", help="the review (default: the shipped editorial transcription)")
-    verify.add_argument("--review-text", metavar="FILE", help="the review's own text (Markdown/plain) to read the claims from")
+    verify.add_argument("--review", metavar="SOURCE",
+                        help="the review: .toml transcription, .md/.txt/.xml file (its prose is read), or PMCID/DOI "
+                             "with --live (default: the shipped editorial)")
+    verify.add_argument("--review-text", metavar="FILE",
+                        help="read the claims from this Markdown/text/JATS file; with no --review it is the review "
+                             "too when it has its own reference list")
+    verify.add_argument("--kind", metavar="KIND", choices=sorted(DISCREPANCY_KINDS),
+                        help="show only claims with this discrepancy kind: " + ", ".join(sorted(DISCREPANCY_KINDS)))
+    verify.add_argument("--live", action="store_true", help="fetch a PMCID/DOI review's JATS from PMC (needs NCBI_EMAIL)")
     add_format_flags(verify)
     add_warehouse_flag(verify)
     verify.set_defaults(handler=cmd_verify)

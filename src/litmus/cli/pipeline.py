@@ -6,7 +6,7 @@ import time
 
 from rich.table import Table
 
-from litmus.cli.analysis import print_verdicts
+from litmus.cli.analysis import print_verdicts, verdict_summary
 from litmus.cli.common import add_entrez_flags, add_warehouse_flag, console, print_json, styled, warehouse_path
 
 
@@ -64,11 +64,7 @@ def cmd_run(args) -> int:
         f" {extraction['metrics']} outcome metrics"
     )
     print_verdicts(warehouse_path(args), verification["review_id"])
-    console.print(
-        f"  {verification['claims']} claims (from the {verification['origin']}); "
-        + ", ".join(f"{k}: {v}" for k, v in sorted(verification["verdicts"].items()))
-        + f"; arithmetic findings: {verification['arithmetic_findings']}"
-    )
+    console.print(verdict_summary(verification))
     console.print(styled(("done", "green"), f" in {time.perf_counter() - started:.1f} s; warehouse: {warehouse_path(args)}"))
     return 0
 

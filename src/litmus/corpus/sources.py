@@ -82,6 +82,7 @@ class TranscribedFact:
     intervention: str | None = None  # "CAR19/22 cocktail"
     label: str | None = None  # the endpoint in the review's words; required for OTHER
     qualifier: str | None = None  # "around", "over", "within", …
+    composite: str | None = None  # the composite response the review names ("CR/CRi"), if it names one
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +236,7 @@ def _fact(table: _Table) -> TranscribedFact:
         intervention=table.text("intervention"),
         label=table.text("label"),
         qualifier=table.choice("qualifier", QUALIFIERS),
+        composite=table.text("composite"),
     )
     table.reject_unknown_keys()
     if fact.endpoint == "OTHER" and not fact.label:

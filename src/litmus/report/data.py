@@ -13,29 +13,36 @@ def _claimed(written: str | None, value: float | None, unit: str | None) -> str:
 
 
 def claim_rows(con: duckdb.DuckDBPyConnection, review_id: str) -> list[ClaimRow]:
+    """The verdict table: each claim with its figures and the words checked, graded, with discrepancy kinds."""
     facts: dict[str, list[FactRow]] = {}
-    for claim_id, endpoint, written, value, unit, verdict, explanation, key, reported, reported_unit, sentence in con.execute(
+    for claim_id, endpoint, written, value, unit, verdict, explanation, key, reported, reported_unit, sentence, kinds in con.execute(
         "SELECT claim_id, endpoint, written, value, unit, verdict, explanation, citation_key,"
-        " reported_value, reported_unit, evidence_sentence FROM claim_facts WHERE review_id = ?"
+        " reported_value, reported_unit, evidence_sentence, discrepancy_kinds FROM claim_facts WHERE review_id = ?"
         " ORDER BY claim_id, fact_index",
         [review_id],
     ).fetchall():
         shown = None if reported is None else _claimed(None, reported, reported_unit)
-        facts.setdefault(claim_id, []).append(
-            FactRow(endpoint, _claimed(written, value, unit), verdict, explanation, key, shown, sentence)
-        )
+        facts.setdefault(claim_id, []).append(FactRow(endpoint, _claimed(written, value, unit), verdict, explanation,
+                                                      key, shown, sentence, (kinds or [None])[0]))
+    for claim_id, check, subject, verdict, explanation, key, sentence, kind in con.execute(
+        "SELECT claim_id, check_kind, subject, verdict, explanation, citation_key, evidence_sentence, discrepancy_kind"
+        " FROM claim_findings WHERE review_id = ? ORDER BY claim_id, position",
+        [review_id],
+    ).fetchall():
+        facts.setdefault(claim_id, []).append(FactRow(check, subject, verdict, explanation, key, None, sentence, kind))
     rows = []
-    for claim_id, text, verdict, explanation, cites, section, flags, arithmetic in con.execute(
+    for claim_id, text, verdict, explanation, cites, section, flags, arithmetic, kinds in con.execute(
         "SELECT c.claim_id, CASE WHEN c.origin = 'transcription' THEN '(our transcription) ' ELSE '' END"
         " || coalesce(c.text, ''), c.verdict, c.explanation,"
         " c.cites, c.section, coalesce(c.flags, []),"
         " (SELECT list(a.message ORDER BY a.position) FROM arithmetic_findings a"
-        "   WHERE a.review_id = c.review_id AND a.claim_id = c.claim_id)"
+        "   WHERE a.review_id = c.review_id AND a.claim_id = c.claim_id), coalesce(c.discrepancy_kinds, [])"
         " FROM claims c WHERE c.review_id = ? ORDER BY c.claim_id",
         [review_id],
     ).fetchall():
         all_flags = tuple(flags) + tuple(arithmetic or ())
-        rows.append(ClaimRow(claim_id, text, verdict, explanation, tuple(cites), section, all_flags, tuple(facts.get(claim_id, []))))
+        rows.append(ClaimRow(claim_id, text, verdict, explanation, tuple(cites), section, all_flags,
+                             tuple(facts.get(claim_id, [])), tuple(kinds)))
     return rows
 
 

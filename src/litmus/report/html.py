@@ -15,30 +15,36 @@ from typing import Iterable
 
 from litmus.report.forest import forest_rows, render_forest
 
-VERDICT_ORDER = ("contradicted", "partly_supported", "supported", "unverifiable")
+# Graded verdicts, worst first; each has its own colour and glyph so no reader depends on colour alone.
+VERDICT_ORDER = ("contradicted", "supported_with_discrepancy", "not_in_source", "supported", "source_unavailable",
+                 "unverifiable")
+VERDICT_GLYPH = {"contradicted": "✗", "supported_with_discrepancy": "≈", "not_in_source": "?", "supported": "✓",
+                 "source_unavailable": "–", "unverifiable": "·"}
 
 
 @dataclass(frozen=True, slots=True)
 class FactRow:
     endpoint: str
     claimed: str  # "87.7%", "14.8 months at 12 months"
-    verdict: str  # supported | mismatch | not_in_abstract | source_unavailable
+    verdict: str  # a graded verdict of VERDICT_ORDER (never unverifiable)
     explanation: str
     citation_key: str | None = None
     reported: str | None = None
     evidence: str | None = None  # the abstract sentence
+    discrepancy_kind: str | None = None  # "composite_endpoint", "value", …
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimRow:
     claim_id: str
     text: str
-    verdict: str  # supported | partly_supported | contradicted | unverifiable
+    verdict: str  # one of VERDICT_ORDER
     explanation: str
     cites: tuple[str, ...] = ()
     section: str | None = None
     flags: tuple[str, ...] = ()
-    facts: tuple[FactRow, ...] = ()
+    facts: tuple[FactRow, ...] = ()  # figures, then words checked (concepts, comparisons, …)
+    discrepancy_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +100,18 @@ def claim_rows_from_verdicts(verdicts: Iterable) -> list[ClaimRow]:
                 citation_key=f.citation_key,
                 reported=None if f.reported is None else f"{f.reported.value:g}{f.reported.unit or ''}",
                 evidence=f.evidence_sentence,
+                discrepancy_kind=f.discrepancy_kind,
             )
             for f in verdict.facts
+        ) + tuple(
+            FactRow(q.check, q.subject, q.verdict, q.explanation, q.citation_key, None, q.evidence_sentence,
+                    q.discrepancy.kind if q.discrepancy else None)
+            for q in verdict.findings
         )
         claim = verdict.claim
+        kinds = tuple(dict.fromkeys(d.kind for d in verdict.discrepancies))
         rows.append(ClaimRow(claim.claim_id, claim.text, verdict.verdict, verdict.explanation,
-                             claim.cites, claim.section, verdict.flags, facts))
+                             claim.cites, claim.section, verdict.flags, facts, kinds))
     return rows
 
 
@@ -146,11 +158,14 @@ def report_html(data: ReportData, forest_svg: str) -> str:
 def _filters(claims: list[ClaimRow]) -> str:
     verdicts = [v for v in VERDICT_ORDER if any(c.verdict == v for c in claims)]
     keys = sorted({k for c in claims for k in c.cites}, key=lambda k: (not k.isdigit(), k.zfill(4)))
+    kinds = sorted({k for c in claims for k in c.discrepancy_kinds})
     verdict_options = "".join(f'<option value="{escape(v)}">{escape(v.replace("_", " "))}</option>' for v in verdicts)
     key_options = "".join(f'<option value="{escape(k)}">{escape(k)}</option>' for k in keys)
+    kind_options = "".join(f'<option value="{escape(k)}">{escape(k.replace("_", " "))}</option>' for k in kinds)
     return (
         '<div class="filters">'
         f'<label>Verdict <select id="filter-verdict"><option value="">all</option>{verdict_options}</select></label>'
+        f'<label>Discrepancy <select id="filter-kind"><option value="">all</option>{kind_options}</select></label>'
         f'<label>Citation <select id="filter-cite"><option value="">all</option>{key_options}</select></label>'
         '<span id="shown-count"></span></div>'
     )
@@ -162,16 +177,26 @@ def _claims_table(claims: list[ClaimRow]) -> str:
         cites = "|".join(claim.cites)
         flags = "".join(f'<span class="flag">{escape(f)}</span>' for f in claim.flags)
         rows.append(
-            f'<tr class="claim" data-verdict="{escape(claim.verdict)}" data-cites="|{escape(cites)}|">'
+            f'<tr class="claim" data-verdict="{escape(claim.verdict)}" data-cites="|{escape(cites)}|"'
+            f' data-kinds="|{escape("|".join(claim.discrepancy_kinds))}|">'
             f'<td>{escape(claim.claim_id)}</td>'
             f'<td><div class="text">{escape(claim.text)}</div>'
             f'<div class="section">{escape(claim.section or "")}</div>{_facts(claim.facts)}</td>'
             f'<td>{escape(", ".join(claim.cites) or "none")}</td>'
-            f'<td><span class="verdict v-{escape(claim.verdict)}">{escape(claim.verdict.replace("_", " "))}</span>{flags}'
+            f'<td>{_badge(claim.verdict)}{flags}{_kinds(claim.discrepancy_kinds)}'
             f'<div class="why">{escape(claim.explanation)}</div></td></tr>'
         )
     head = "<tr><th>Claim</th><th>What the review says</th><th>Cites</th><th>Verdict</th></tr>"
     return f'<table id="claims-table"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _badge(verdict: str) -> str:
+    glyph = VERDICT_GLYPH.get(verdict, "")
+    return f'<span class="verdict v-{escape(verdict)}">{glyph} {escape(verdict.replace("_", " "))}</span>'
+
+
+def _kinds(kinds: tuple[str, ...]) -> str:
+    return "".join(f'<span class="kind">{escape(k.replace("_", " "))}</span>' for k in kinds)
 
 
 def _facts(facts: tuple[FactRow, ...]) -> str:
@@ -181,9 +206,11 @@ def _facts(facts: tuple[FactRow, ...]) -> str:
     for fact in facts:
         evidence = f'<q>{escape(fact.evidence)}</q>' if fact.evidence else ""
         source = f"[{escape(fact.citation_key)}] " if fact.citation_key else ""
+        kind = f' <span class="kind">{escape(fact.discrepancy_kind.replace("_", " "))}</span>' if fact.discrepancy_kind else ""
         items.append(
             f'<li class="fact f-{escape(fact.verdict)}"><b>{escape(fact.endpoint)} {escape(fact.claimed)}</b> '
-            f'{source}<i>{escape(fact.verdict.replace("_", " "))}</i>: {escape(fact.explanation)} {evidence}</li>'
+            f'{source}<i>{VERDICT_GLYPH.get(fact.verdict, "")} {escape(fact.verdict.replace("_", " "))}</i>{kind}: '
+            f'{escape(fact.explanation)} {evidence}</li>'
         )
     return f'<ul class="facts">{"".join(items)}</ul>'
 
@@ -231,9 +258,13 @@ h1{font-size:22px}h2{font-size:18px;margin-top:28px}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:6px;text-align:left;vertical-align:top}
 th{background:#f4f4f4}.section{color:#777;font-size:12px}.why{font-size:12px;color:#444}
 .verdict{display:inline-block;padding:1px 6px;border-radius:3px;font-weight:600;color:#fff}
-.v-supported{background:#2e7d32}.v-partly_supported{background:#ef6c00}.v-contradicted{background:#c62828}
-.v-unverifiable{background:#757575}.flag{margin-left:4px;background:#6a1b9a;color:#fff;padding:1px 4px;border-radius:3px}
-.facts{margin:4px 0 0 16px;padding:0;font-size:12px}.f-mismatch b{color:#c62828}.f-supported b{color:#2e7d32}
+.v-supported{background:#1b5e20}.v-supported_with_discrepancy{background:#e6a700;color:#222}
+.v-contradicted{background:#b71c1c}.v-not_in_source{background:#1565c0}.v-source_unavailable{background:#616161}
+.v-unverifiable{background:#e0e0e0;color:#333}
+.flag{margin-left:4px;background:#6a1b9a;color:#fff;padding:1px 4px;border-radius:3px}
+.kind{margin-left:4px;border:1px solid #e6a700;color:#6d4c00;padding:0 4px;border-radius:3px;font-size:11px}
+.facts{margin:4px 0 0 16px;padding:0;font-size:12px}.f-supported b{color:#1b5e20}.f-contradicted b{color:#b71c1c}
+.f-supported_with_discrepancy b{color:#8a6400}.f-not_in_source b{color:#1565c0}.f-source_unavailable b{color:#616161}
 q{color:#555;font-style:italic}.filters{margin:8px 0}.filters label{margin-right:16px}
 figure{margin:0}figure svg{max-width:100%;height:auto}footer{color:#999;font-size:11px;margin:24px 0}
 tr.hidden{display:none}
@@ -247,6 +278,7 @@ _JS = """
     status.textContent = 'script error: ' + message;
   };
   var verdict = document.getElementById('filter-verdict');
+  var kind = document.getElementById('filter-kind');
   var cite = document.getElementById('filter-cite');
   var rows = document.querySelectorAll('#claims-table tr.claim');
   function applyFilters() {
@@ -254,6 +286,7 @@ _JS = """
     for (var i = 0; i < rows.length; i++) {
       var row = rows[i];
       var ok = (!verdict.value || row.getAttribute('data-verdict') === verdict.value) &&
+               (!kind.value || row.getAttribute('data-kinds').indexOf('|' + kind.value + '|') !== -1) &&
                (!cite.value || row.getAttribute('data-cites').indexOf('|' + cite.value + '|') !== -1);
       row.classList.toggle('hidden', !ok);
       if (ok) { shown++; }
@@ -262,6 +295,7 @@ _JS = """
     return shown;
   }
   verdict.addEventListener('change', applyFilters);
+  kind.addEventListener('change', applyFilters);
   cite.addEventListener('change', applyFilters);
   applyFilters();
   if (status.getAttribute('data-state') !== 'error') {
