@@ -101,9 +101,15 @@ def random_effects(effects: Sequence[float], variances: Sequence[float], method:
     v = np.asarray(variances, dtype=float)
     if len(y) < 2:
         raise ValueError("random-effects pooling needs at least two studies")
+    import warnings
+
     from statsmodels.stats.meta_analysis import combine_effects
 
-    fit = combine_effects(y, v, method_re="dl")
+    with warnings.catch_warnings():
+        # A negative DL moment estimate makes statsmodels take square roots of negative variances for
+        # results we do not use (they are replaced by the fixed-effect ones below).
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fit = combine_effects(y, v, method_re="dl")
     q, df = float(fit.q), len(y) - 1
     i2 = max(0.0, (q - df) / q) if q > 0 else 0.0
     if method == "DL":
