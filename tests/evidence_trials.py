@@ -1,6 +1,4 @@
-"""A small warehouse of invented trials, extracted by the real pipeline, shared by the outcome tests."""
-
-import pytest
+"""Invented single-arm trials for the evidence tests (outcomes, forest plot, report): records to load and extract."""
 
 from litmus.records import AbstractSection, Author, PubmedRecord
 
@@ -32,22 +30,25 @@ TRIALS = [
 ]
 
 
-@pytest.fixture(scope="package")
-def trials_warehouse(tmp_path_factory):
+
+
+def build_trials_warehouse(path, review=None, resolutions=()):
+    """A warehouse holding TRIALS (and a review with its resolved citations, if given), extracted and pooled."""
     from litmus.evidence import classify_stored_studies
     from litmus.extraction import extract_and_store, extractor_version, pending_papers
     from litmus.nlp.pipeline import build_pipeline
     from litmus.outcomes import store_pooled_estimates
     from litmus.warehouse import connect
-    from litmus.warehouse.load import load_papers
+    from litmus.warehouse.load import load_papers, save_resolutions, upsert_review
 
-    path = tmp_path_factory.mktemp("outcomes") / "w.duckdb"
     con = connect(path)
     load_papers(con, TRIALS, source="replay")
+    if review is not None:
+        upsert_review(con, review)
+        save_resolutions(con, resolutions)
     version = extractor_version()
     for page in pending_papers(con, version):
         extract_and_store(con, build_pipeline(), page, version)
     classify_stored_studies(con)
     store_pooled_estimates(con)
-    yield con
-    con.close()
+    return con
