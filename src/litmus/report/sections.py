@@ -46,6 +46,12 @@ class Provenance:
     warehouse: str
 
 
+def _table(headings: tuple[str, ...], rows: list[str], table_id: str | None = None, css_class: str | None = None) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headings)
+    attributes = (f' id="{table_id}"' if table_id else "") + (f' class="{css_class}"' if css_class else "")
+    return f'<table{attributes}><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
 def pubmed_link(pmid: str | None, text: str | None = None) -> str:
     if not pmid:
         return ""
@@ -90,9 +96,9 @@ def _study_table(evidence: OutcomeEvidence) -> str:
     for group in evidence.subgroups:
         for row in group.studies:
             body.append(_study_row(row, evidence))
-    head = ("<tr><th>Study</th><th>Strategy</th><th>Population</th><th>Design</th><th>N enrolled / infused</th>"
-            "<th>Median follow-up</th><th>k/n</th><th>% [95% CI]</th><th>Time point</th><th>Source sentence</th></tr>")
-    return f'<table class="evidence"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
+    headings = ("Study", "Strategy", "Population", "Design", "N enrolled / infused", "Median follow-up", "k/n",
+                "% [95% CI]", "Time point", "Source sentence")
+    return _table(headings, body, css_class="evidence")
 
 
 def _study_row(row: StudyRow, evidence: OutcomeEvidence) -> str:
@@ -154,8 +160,8 @@ def other_outcomes_table(rows: list[dict]) -> str:
             f"<td>{pubmed_link(f['pmid'], f['study'])}{cited}</td><td>{escape(f['strategy_label'])}</td>"
             f"<td>{escape(value)}</td><td>{escape(f['timepoint'] or '')}</td><td><q>{escape(f['quote'])}</q></td></tr>"
         )
-    head = "<tr><th>Outcome</th><th>Measure</th><th>Study</th><th>Strategy</th><th>Value</th><th>Time point</th><th>Source sentence</th></tr>"
-    return f'<table class="evidence" id="other-outcomes-table"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
+    headings = ("Outcome", "Measure", "Study", "Strategy", "Value", "Time point", "Source sentence")
+    return _table(headings, body, "other-outcomes-table", "evidence")
 
 
 def new_studies_table(rows: list[NewStudyRow]) -> str:
@@ -170,8 +176,7 @@ def new_studies_table(rows: list[NewStudyRow]) -> str:
             f'<tr data-pmid="{escape(r.pmid)}"><td>{pubmed_link(r.pmid, r.study)} {badge}</td><td>{escape(r.title)}</td>'
             f"<td>{escape(', '.join(r.searches))}</td><td>{escape(r.first_seen)}</td><td>{escape(cited)}</td></tr>"
         )
-    head = "<tr><th>Study</th><th>Title</th><th>Found by</th><th>First seen</th><th>Review</th></tr>"
-    return f'<table id="new-studies-table"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
+    return _table(("Study", "Title", "Found by", "First seen", "Review"), body, "new-studies-table")
 
 
 def citations_table(rows: list[CitationRow]) -> str:
@@ -186,9 +191,9 @@ def citations_table(rows: list[CitationRow]) -> str:
             f'<tr class="{"resolved" if r.pmid else "unresolved-row"}"><td>{escape(r.key)}</td><td>{escape(r.reference)}</td>'
             f"<td>{found}</td><td>{escape(r.method)}</td><td>{escape(confidence)}</td><td>{escape(r.reason)}</td></tr>"
         )
-    head = "<tr><th>Ref.</th><th>Reference as cited</th><th>PubMed</th><th>Method</th><th>Confidence</th><th>Reason</th></tr>"
     summary = f"<p>{len(rows) - unresolved} of {len(rows)} citations resolved to a PubMed record; {unresolved} unresolved.</p>"
-    return f'{summary}<table id="citations-table"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
+    headings = ("Ref.", "Reference as cited", "PubMed", "Method", "Confidence", "Reason")
+    return summary + _table(headings, body, "citations-table")
 
 
 SECTIONS_CSS = """
