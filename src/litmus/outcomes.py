@@ -163,6 +163,15 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else 100 * value
 
 
+def refresh_evidence(con: duckdb.DuckDBPyConnection) -> int:
+    """Re-classify every stored study's strategies, then re-pool (pooling groups by primary strategy)."""
+    from litmus.evidence import classify_stored_studies
+
+    assignments = classify_stored_studies(con)
+    store_pooled_estimates(con)
+    return assignments
+
+
 def store_pooled_estimates(con: duckdb.DuckDBPyConnection) -> int:
     """Recompute `pooled_estimates` (stated k/n only; REML and DL; by strategy, family and overall)."""
     import pyarrow as pa
