@@ -27,6 +27,13 @@ TRIALS = [
             "Complete remission was achieved in 24 of 30 patients (80%). "
             "Grade 3 or higher cytokine release syndrome occurred in 3 of 30 patients (10%)."),),
     ),
+    PubmedRecord(
+        pmid="900004", title="BCMA CAR T cells in relapsed multiple myeloma",
+        authors=(Author("Delta"),), pub_year=2024,
+        abstract_sections=(AbstractSection(None, None,
+            "An overall response was observed in 9 patients (75%), and the median duration of response "
+            "was 10.9 months."),),  # k and % stated, n not: 12 is recomputed, and marked
+    ),
 ]
 
 

@@ -25,6 +25,13 @@ def test_a_percentage_alone_gives_no_stated_count(trials_warehouse):
     assert "12 of 20" in stated["quote"]
 
 
+def test_a_count_with_its_percentage_gives_a_derived_denominator(trials_warehouse):
+    row = by_pmid(study_rows(trials_warehouse, "ORR"))["900004"]
+    assert (row["events"], row["total"], row["rate_pct"]) == (9, None, 75.0)  # "9 patients (75%)"
+    assert (row["derived_events"], row["derived_total"], row["k_n_source"]) == (9, 12, "derived")
+    assert "n = 12, recomputed from the 9 events and 75%" in row["derivation"]
+
+
 def test_derived_counts_are_left_out_of_pooling_unless_asked(trials_warehouse):
     default = outcome_evidence(trials_warehouse, "CR")
     assert default.overall.k == 2 and (default.overall.events, default.overall.total) == (36, 50)

@@ -63,12 +63,12 @@ def test_shipped_review_report_has_its_sections_and_a_screenshot(browser, shippe
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report.png"
     shot.unlink(missing_ok=True)
-    chromium(tmp_path / "profile", f"--screenshot={shot}", "--window-size=1280,4200", page.as_uri())
+    chromium(tmp_path / "profile", f"--screenshot={shot}", "--window-size=1280,8000", page.as_uri())
     assert shot.exists(), "chromium wrote no screenshot"
     import matplotlib.image
 
     pixels = matplotlib.image.imread(shot)
-    assert pixels.shape[:2] == (4200, 1280)
+    assert pixels.shape[:2] == (8000, 1280)  # the whole report, down to the citations
     assert pixels[..., :3].std() > 0.05  # text, tables and plots, not an empty page
 
 

@@ -16,7 +16,7 @@ def test_report_is_self_contained_and_escaped(report_data, tmp_path):
     assert "<svg" in page and 'data-verdict="contradicted"' in page and 'data-cites="|Nan et al.|"' in page
     for svg, png in files.forests:
         assert HOSTILE not in svg.read_text() and png.read_bytes().startswith(b"\x89PNG")
-    assert [svg.name for svg, _ in files.forests] == ["forest-CR.svg", "forest-CRS_GE3.svg"]
+    assert [svg.name for svg, _ in files.forests] == ["forest-CR.svg", "forest-ORR.svg", "forest-CRS_GE3.svg"]
 
 
 def test_evidence_sections_show_stated_and_derived_counts_apart(report_data, tmp_path):

@@ -79,7 +79,7 @@ stated AS (
 ),
 candidates AS (
     -- Ways to recover k/n for a figure the source gives without it, best first:
-    -- 0. a percentage whose sentence also states the count: n = round(100 k / %);
+    -- 0. a percentage stated with its count (in the figure or its sentence): n = round(100 k / %);
     -- 1-3. a percentage: k = round(% x N) for the evaluable, treated, then enrolled N;
     -- 4. a count without n: the treated (infused) N, the population toxicities are counted in.
     -- Each is kept only if k/n gives back the printed percentage to its last printed digit.
@@ -91,6 +91,12 @@ candidates AS (
     JOIN figures f ON f.pmid = s.pmid AND f.outcome = s.outcome AND f.sentence_index = s.sentence_index
                   AND f.stat = 'count' AND f.count > 0 AND f.total IS NULL
     WHERE s.events IS NULL AND s.unit = '%' AND s.value > 0
+    UNION ALL
+    SELECT s.pmid, s.outcome, s.measure, 0, s.events, CAST(round(100.0 * s.events / s.value) AS INTEGER),
+           'n = ' || CAST(round(100.0 * s.events / s.value) AS INTEGER) || ', recomputed from the '
+               || s.events || ' events and ' || printf('%g', s.value) || '% stated together'
+    FROM stated s
+    WHERE s.events > 0 AND s.total IS NULL AND s.unit = '%' AND s.value > 0
     UNION ALL
     SELECT s.pmid, s.outcome, s.measure, size.rank,
            CAST(round(s.value * size.n / 100) AS INTEGER), CAST(size.n AS INTEGER),

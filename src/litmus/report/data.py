@@ -54,7 +54,8 @@ def citation_rows(con: duckdb.DuckDBPyConnection, review_id: str) -> list[Citati
     ).fetchall():
         names = list(authors or [])
         who = f"{names[0]} et al." if len(names) > 1 else (names[0] if names else "")
-        reference = ". ".join(part for part in (who, title, journal) if part) + (f" ({year})" if year else "")
+        parts = [part.rstrip(". ") for part in (who, title, journal) if part]
+        reference = ". ".join(parts) + (f" ({year})" if year else "")
         rows.append(CitationRow(key, reference, pmid, method or "unresolved", confidence, detail or "not attempted"))
     return rows
 

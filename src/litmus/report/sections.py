@@ -152,8 +152,7 @@ def other_outcomes_table(rows: list[dict]) -> str:
         return "<p>No other outcome figures were extracted.</p>"
     body = []
     for f in rows:
-        value = "not reached" if f["not_reached"] else "" if f["value"] is None else (
-            f"{f['value']:g}%" if f["unit"] == "%" else f"{f['value']:g} {f['unit'] or ''}".strip())
+        value = _value_text(f)
         cited = "" if f["cited_by_review"] else f' <span class="new">{NOT_CITED} not cited</span>'
         body.append(
             f"<tr><td>{escape(outcome_label(f['outcome']))}</td><td>{escape(f['measure'])}</td>"
@@ -162,6 +161,17 @@ def other_outcomes_table(rows: list[dict]) -> str:
         )
     headings = ("Outcome", "Measure", "Study", "Strategy", "Value", "Time point", "Source sentence")
     return _table(headings, body, "other-outcomes-table", "evidence")
+
+
+def _value_text(f: dict) -> str:
+    if f["not_reached"]:
+        return "not reached"
+    if f["value"] is None:
+        return ""
+    if f["unit"] == "%":
+        return f"{f['value']:g}%"
+    unit = "patient" if f["unit"] == "patients" and f["value"] == 1 else (f["unit"] or "")
+    return f"{f['value']:g} {unit}".strip()
 
 
 def new_studies_table(rows: list[NewStudyRow]) -> str:
