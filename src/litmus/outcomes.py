@@ -107,13 +107,22 @@ def outcome_evidence(
         groups.setdefault(row.group, []).append(row)
     subgroups = [
         Subgroup(group, members[0].group_label, members, _pool(members, method, include_derived))
-        for group, members in groups.items()
+        for group, members in sorted(groups.items(), key=lambda item: _group_order(item[1][0]))
     ]
     pooled_rows = [r for r in rows if poolable(r, include_derived)]
     overall = _pool(rows, method, include_derived)
     weights = {r.pmid: w for r, w in zip(pooled_rows, overall.weights)} if overall else {}
     not_pooled = [r for r in rows if not poolable(r, include_derived)]
     return OutcomeEvidence(outcome, outcome_label(outcome), by, method, include_derived, subgroups, overall, weights, not_pooled)
+
+
+def _group_order(row: StudyRow) -> tuple[int, str]:
+    """The review's novel strategies first (as FAMILY_PRIORITY ranks them), unclassified last."""
+    from litmus.evidence import FAMILY_PRIORITY
+
+    family = row.fields["family"]
+    rank = FAMILY_PRIORITY.index(family) if family in FAMILY_PRIORITY else len(FAMILY_PRIORITY)
+    return rank, row.group_label
 
 
 def poolable(row: StudyRow, include_derived: bool = False) -> bool:

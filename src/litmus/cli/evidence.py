@@ -28,14 +28,15 @@ def cmd_forest(args) -> int:
     from litmus.report.forest import render_forest
     from litmus.warehouse import connect
 
-    outcome = args.outcome.upper() if args.outcome.upper() != "CR/CRI" else "CR/CRi"
     con = connect(warehouse_path(args), read_only=True)
     try:
         present = [o for (o,) in con.execute(
             "SELECT DISTINCT outcome FROM outcome_evidence WHERE measure = 'proportion' ORDER BY 1").fetchall()]
-        if outcome not in present:
+        matches = [o for o in present if o.lower() == args.outcome.lower()]  # "cr" is CR, "cri" is CRi
+        if not matches:
             known = ", ".join(present) or "none (run `litmus run` first)"
             raise InputError(f"no stored study reports {args.outcome} as a proportion; outcomes with figures: {known}")
+        outcome = matches[0]
         evidence = outcome_evidence(con, outcome, by=args.by, method=args.method, include_derived=args.include_derived)
     finally:
         con.close()

@@ -36,8 +36,8 @@ class ForestLine:
 
     @property
     def interval_text(self) -> str:
-        if self.estimate is None:
-            return ""
+        if self.estimate is None:  # a prediction interval has limits only
+            return "" if self.low is None else f"[{100 * self.low:.1f}; {100 * self.high:.1f}]"
         if self.low is None or self.high is None:
             return self.as_reported or f"{100 * self.estimate:.1f}"
         return f"{100 * self.estimate:.1f} [{100 * self.low:.1f}; {100 * self.high:.1f}]"
