@@ -174,7 +174,7 @@ def _metric_row(pmid: str, index: int, sentence_index: int | None, source: str, 
         "label": m.label, "stat": m.stat, "value": m.value, "unit": m.unit, "timepoint": m.timepoint,
         "timepoint_months": m.timepoint_months, "count": m.count, "total": m.total,
         "ci_low": m.ci_low, "ci_high": m.ci_high, "not_reached": m.not_reached, "subgroup": m.group,
-        "composite": m.composite, "quote": m.sentence, "extractor_version": version,
+        "composite": m.composite, "negated": m.negated, "quote": m.sentence, "extractor_version": version,
     }
 
 
@@ -231,7 +231,7 @@ METRIC_SCHEMA = pa.schema([
     ("label", pa.string()), ("stat", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
     ("timepoint", pa.string()), ("timepoint_months", pa.float64()), ("count", pa.int64()), ("total", pa.int64()),
     ("ci_low", pa.float64()), ("ci_high", pa.float64()), ("not_reached", pa.bool_()), ("subgroup", pa.string()),
-    ("quote", pa.string()), ("extractor_version", pa.string()), ("composite", pa.string()),
+    ("quote", pa.string()), ("extractor_version", pa.string()), ("composite", pa.string()), ("negated", pa.bool_()),
 ])
 EXTRACTION_SCHEMA = pa.schema([
     ("pmid", pa.string()), ("extractor_version", pa.string()), ("n_sentences", pa.int32()),

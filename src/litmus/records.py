@@ -177,7 +177,7 @@ class DeletedCitation:
 # --------------------------------------------------------------------------- extraction
 
 Endpoint = Literal[
-    "ORR", "CR", "CRi", "PR", "SD", "PD", "MRD_NEG", "PFS", "OS", "EFS", "LFS", "DOR",
+    "ORR", "CR", "CRi", "PR", "SD", "PD", "VGPR", "MRD_NEG", "PFS", "OS", "EFS", "LFS", "DOR",
     "RELAPSE", "CRS_ANY", "CRS_GE3", "ICANS_ANY", "ICANS_GE3", "NRM", "MORTALITY",
     "N_ENROLLED", "N_TREATED", "N_EVALUABLE", "FOLLOW_UP", "OTHER",
 ]
@@ -209,6 +209,7 @@ class OutcomeMetric:
     not_reached: bool = False
     group: str | None = None  # subgroup or arm: "in ALL", "patients with TP53 mutation"
     composite: str | None = None  # which composite response the figure is: "CR/CRi", "sCR", ">=VGPR"
+    negated: bool = False  # a zero event stated as an absence ("no grade ≥3 CRS"): value 0, count 0
     sentence_index: int | None = None
     sentence_start: int | None = None
 

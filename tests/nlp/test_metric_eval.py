@@ -13,16 +13,15 @@ from litmus.nlp.evaluation import (
 from litmus.nlp.metrics import extract_metrics
 from litmus.records import OutcomeMetric
 
-# Measured with EXTRACTOR_VERSION 1.3.2 (bench/results/metric_eval.json), minus a small margin:
-# own texts 0.985, dev 0.987 (own-18 … own-37 added to dev with 1.2.0), held-out 0.859,
-# heldout-new 0.955, heldout-real2 (real abstracts annotated with 1.2.0, never tuned on) 0.760,
-# dev2 (real abstracts annotated blind after 1.2.1, where 1.2.1 scored 0.720; tuned on for 1.3) 0.844.
+# Measured with EXTRACTOR_VERSION 2.0.0 (bench/results/metric_eval.json) on guideline-v2 gold, minus a
+# small margin: dev 0.973, dev2 0.873 (both tuned on); never tuned on: held-out 0.811, heldout-new 0.913,
+# heldout-real2 0.813 (real abstracts).
 OWN_TEXTS_F1_FLOOR = 0.95
-DEV_F1_FLOOR = 0.96
-HELDOUT_F1_FLOOR = 0.83
-HELDOUT_NEW_F1_FLOOR = 0.93
-HELDOUT_REAL2_F1_FLOOR = 0.73
-DEV2_F1_FLOOR = 0.81
+DEV_F1_FLOOR = 0.95
+HELDOUT_F1_FLOOR = 0.79
+HELDOUT_NEW_F1_FLOOR = 0.89
+HELDOUT_REAL2_F1_FLOOR = 0.79
+DEV2_F1_FLOOR = 0.85
 KN_RECALL_FLOOR = 0.07
 
 
@@ -87,6 +86,13 @@ def test_medline_abstracts_join_continuation_lines(tmp_path):
     (tmp_path / "texts.jsonl").write_text(json.dumps({"doc": "medline:2", "source": "shared", "split": "r1"}))
     texts = load_texts(tmp_path / "texts.jsonl", tmp_path)
     assert [(t.doc, t.text, t.split) for t in texts] == [("medline:2", "Only line.", "r1")]
+
+
+def test_a_later_gold_file_replaces_a_documents_older_lines(tmp_path):
+    line = lambda doc, value: json.dumps({"doc": doc, "endpoint": "ORR", "stat": "rate", "value": value, "unit": "%"})
+    (tmp_path / "base.jsonl").write_text("\n".join([line("a", 1), line("a", 2), line("b", 3)]))
+    (tmp_path / "heldout-v2.jsonl").write_text(line("a", 9))
+    assert sorted((g.doc, g.value) for g in load_gold(tmp_path)) == [("a", 9), ("b", 3)]
 
 
 def test_load_gold_and_inline_texts(tmp_path):

@@ -73,3 +73,4 @@ COMMENT ON COLUMN pooled_estimates.pmids IS 'The studies pooled.';
 COMMENT ON COLUMN pooled_estimates.not_pooled IS 'Studies with a figure for the outcome but no stated whole-population k/n.';
 COMMENT ON COLUMN pooled_estimates.note IS 'The model in words, and which studies got the 0.5 continuity correction.';
 COMMENT ON COLUMN pooled_estimates.computed_at IS 'When these estimates were computed (after the last classification of strategies).';
+COMMENT ON COLUMN metrics.negated IS 'The figure is an absence stated in words ("no grade >=3 CRS"): a rate of 0 % with count 0.';

@@ -143,6 +143,7 @@ SELECT s.outcome,
             WHEN s.measure = 'proportion' AND s.events IS NOT NULL AND s.total > 0 THEN round(100.0 * s.events / s.total, 1)
        END AS rate_pct,
        s.value, s.unit, s.not_reached,
+       coalesce(s.negated, false) AS stated_as_absent,
        s.events, s.total,
        dv.derived_events, dv.derived_total,
        CASE WHEN s.events IS NOT NULL AND s.total IS NOT NULL THEN 'stated'

@@ -39,6 +39,7 @@ COMMENT ON COLUMN outcome_evidence.rate_pct IS 'The percentage as stated, or k/n
 COMMENT ON COLUMN outcome_evidence.value IS 'The number as stated (percentage, months, patients).';
 COMMENT ON COLUMN outcome_evidence.unit IS 'Its unit (%, months, patients).';
 COMMENT ON COLUMN outcome_evidence.not_reached IS 'A median stated as not reached.';
+COMMENT ON COLUMN outcome_evidence.stated_as_absent IS 'The paper says in words that the event did not occur ("no grade >=3 CRS"): 0 events.';
 COMMENT ON COLUMN outcome_evidence.events IS 'k as the source states it; NULL when it does not.';
 COMMENT ON COLUMN outcome_evidence.total IS 'n as the source states it with k; NULL when it does not.';
 COMMENT ON COLUMN outcome_evidence.derived_events IS 'k recomputed by litmus (see derivation); never a stated figure.';

@@ -26,7 +26,7 @@ warnings.filterwarnings("ignore", message=r".*\[W036\]")
 warnings.filterwarnings("ignore", message="Possible set union", category=FutureWarning)
 
 from litmus.cli import analysis, bulk, evidence, pipeline, updates  # noqa: E402
-from litmus.cli.common import errors  # noqa: E402
+from litmus.cli.common import errors, print_error, styled  # noqa: E402
 
 EXAMPLES = """\
 examples:
@@ -91,10 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except user_facing_errors() as error:
-        errors.print(f"[red]error:[/red] {error}")
+        print_error(error)
         return 2
     except KeyboardInterrupt:
-        errors.print("[yellow]interrupted[/yellow]: nothing half-written is kept; run the command again to finish")
+        errors.print(styled(("interrupted", "yellow"), ": nothing half-written is kept; run the command again to finish"))
         return 130
     finally:
         for name in PREFECT_RUN_LOGGERS:

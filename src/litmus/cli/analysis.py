@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from rich.table import Table
+from rich.text import Text
 
-from litmus.cli.common import add_format_flags, add_warehouse_flag, console, warehouse_path
+from litmus.cli.common import add_format_flags, add_warehouse_flag, console, styled, warehouse_path
 from litmus.errors import InputError
 
 VERDICT_STYLE = {
@@ -38,8 +39,8 @@ def metric_as_json(metric) -> dict:
         "endpoint": metric.endpoint, "label": metric.label, "stat": metric.stat, "value": metric.value,
         "unit": metric.unit, "timepoint": metric.timepoint, "timepoint_months": metric.timepoint_months,
         "count": metric.count, "total": metric.total, "ci_low": metric.ci_low, "ci_high": metric.ci_high,
-        "not_reached": metric.not_reached, "group": metric.group, "start": metric.start, "end": metric.end,
-        "sentence": metric.sentence,
+        "not_reached": metric.not_reached, "group": metric.group, "composite": metric.composite,
+        "negated": metric.negated, "start": metric.start, "end": metric.end, "sentence": metric.sentence,
     }
 
 
@@ -81,14 +82,25 @@ def cmd_extract(args) -> int:
 
 def _print_metrics_table(metrics: list[dict], title: str = "outcome metrics") -> None:
     table = Table(title=title, show_lines=False)
-    for column in ("endpoint", "stat", "value", "k/n", "time point", "group", "sentence"):
+    for column in ("endpoint", "stat", "value", "95% CI", "k/n", "time point", "group", "sentence"):
         table.add_column(column, overflow="fold")
     for m in metrics:
         value = "not reached" if m["not_reached"] else f"{m['value']:g}{m['unit'] if m['unit'] == '%' else ' ' + (m['unit'] or '')}" if m["value"] is not None else ""
-        kn = f"{m['count']}/{m['total']}" if m["count"] is not None and m["total"] is not None else ""
-        endpoint = m["endpoint"] + (f" ({m['label']})" if m.get("label") else "")
-        table.add_row(endpoint, m["stat"], value.strip(), kn, m.get("timepoint") or "", m.get("group") or "", m["sentence"][:140])
+        if m.get("negated"):
+            value += " (none)"  # stated as an absence: "no grade ≥3 CRS"
+        ci = f"{m['ci_low']:g}–{m['ci_high']:g}" if m.get("ci_low") is not None and m.get("ci_high") is not None else ""
+        kn = _k_of_n(m["count"], m["total"]) if m["stat"] == "rate" else ""
+        endpoint = m["endpoint"] + (f" {m['composite']}" if m.get("composite") else "") + (f" ({m['label']})" if m.get("label") else "")
+        table.add_row(endpoint, m["stat"], value.strip(), ci, kn, m.get("timepoint") or "", m.get("group") or "",
+                      m["sentence"][:140])
     console.print(table)
+
+
+def _k_of_n(count: int | None, total: int | None) -> str:
+    """"38/71", or "38" when only k is stated ("38 (53.5%)"), or "?/52" when only the denominator is."""
+    if count is None and total is None:
+        return ""
+    return f"{'?' if count is None else count}" + (f"/{total}" if total is not None else "")
 
 
 def _print_entities_table(entities: list[dict]) -> None:
@@ -126,7 +138,7 @@ def cmd_show(args) -> int:
         sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
         return 0
     p = payload["paper"]
-    console.print(f"[bold]{p['pmid']}[/bold] {p['title']} ({p['journal_iso']} {p['pub_year']}; doi {p['doi']})")
+    console.print(styled((str(p["pmid"]), "bold"), f" {p['title']} ({p['journal_iso']} {p['pub_year']}; doi {p['doi']})"))
     _print_metrics_table(payload["metrics"])
     _print_entities_table(payload["entities"])
     return 0
@@ -166,16 +178,16 @@ def print_verdicts(warehouse: Path, review_id: str) -> None:
         table.add_column(column, overflow="fold")
     for claim_id, cites, verdict, explanation, text, arithmetic, flags in claims.rows:
         summary = (text or "").replace("\n", " ")
-        lines = [f"[dim]{summary[:157] + '…' if len(summary) > 160 else summary}[/dim]", explanation]
+        lines = [styled((summary[:157] + "…" if len(summary) > 160 else summary, "dim")), styled(explanation or "")]
         for endpoint, written, unit, fact_verdict, fact_explanation in by_claim.get(claim_id, []):
             style = VERDICT_STYLE.get(fact_verdict, "")
-            lines.append(f"[{style}]{fact_verdict}[/{style}] {endpoint} {written or ''}{unit if unit == '%' else ' ' + (unit or '')}: {fact_explanation}")
+            lines.append(styled((fact_verdict, style), f" {endpoint} {written or ''}{unit if unit == '%' else ' ' + (unit or '')}: {fact_explanation}"))
         if arithmetic:
-            lines.append(f"[red]arithmetic[/red]: {arithmetic}")
+            lines.append(styled(("arithmetic", "red"), f": {arithmetic}"))
         if flags:
-            lines.append(f"[red]flags[/red]: {flags}")
+            lines.append(styled(("flags", "red"), f": {flags}"))
         style = VERDICT_STYLE.get(verdict, "")
-        table.add_row(claim_id, cites, f"[{style}]{verdict}[/{style}]", "\n".join(lines))
+        table.add_row(claim_id, cites, styled((verdict, style)), Text("\n").join(lines))
     console.print(table)
 
 

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from litmus.cli.common import console, errors, warehouse_path
+from litmus.cli.common import console, print_error, styled, warehouse_path
 
 DESCRIPTION = """\
 Stream PubMed bulk files (.xml or .xml.gz, as downloaded from ftp.ncbi.nlm.nih.gov/pubmed/baseline
@@ -88,7 +88,7 @@ def cmd_ingest_files(args) -> int:
         else:
             result = _run_locally(args, warehouse, keep, workers, console, quiet=args.json)
     except (BulkInputError, QueryError) as error:
-        errors.print(f"[red]error:[/red] {error}", soft_wrap=True)
+        print_error(error)
         return 2
     result["seconds"] = round(time.perf_counter() - started, 2)
     if args.json:
@@ -106,7 +106,7 @@ def _run_locally(args, warehouse: Path, keep, workers: int, console, *, quiet: b
     from litmus.warehouse import open_warehouse
 
     progress = Progress(
-        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[rate]}"),
+        TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(), TextColumn("{task.fields[rate]}"),
         TimeRemainingColumn(), console=console, disable=quiet, transient=False,
     )
     bars: dict[str, int] = {}
@@ -127,7 +127,7 @@ def _run_locally(args, warehouse: Path, keep, workers: int, console, *, quiet: b
         if outcome.status == "skipped" or outcome.name not in bars:
             progress.console.print(f"  {outcome.name}: {outcome.status}")
         if outcome.status == "failed":
-            progress.console.print(f"  [red]failed[/red] {outcome.name}: {outcome.message}")
+            progress.console.print(styled("  ", ("failed", "red"), f" {outcome.name}: {outcome.message}"))
 
     extract_bar: dict[str, int] = {}
 
@@ -149,16 +149,16 @@ def _run_locally(args, warehouse: Path, keep, workers: int, console, *, quiet: b
 def _print_summary(console, result: dict) -> None:
     totals = result["totals"]
     console.print(
-        f"[bold]{totals['files']} files[/bold]: {totals['completed']} ingested, {totals['skipped']} already done,"
+        styled((f"{totals['files']} files", "bold"), f": {totals['completed']} ingested, {totals['skipped']} already done,"
         f" {totals['failed']} failed; {totals['records']:,} records read, {totals['kept']:,} stored,"
-        f" {totals['deletions']:,} deletions; {result['seconds']:.1f} s"
+        f" {totals['deletions']:,} deletions; {result['seconds']:.1f} s")
     )
     if result.get("extracted", {}).get("papers"):
         e = result["extracted"]
         console.print(f"  extracted {e['papers']:,} papers: {e['entities']:,} entities, {e['metrics']:,} metrics")
     for file in result["files"]:
         if file["status"] == "failed":
-            console.print(f"  [red]failed[/red] {file['name']}: {file['message']}")
+            console.print(styled("  ", ("failed", "red"), f" {file['name']}: {file['message']}"))
     if totals["failed"]:
         console.print("  fix or re-download the failed files and run the command again: finished files are skipped")
     console.print(f"  warehouse: {result['warehouse']}")

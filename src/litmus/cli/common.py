@@ -1,4 +1,10 @@
-"""What every `litmus` command shares: consoles, the warehouse flag, JSON output, user errors."""
+"""What every `litmus` command shares: consoles, the warehouse flag, JSON output, user errors.
+
+The consoles print text as text. Titles, table cells, paths and error messages come from data a user
+does not control (a paper titled "benzo[a]pyrene", a review quoting "[/i]", `SELECT '[/x]'`), so rich
+never parses markup or emoji codes out of them, and control characters (an ESC that would recolour
+the terminal) are shown as escapes, not obeyed. Styles are applied explicitly with `styled`.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,45 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from litmus.paths import default_warehouse_path
 
-console = Console(stderr=False, highlight=False)
-errors = Console(stderr=True, highlight=False, soft_wrap=True)
+# Every C0 control character but tab and newline, and DEL: shown as \x1b, never sent raw.
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F)}
+
+
+def visible_controls(text: str) -> str:
+    return text.translate(_CONTROLS)
+
+
+class DataConsole(Console):
+    """A rich console that never interprets what it prints: no markup, no emoji codes, no highlighting."""
+
+    def __init__(self, **options):
+        super().__init__(markup=False, emoji=False, highlight=False, **options)
+
+    def render_str(self, text: str, **options) -> Text:
+        # Plain strings given to print() and table cells pass through here.
+        return super().render_str(visible_controls(text), **options)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """Text from plain pieces and (piece, style) pairs: a style is applied, never parsed out of the data."""
+    text = Text()
+    for part in parts:
+        piece, style = (part, "") if isinstance(part, str) else part
+        text.append(visible_controls(piece), style=style)
+    return text
+
+
+console = DataConsole(stderr=False)
+errors = DataConsole(stderr=True, soft_wrap=True)
+
+
+def print_error(message: object) -> None:
+    """The one line a user's error ends with (the caller returns exit status 2)."""
+    errors.print(styled(("error:", "red"), f" {message}"))
 
 
 def warehouse_path(args) -> Path:

@@ -7,11 +7,11 @@ import time
 from rich.table import Table
 
 from litmus.cli.analysis import print_verdicts
-from litmus.cli.common import add_entrez_flags, add_warehouse_flag, console, print_json, warehouse_path
+from litmus.cli.common import add_entrez_flags, add_warehouse_flag, console, print_json, styled, warehouse_path
 
 
 def _print_ingest_summary(summary: dict, elapsed: float) -> None:
-    console.print(f"[bold]{summary['review_id']}[/bold] via {summary['mode']}")
+    console.print(styled((summary["review_id"], "bold"), f" via {summary['mode']}"))
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
     table.add_column("citation")
     table.add_column("PMID")
@@ -19,7 +19,7 @@ def _print_ingest_summary(summary: dict, elapsed: float) -> None:
     for key, pmid, method in summary.get("resolved_citations", []):
         table.add_row(key, pmid, method)
     for key, detail in summary["unresolved"]:
-        table.add_row(key, "[yellow]unresolved[/yellow]", detail)
+        table.add_row(key, styled(("unresolved", "yellow")), detail)
     console.print(table)
     console.print(
         f"  citations: {summary['citations']}, resolved: {summary['resolved']}"
@@ -69,7 +69,7 @@ def cmd_run(args) -> int:
         + ", ".join(f"{k}: {v}" for k, v in sorted(verification["verdicts"].items()))
         + f"; arithmetic findings: {verification['arithmetic_findings']}"
     )
-    console.print(f"[green]done[/green] in {time.perf_counter() - started:.1f} s; warehouse: {warehouse_path(args)}")
+    console.print(styled(("done", "green"), f" in {time.perf_counter() - started:.1f} s; warehouse: {warehouse_path(args)}"))
     return 0
 
 
@@ -87,10 +87,10 @@ def cmd_status(args) -> int:
         table.add_row(name, str(rows))
     console.print(table)
     for review in status["reviews"]:
-        console.print(
-            f"review [bold]{review['review_id']}[/bold]: {review['citations']} citations,"
+        console.print(styled(
+            "review ", (review["review_id"], "bold"), f": {review['citations']} citations,"
             f" {review['resolved']} resolved, {review['with_paper']} papers stored"
-        )
+        ))
     for run in status["recent_runs"]:
         console.print(f"  run {run['started_at']} {run['flow']}: {run['status']}" + (f" ({run['message']})" if run["message"] else ""))
     return 0

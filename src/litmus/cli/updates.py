@@ -6,7 +6,7 @@ import argparse
 import time
 from datetime import date
 
-from litmus.cli.common import add_warehouse_flag, console, errors, print_json, warehouse_path
+from litmus.cli.common import add_warehouse_flag, console, print_error, print_json, styled, warehouse_path
 
 UPDATE_EXAMPLES = """\
 examples:
@@ -89,13 +89,13 @@ def cmd_update(args) -> int:
     if args.json:
         print_json({k: v for k, v in summary.items() if k != "digest"})
         return 0
-    console.print(f"[bold]update {summary['as_of']}[/bold] via {summary['mode']}")
+    console.print(styled((f"update {summary['as_of']}", "bold"), f" via {summary['mode']}"))
     for result in summary["searches"]:
         window = result["window"] or "up to date"
-        console.print(
+        console.print(styled(
             f"  {result['search']:<28} {window:<24} found {result['found']:>4}, new {len(result['new']):>3},"
-            f" updated {len(result['updated']):>3}" + (f", [yellow]missing {', '.join(result['missing'])}[/yellow]" if result["missing"] else "")
-        )
+            f" updated {len(result['updated']):>3}", (f", missing {', '.join(result['missing'])}" if result["missing"] else "", "yellow")
+        ))
     console.print(
         f"  {len(summary['new_pmids'])} new, {len(summary['updated_pmids'])} updated; "
         f"E-utilities requests: {len(summary['requests'])}; time {time.perf_counter() - started:.1f} s"
@@ -143,13 +143,13 @@ def cmd_serve(args) -> int:
             wait_seconds=args.wait if args.wait is not None else 600.0,
         )
     except ValueError as error:
-        errors.print(f"[red]error:[/red] bad --cron: {error}")
+        print_error(f"bad --cron: {error}")
         return 2
     try:
         api_url = check_prefect_server()
         console.print(f"serving {plan.describe()} on {api_url}; stop with Ctrl-C")
         serve_updates(plan, api_url=api_url)
     except PrefectServerUnavailable as error:
-        errors.print(f"[red]error:[/red] {error}")
+        print_error(error)
         return 2
     return 0

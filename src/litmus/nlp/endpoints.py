@@ -22,9 +22,20 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                 r"|MRD[\s-]*(?i:negativ\w*)|MRD-(?![\w])|(?i:undetectable\s+MRD)"
                 r"|(?i:negative\s+(?:for\s+)?(?:minimal|measurable)\s+residual\s+disease))"
                 r"(?:\s+(?:CRs?|(?i:complete\s+(?:remission|response)s?))(?:\s+(?i:rates?))?)?"),
-    ("OTHER", r"(?i:very\s+good\s+partial\s+response)|VGPR\b|(?i:stringent\s+complete\s+response)|sCR\b"),
+    # "VGPR or better", "at least a VGPR": the composite of every response from VGPR up
+    ("VGPR", r"(?i:(?:at\s+least\s+(?:an?\s+)?|[≥>]=?\s*)(?:very\s+good\s+partial\s+(?:response|remission)|VGPR)s?)"
+             r"|(?:(?i:very\s+good\s+partial\s+(?:response|remission))s?(?:\s*\(VGPR\))?|VGPR)(?:\s+(?i:or\s+better))?"),
+    ("CR", r"(?i:stringent\s+complete\s+(?:response|remission))s?(?:\s*\(sCR\))?|sCR\b"),
+    # composite endpoints ("the combined primary end point (death, ventilation or MI)") are not their parts
+    ("OTHER", r"(?i:(?:combined|composite)\s+(?:primary\s+|secondary\s+)?(?:end[\s-]?points?|outcomes?))"
+              r"(?:\s*\([^()]{0,80}\))?"
+              # disease control: "stable disease or better", "SD or better", "disease control rate"
+              r"|(?:(?i:stable\s+disease)|SD)(?:\s*\([^()]{0,20}\))*\s+(?i:or\s+better)"
+              r"|(?i:disease\s+control(?:\s+rates?)?)|DCR\b|(?i:clinical\s+benefit(?:\s+rates?)?)"
+              r"|(?i:durable\s+response(?:\s+rates?)?)|DRR\b"
+              r"|(?i:(?:distant\s+)?metastas[ie]s)"),
     ("OTHER", r"(?i:(?:disease|relapse|recurrence|metastasis|failure|distant)[\s-]free(?:\s+survival)?)"
-              r"|DFS\b|RFS\b|(?i:cancer[\s-]specific\s+survival)"
+              r"|DFS\b|RFS\b|(?i:(?:cancer|cause|disease)[\s-]specific\s+survival)"
               r"|(?i:survival\s+(?:from|after|following)\s+(?:the\s+)?(?:first\s+)?relapse)"  # post-relapse survival
               # time to progression is not progression-free survival (deaths are not events)
               r"|(?i:times?\s+to\s+(?:(?:tumou?r|disease)\s+)?progression)|TTP\b"
@@ -32,8 +43,13 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("PFS", r"(?i:progression[\s-]free(?:\s+survival)?)|PFS\b"),
     ("EFS", r"(?i:event[\s-]free(?:\s+survival)?)|EFS\b"),
     ("LFS", r"(?i:leuk(?:a)?emia[\s-]free(?:\s+survival)?)|LFS\b"),
+    # any other "X-free survival" ("LTP free survival", "metastasis-free survival") is not OS
+    ("OTHER", r"(?:[\w-]+[\s-])(?i:free\s+survival)"),
     ("NRM", r"(?i:non[\s-]?relapse[\s-]+mortality)|NRM\b|TRM\b"
-            r"|(?i:(?:treatment|transplant|therapy)[\s-]related\s+(?:mortality|deaths?))"
+            r"|(?i:(?:treatment|transplant|therapy|regimen|toxicity|procedure|drug)[\s-]related\s+(?:mortality|deaths?))"
+            r"|(?i:toxic\s+deaths?)(?:\s+(?i:rates?))?"
+            r"|(?i:deaths?\s+(?:were\s+|was\s+)?(?:attributed|attributable|related|due)\s+to\s+(?:the\s+)?(?:study\s+)?"
+            r"(?:treatment|therapy|drug|toxicity|CAR[\w-]*))"
             r"|(?i:died\s+(?:of|from|due\s+to)\s+(?:treatment|transplant|therapy)[\s-]related\s+(?:causes|complications"
             r"|toxicit(?:y|ies)|adverse\s+events|events))"),
     ("OTHER", r"(?i:(?:cardiovascular|cardiac|vascular|non-vascular|cancer|coronary|stroke|infection|sepsis"
@@ -65,7 +81,9 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               r"|(?i:neurologic(?:al)?\s+(?:adverse\s+)?(?:events?|toxicit(?:y|ies)))"),
     # "relapsed mantle cell lymphoma", "relapsed and/or refractory", "relapsed/refractory (r/r) disease":
     # relapse as an adjective of the disease or the population is not an outcome
-    ("RELAPSE", r"(?i:(?:cumulative\s+)?incidence\s+of\s+relapse)"
+    ("RELAPSE", r"(?i:(?:cumulative\s+)?incidences?\s+of\s+(?:(?:local|locoregional|distant|disease)\s+)?"
+                r"(?:relapse|recurrence)(?:\s*/\s*progression)?)|(?i:relapse\s*/\s*progression)"
+                r"|(?i:(?:(?:local|locoregional|loco-regional|distant|tumou?r|disease)\s+)?recurrences?|recurred)\b(?![\s-]*free)"
                 r"|(?i:relapse[sd]?|relapsing)\b(?![\s-]*(?:free|/|(?:and\s+|or\s+|and/or\s+)?refractory"
                 r"|(?:(?!(?i:in|at|on|of|after|before|was|were|is|are|had|has|occurred|among|with|within|during|by|rates?"
                 r"|and|to|from|for|who|than|the|a|an|\d+)\b)[\w/()-]+\s+){0,4}?(?:B-|T-)?(?:ALL|AML|CLL|MM|NHL|DLBCL|MCL|HL|(?i:disease|leuk\w*|lymph\w*"
@@ -74,7 +92,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("MORTALITY", r"(?i:(?:all[\s-]cause\s+|overall\s+|early\s+)?mortality(?:\s+rates?)?)|(?i:deaths?)"
                   r"|(?i:died)"),
     ("FOLLOW_UP", r"(?i:follow[\s-]?up)|(?i:followed(?:\s+up)?\s+for)"),
-    ("N_EVALUABLE", r"(?i:evaluable|assessable|evaluated\s+for\s+(?:response|efficacy))"),
+    ("N_EVALUABLE", r"(?i:evaluable|assessable|evaluated\s+for\s+(?:response|efficacy)"
+                    r"|(?:eligible|available)\s+for\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:analys[ie]s|evaluation|assessment))"),
     # "analysed for KRAS mutation" describes a laboratory test, "we evaluated 7,216 men" a study population
     ("N_EVALUABLE", r"(?i:analy[sz]ed(?!\s+for\s+(?!(?:response|efficacy|safety|toxicity|outcomes?|survival"
                     r"|the\s+primary|the\s+(?:main|final)|intention)\b))|evaluated(?!\s+\d)|(?:included|entered)\s+in\s+the\s+(?:[\w-]+\s+){0,2}analys[ie]s"
@@ -82,13 +101,14 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     # "28 received TanCAR7", "35 received axicabtagene ciloleucel", "received CTL019": a product is a
     # word with CAR in it, a "-cel" name or an alphanumeric code.
     ("N_TREATED", r"(?i:infused|treated|(?:received|underwent)\s+(?:[\w-]+\s+){0,3}?"
-                  r"(?:infusions?|[\w-]*CAR[\w-]*|cells|treatment|therapy|doses?|[\w-]*cel\b))"
+                  r"(?:infusions?|[\w-]*CAR[\w-]*|cells|treatment|therapy|doses?|[\w-]*cel\b|transplant\w*|surgery"
+                  r"|resection)|received\s+(?=\d[\d.,]*(?:\s*(?:,\s*(?:or|and)?|or|and|to|-)\s*\d[\d.,]*)*\s*(?:mg|µg|μg|g|Gy|IU)\b))"
                   r"|(?i:received)\s+[A-Z]{2,}[A-Za-z-]*\d[\w-]*"),
     ("N_ENROLLED", r"(?i:enrolled|enroled|recruited|randomi[sz]ed|included|registered|accrued|participated"
                    r"|underwent\s+randomi[sz]ation"
                    # "a randomised trial with 148 patients", "a phase III study of 806 patients"
                    r"|(?:trial|study)\s+(?:with|of|in|including|involving|enrolling)(?=\s+(?:a\s+total\s+of\s+)?\d)"
-                   r"|randomly\s+(?:assigned|allocated|divided))"
+                   r"|randomly\s+(?:assigned|allocated|divided|received|treated|given))"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
     ("OTHER_RATE", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"
               r"(?!(?:the|patients|subjects|participants)\b)(?:grade\s*[≥>]?\s*\d(?:\s*(?:-|or|/)\s*\d)?\s+)?[a-z][\w/-]*(?:\s+(?!was\b|were\b|in\b|at\b|of\b|"
@@ -129,6 +149,7 @@ class EndpointMention:
     start: int  # offsets into the sentence
     end: int
     label: str  # the phrase as written
+    composite: str | None = None  # a composite response: "CR/CRi", "CR/CRh", "sCR", "≥VGPR"
 
 
 def _grade_floor(match: re.Match) -> tuple[int, bool]:
@@ -202,8 +223,46 @@ def find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMenti
         if code in ("CRS", "ICANS"):
             code, mild_label = _toxicity_code(code, text, start, end)
             label = mild_label or label
-        mentions.append(EndpointMention(code, start, end, label))
-    return _grades_shared(text, mentions)
+        composite = _composite_of(code, label)
+        if code == "VGPR" and composite is None and _AT_LEAST_BEFORE.search(text, max(0, start - 3), start):
+            composite = "≥VGPR"  # "≥VGPR": the sign stands before the word the mention starts at
+        mentions.append(EndpointMention(code, start, end, label, composite))
+    return _grades_shared(text, _composites_joined(text, mentions))
+
+
+_COMPOSITE_WITH_RECOVERY = re.compile(r"CR\s*(?:/|\+|or|and)\s*CR(?P<kind>[ih])\b|(?i:with\s+(?:an?\s+)?(?:incomplete|partial))",
+                                      re.IGNORECASE)
+_STRINGENT = re.compile(r"(?i:stringent)|sCR")
+_OR_BETTER = re.compile(r"(?i:or\s+better|at\s+least)|[≥>]")
+_AT_LEAST_BEFORE = re.compile(r"(?:≥|>=?)\s*$")
+_JOINS_A_COMPOSITE = re.compile(r"\s*(?:/|\+|\bor\b|\band\b)\s*", re.IGNORECASE)
+
+
+def _composite_of(code: str, label: str) -> str | None:
+    """Which composite a mention names: "CR/CRi rate" -> CR/CRi, "stringent CR" -> sCR, "VGPR or better" -> ≥VGPR."""
+    if code == "CR":
+        if _STRINGENT.search(label):
+            return "sCR"
+        match = _COMPOSITE_WITH_RECOVERY.search(label)
+        if match is not None:
+            return "CR/CRh" if (match.group("kind") or "").lower() == "h" else "CR/CRi"
+    if code == "VGPR" and _OR_BETTER.search(label):
+        return "≥VGPR"
+    return None
+
+
+def _composites_joined(text: str, mentions: list[EndpointMention]) -> list[EndpointMention]:
+    """"CR or CR with incomplete count recovery": a CR and a CRi joined by "or" are one composite CR."""
+    joined: list[EndpointMention] = []
+    for mention in mentions:
+        previous = joined[-1] if joined else None
+        if (previous is not None and previous.code == "CR" and previous.composite is None
+                and (mention.code == "CRi" or mention.composite == "CR/CRi")
+                and _JOINS_A_COMPOSITE.fullmatch(text, previous.end, mention.start)):
+            joined[-1] = EndpointMention("CR", previous.start, mention.end, text[previous.start:mention.end], "CR/CRi")
+        else:
+            joined.append(mention)
+    return joined
 
 
 def _named_inside(text: str, start: int, end: int, survey: bool) -> list[EndpointMention]:

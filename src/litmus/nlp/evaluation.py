@@ -123,9 +123,21 @@ def _jsonl_records(path: str | Path) -> list[dict]:
 
 
 def load_gold(path: str | Path) -> list[GoldMetric]:
-    """Gold metrics from a JSONL file (or a folder of them), one metric per line."""
+    """Gold metrics from a JSONL file (or a folder of them), one metric per line.
+
+    In a folder, a document's gold is the lines of the last file (in name order) that annotates it:
+    a re-annotation (`heldout-v2.jsonl`) replaces the older lines (`base.jsonl`) without editing them.
+    """
+    path = Path(path)
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    owner: dict[str, Path] = {}
+    per_file = [(file, _jsonl_records(file)) for file in files]
+    for file, records in per_file:
+        for record in records:
+            owner[record["doc"]] = file
     fields = GoldMetric.__slots__
-    return [GoldMetric(**{k: record.get(k) for k in fields}) for record in _jsonl_records(path)]
+    return [GoldMetric(**{k: record.get(k) for k in fields})
+            for file, records in per_file for record in records if owner[record["doc"]] == file]
 
 
 def load_texts(path: str | Path, shared_data: Path | None) -> list[EvalText]:

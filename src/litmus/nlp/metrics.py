@@ -1,53 +1,45 @@
-"""Outcome metrics from clinical text: which endpoint each reported number belongs to.
+"""Outcome metrics from clinical text: which endpoint, group and denominator each reported number belongs to.
 
-Pure and cheap (compiled regexes over sentence text, no tokeniser): for each sentence, blank out
-what is never an outcome value (CI levels, ranges, p-values, ages, doses, years, grades), find the
-value expressions and the endpoint mentions, then link each value to an endpoint in its clause:
-the preceding one ("CR was achieved in 13/15"), or the following one when the value is the
-subject of a verb that reaches it ("13/15 patients achieved CR"). Coordinated lists ("ORR and CR
-rates were 87.5% and 62.5%, respectively"; "the 1- and 2-year OS were 80% and 70%") pair in order.
+Pure and cheap (compiled regexes over sentence text, no tokeniser). Each sentence is read in two steps:
+
+1. candidates: what is never an outcome value is blanked out (CI levels, ranges, p-values, ages, doses,
+   years, grades; `values.find_masks`), then the value expressions (`values.find_values`), the endpoint
+   mentions (`endpoints.find_endpoints`), the time points and CIs, the groups a figure can belong to
+   (`groups`), the head counts of arms and cohorts (`populations`) and the events stated as absent
+   (`zero_events`) are found;
+2. linking: arm and cohort sizes take their numbers first; the remaining values are linked to an
+   endpoint by coordinated lists and "respectively" alignment, then by the nearest endpoint of their
+   clause (`linking`); each metric then takes its group (a list of groups distributed over a list of
+   values, a group named next to the value, or the group heading the sentence), a denominator carried
+   from a population stated before it ("Among the 52 patients infused, the ORR was 83%"), its CI and
+   the composite its endpoint names. Counts split by group right after them ("508 deaths (248 in A and
+   260 in B)") are read when the parts add up, and zero events become rates of 0 % with `negated`.
+
+Every metric keeps the character offsets of the words it was read from, and its sentence.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from litmus.nlp.endpoints import EndpointMention, find_endpoints, is_survey_text, regrade
-from litmus.nlp.numbers import digitise_number_words, normalise_text, snap_to_words
+from litmus.nlp.groups import group_after, group_before, group_list_after, leading_group
+from litmus.nlp.linking import (
+    COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, link_endpoint, pair_coordinated, timepoint_for,
+)
+from litmus.nlp.numbers import digitise_number_words, normalise_text, parse_number, snap_to_words
+from litmus.nlp.populations import (
+    GroupCount, breakdown_of_count, sentence_population_kind, sizes_in_parentheses, sizes_sent_to_arms,
+)
 from litmus.nlp.sentences import split_sentences
 from litmus.nlp.values import (
-    PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
+    NUM, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
 )
+from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, find_zero_events
 from litmus.records import OutcomeMetric
 
-_CLAUSE_BREAK = re.compile(
-    # ", and 74.8%", ", and 5-year" end a list ("1-, 3-, and 5-year OS were 88.9%, 82.4%, and 74.8%"), not a clause
-    r";|:\s|,\s+(?:and(?!\s+\d[\d.]*\s*-?\s*(?:%|months?|years?|weeks?|days?)(?!\w))|but|while|whereas|with|including)\b"
-    r"|\bwhereas\b|\bwhile\b"
-)
-# Text between an endpoint and a later value that keeps them linked: "CR was achieved in", "ORR of".
-_LINK_FROM_PREVIOUS = re.compile(
-    r"(?:\b(?:in|among|was|were|is|are|of|at|to|by|reached|achieved|observed|seen|occurred|rate|rates"
-    r"|approximately|about|only|overall|respectively|vs|versus)|[:=(\[]|^)\s*\.?\s*$",
-    re.IGNORECASE,
-)
-# Text between a value and a later endpoint that makes the value its subject: "13 patients achieved".
-_LINK_TO_NEXT = re.compile(
-    rf"^\s*(?:\)\s*)?(?:(?:of|out\s+of)\s+(?:the\s+|all\s+|these\s+)?)?(?:[\w-]+\s+){{0,6}}?(?:{PATIENT_NOUN}\s+)?"
-    r"(?:\([^)]*\)\s*)?(?:(?:who\s+)?(?:achieved|attained|had|have|developed|experienced|were|was|showed|obtained"
-    r"|reached|remained|became|died|relapsed|responded|received|underwent|completed|entered|went|met|sustained"
-    r"|maintained|with|in)\b(?:\s+(?:a|an|the|in|into|to|with|further|subsequent|late|early|durable|ongoing)\b)*"
-    r"\s*(?:[\w-]+\s+)?)?$",
-    re.IGNORECASE,
-)
-# "66 patients with relapsed/refractory (r/r) B-NHL were recruited": a described population, then its verb.
-_DESCRIBED_SUBJECT = re.compile(
-    r"^\s*(?:with|who\s+had|having|from|aged)\b[^;:,]{0,140}?\b(?:were|was|had\s+been|have\s+been)"
-    r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally)\s+)?$",
-    re.IGNORECASE,
-)
 # "two partial responses (PR)", "3 deaths": a number counting the endpoint named right after it.
 _COUNTED_BEFORE = re.compile(rf"(?<![\w.\-/^])(?P<k>\d+)\s+(?:(?:further|more|additional|other|durable|confirmed"
                              r"|early|late|new|total)\s+)?$")
@@ -58,19 +50,6 @@ _ELLIPSIS = re.compile(r"(?:\band|\bversus|\bvs\.?|\bcompared\s+with|,)\s+(?P<k>
                        re.IGNORECASE)
 _ELLIPSIS_HINT = re.compile(r"\d\s+(?:in|among)\s+(?:the|those)\b")  # a cheap first look
 _COUNTABLE = {"CR", "PR", "SD", "PD", "ORR", "CRi", "MORTALITY", "RELAPSE", "NRM"}
-# Words that show a number describes the population or the treatment, not an outcome.
-_NOT_AN_OUTCOME = re.compile(
-    r"(?<![\w-])(?:ages?d?|male|female|men|women|gender|sex|weight|BMI|dosed?|doses|prior|previous(?:ly)?|bridging"
-    r"|baseline|lines?|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
-    re.IGNORECASE,
-)
-# Right after a value: it is a difference or an arm size, not an outcome level.
-_NOT_A_LEVEL_AFTER = re.compile(
-    r"\s*(?:lower|higher|greater|smaller|reduction|increase|decrease|improvement|relative|proportional|absolute"
-    r"|in\s+each|per\s+(?:arm|group)|each"
-    r"|of\s+(?:[\w-]+\s+)?(?:intervention|treatment|therapy|supplementation|exposure|use))\b",
-    re.IGNORECASE,
-)
 _GROUP_AFTER = re.compile(
     rf"\s*(?:\([^)]*\)\s*)?(?:(?:of\s+)?(?:the\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN}\s+)?"
     rf"(?P<group>{PATIENT_NOUN}\s+with(?:out)?\s+[^,;()]{{1,50}}?|(?:in|among|for)\s+(?:the\s+|those\s+|all\s+)?"
@@ -83,18 +62,21 @@ _GROUP_BEFORE = re.compile(r"^\s*(?P<group>(?:In|Among|For|in|among|for)\s+"
                            r"(?:(?!\b(?:was|were|is|are|had|has|have|there)\b)[^,;]){3,80}?),\s+(?!respectively)")
 # After a randomisation verb: "randomly assigned to nivolumab (n = 206)", "divided into trial group, 69 patients".
 _ARM_SIZE = re.compile(r"^\s*(?:to|into)\b", re.IGNORECASE)
-_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
-_COORDINATION = re.compile(r"^[\s,/]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:the\s+)?(?:rates?\s*)?[\s,/]*$",
-                           re.IGNORECASE)
-
 _DIGIT = re.compile(r"\d")
 _NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
 
-_TIME_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR", "OTHER"}
-_COUNT_ENDPOINTS = {"N_ENROLLED", "N_TREATED", "N_EVALUABLE"}
-_RATE_KINDS = {"frac_pct", "pct_frac", "count_pct", "frac", "pct"}
-_COUNT_KINDS = {"n_eq", "count", "bare"}
-_SURVIVAL_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR"}  # reported as medians, rates or HRs, never as a head count
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """One sentence as the extractor reads it: as given, normalised, numbers in digits, and non-values masked."""
+
+    original: str
+    words: str
+    digits: str
+    offset: int  # of the sentence in the text
+    index: int
+    spelled: list[tuple[int, int]]  # number words rewritten in `digits`, in sentence offsets
 
 
 def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None) -> list[OutcomeMetric]:
@@ -108,13 +90,25 @@ def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None
     digits, spelled = digitise_number_words(normalised)  # one value grammar: digits only
     metrics: list[OutcomeMetric] = []
     for index, (start, end) in enumerate(spans):
-        if not (_DIGIT.search(digits, start, end) or any(h in normalised[start:end] for h in _NOT_REACHED_HINTS)):
-            continue  # most sentences state no number at all
+        has_number = _DIGIT.search(digits, start, end) or any(h in normalised[start:end] for h in _NOT_REACHED_HINTS)
+        may_be_absent = _ZERO_HINT.search(normalised, start, end) is not None
+        if not (has_number or may_be_absent):
+            continue  # most sentences state no number and no absence
         first = bisect_left(spelled, (start, 0))
         here = [(a - start, b - start) for a, b in spelled[first:bisect_left(spelled, (end, 0), first)]]
-        metrics += _sentence_metrics(text[start:end], normalised[start:end], digits[start:end], start, index,
-                                     survey, here)
-    return metrics
+        sentence = _Sentence(text[start:end], normalised[start:end], digits[start:end], start, index, here)
+        found, endpoints = _sentence_metrics(sentence, survey) if has_number else ([], None)
+        metrics += found
+        if may_be_absent:
+            stated = {m.endpoint for m in found if m.value == 0}  # "no grade ≥3 CRS (0%)" is read once
+            metrics += [z for z in _zero_event_metrics(sentence, survey, endpoints) if z.endpoint not in stated]
+    return _with_study_denominators(metrics)
+
+
+# A cheap first look for a stated absence of a safety event: a negation, then an event word.
+_ZERO_HINT = re.compile(r"\b(?:[Nn]o|[Nn]one|not|[Zz]ero|[Nn]either)\b[^.;]{0,90}?(?i:CRS|cytokine|ICANS|CRES|neuro"
+                        r"|death|died|mortality|relaps|TRM|NRM|fatal)|(?i:CRS|ICANS|neurotox|death|relapse)[^.;]{0,40}?"
+                        r"\bnot\b")
 
 
 def find_proportions(text: str) -> list[tuple[int, int]]:
@@ -128,49 +122,71 @@ def find_proportions(text: str) -> list[tuple[int, int]]:
     return pairs
 
 
-def _sentence_metrics(original: str, words: str, sentence: str, offset: int, index: int, survey: bool,
-                      spelled: list[tuple[int, int]]) -> list[OutcomeMetric]:
-    """Metrics of one sentence: `words` is it normalised, `sentence` also with numbers in digits."""
+def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], list[EndpointMention] | None]:
+    """Metrics of one sentence that states a number, and the endpoint mentions found in it."""
+    sentence, words = s.digits, s.words
     if not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence):
-        return []  # fast path: years, p-values and ages alone
+        return [], None  # fast path: years, p-values and ages alone
     masked, intervals, timepoints = find_masks(sentence)
     values = find_values(masked)
     if not values and not _COUNTED_HINT.search(masked):
-        return []
+        return [], None
     endpoints = find_endpoints(words, survey=survey)
     values = _with_counted_endpoints(masked, values, endpoints)
-    if not values:
-        return []
-    if spelled:
-        values = [replace(v, start=snap_to_words(v.start, spelled)) for v in values]
-        timepoints = [replace(t, text=words[snap_to_words(t.start, spelled):t.end]) for t in timepoints]
-    clauses = _clause_spans(sentence)
-    leading_group = _GROUP_BEFORE.match(sentence)
-    skip_until = leading_group.end("group") if leading_group else 0
-    links = _pair_coordinated(sentence, values, endpoints, timepoints, clauses)
-    metrics = []
+    group_counts = sizes_in_parentheses(words, sentence, endpoints) + sizes_sent_to_arms(words, sentence, endpoints)
+    if not values and not group_counts:
+        return [], endpoints
+    if s.spelled:
+        values = [replace(v, start=snap_to_words(v.start, s.spelled)) for v in values]
+        timepoints = [replace(t, text=words[snap_to_words(t.start, s.spelled):t.end]) for t in timepoints]
+    values = _proportions_in_parentheses(sentence, values)
+    claimed = [(g.start, g.end) for g in group_counts]
+    values = [v for v in values if not any(v.start <= a < v.end or a <= v.start < b for a, b in claimed)]
+    intervals = intervals + _unlabelled_intervals(sentence, masked, values)
+    clauses = clause_spans(sentence)
+    leading = leading_group(words)
+    skip_until = leading.end if leading else 0
+    population = _leading_population(words, sentence, endpoints)
+    links = pair_coordinated(sentence, values, endpoints, timepoints, clauses)
+    linked: list[tuple[ValueMention, EndpointMention, Timepoint | None]] = []
     subjects = set()  # population counts already stated as the subject of their verb
     for value in values:
+        if population is not None and value.start == population.start:
+            continue  # read below as the population the rest of the sentence is about
         endpoint, timepoint = links.get(value, (None, None))
         if endpoint is None:
-            endpoint = _link_endpoint(sentence, value, endpoints, clauses)
-            timepoint = _timepoint_for(value, endpoint, timepoints) if endpoint else None
+            endpoint = link_endpoint(sentence, value, endpoints, clauses)
+            timepoint = timepoint_for(value, endpoint, timepoints) if endpoint else None
         if endpoint is None:
             continue
-        if value.start < skip_until and not (endpoint.code in _COUNT_ENDPOINTS and endpoint.start >= value.start):
+        if value.start < skip_until and not (endpoint.code in COUNT_ENDPOINTS and endpoint.start >= value.start):
             continue  # "Among 11 patients not in CR, ..." names the group, not an outcome ("In the 48 evaluable" does)
-        if endpoint.code in _COUNT_ENDPOINTS:
+        if endpoint.code in COUNT_ENDPOINTS:
             if endpoint.start >= value.start:
                 subjects.add(endpoint.code)
-            elif endpoint.code in subjects or _ARM_SIZE.match(sentence, endpoint.end, value.start):
-                continue  # "412 were randomly assigned to A (n = 206) or B (n = 206)": arm sizes
+            elif endpoint.code in subjects:
+                continue  # "412 were randomly assigned …, 206 to A": the study count was its subject
         if endpoint.end <= value.start:
             endpoint = regrade(endpoint, sentence[endpoint.end:value.start])
-        metric = _build_metric(original, sentence, offset, index, value, endpoint, timepoint, intervals)
-        if metric is not None:
-            group = _group_for(words, value) or (_tidy_group(words[leading_group.start("group"):leading_group.end("group")]) if leading_group else None)
-            metrics.append(_with(metric, group=group))
-    return metrics
+        linked.append((value, endpoint, timepoint))
+    groups = _groups_of(words, masked, linked, leading)
+    metrics = []
+    if population is not None:
+        metrics.append(_population_metric(s, population))
+    heading_time = _leading_timepoint(sentence, timepoints)
+    for value, endpoint, timepoint in linked:
+        if timepoint is None and heading_time is not None and value.kind in _RATE_KINDS and endpoint.code not in COUNT_ENDPOINTS:
+            timepoint = heading_time  # "At 24 months, OS, EFS and relapse were 71%, 48% and 35%"
+        metric = _build_metric(s, value, endpoint, timepoint, intervals)
+        if metric is None:
+            continue
+        metric = replace(metric, group=groups.get(value))
+        if population is not None and value.start > population.start:
+            metric = _with_denominator(metric, population.count)
+        metrics.append(metric)
+        metrics += _breakdown_metrics(s, metric, value, [m.start - s.offset for m in metrics])
+    metrics += [_group_count_metric(s, g) for g in group_counts]
+    return sorted(metrics, key=lambda m: m.start), endpoints
 
 
 def _with_counted_endpoints(masked: str, values: list[ValueMention],
@@ -212,231 +228,33 @@ def _elliptical_counts(masked: str, values: list[ValueMention]) -> list[ValueMen
     return found
 
 
-def _clause_spans(sentence: str) -> list[tuple[int, int]]:
-    cuts = [0] + [m.start() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]
-    return list(zip(cuts, cuts[1:]))
 
-
-def _clause_of(position: int, clauses: list[tuple[int, int]]) -> tuple[int, int]:
-    return next((c for c in clauses if c[0] <= position < c[1]), clauses[-1])
-
-
-def _link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
-                   clauses: list[tuple[int, int]]) -> EndpointMention | None:
-    """The endpoint a value reports: see the module docstring for the rule."""
-    if _NOT_A_LEVEL_AFTER.match(sentence, value.end):
-        return None
-    if value.kind in _COUNT_KINDS or value.kind == "count_pct":  # "15 evaluable patients", "16 CRs (28%)"
-        inside = next((e for e in endpoints if value.start <= e.start and e.end <= value.end), None)
-        if inside is not None and _compatible(inside, value):
-            return _population_verb(sentence, value, endpoints) or inside  # "15 evaluable patients"
-    clause_start, clause_end = _clause_of(value.start, clauses)
-    if value.kind == "hr":
-        clause_start = 0  # "PFS was 4.0 months (95% CI ...; hazard ratio, 0.81)": the ratio follows a semicolon
-    previous = next((e for e in reversed(endpoints) if clause_start <= e.start and e.end <= value.start), None)
-    following = next((e for e in endpoints if value.end <= e.start < clause_end and _compatible(e, value)), None)
-    after = sentence[value.end:value.end + 30]
-    if _NOT_AN_OUTCOME.search(re.split(r"[,;:]", after)[0][:25]) and not following:
-        return None  # "57% were male", "87.8% received bridging therapy"
-    gap_previous = sentence[previous.end:value.start] if previous else ""
-    gap_following = sentence[value.end:following.start] if following else ""
-    previous_ok = (previous is not None and _compatible(previous, value) and not _NOT_AN_OUTCOME.search(gap_previous)
-                   and not _A_CHANGE.search(gap_previous)
-                   and not _states_a_change(sentence, previous, value, gap_previous))
-    following_ok = following is not None and _compatible(following, value) and (
-        ("," not in gap_following and len(gap_following) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
-         and (previous is None or value.kind in _COUNT_KINDS or re.search(r"[a-z]", gap_following)))
-        or (following.code in _COUNT_ENDPOINTS and value.kind == "count" and bool(_DESCRIBED_SUBJECT.match(gap_following))))
-    # "..., such that only one patient experienced relapse": past a comma the value starts its own clause.
-    previous_reaches = previous_ok and _LINK_FROM_PREVIOUS.search(gap_previous) and "," not in gap_previous
-    if following_ok and not previous_reaches:
-        return following
-    if previous_ok:
-        return previous
-    return None
-
-
-# "reduced the relapse rate by 56%", "the absolute increase in PFS at 3 years was 7.3%": changes, not levels.
-_A_CHANGE = re.compile(r"\b(?:reduc|decreas|increas|improv|lower|rais|prolong|extend|cut)\w*\b[^,;]{0,60}?\bby\s*$",
-                       re.IGNORECASE)
-_DIFFERENCE_BEFORE = re.compile(r"\b(?:increase|decrease|difference|reduction|improvement|gain|benefit)s?\s+(?:in|of)\s+"
-                                r"(?:the\s+)?(?:(?:rates?|incidence|proportion)\s+of\s+)?$", re.IGNORECASE)
-_COMPARED_NEAR = re.compile(r"\b(?:vs|versus|compared)\b", re.IGNORECASE)
-
-
-def _states_a_change(sentence: str, endpoint: EndpointMention, value: ValueMention, gap: str) -> bool:
-    """"reduced the relapse rate by 56%", "the absolute increase in PFS was 7.3%"; not "increased from 28% to 35%",
-    nor levels compared ("no difference in relapse (74% vs 68%)")."""
-    if _A_CHANGE.search(sentence, max(0, endpoint.start - 40), value.start):
-        return True
-    if "from" in gap or _COMPARED_NEAR.search(gap) or _COMPARED_NEAR.search(sentence, value.end, value.end + 15):
-        return False
-    return _DIFFERENCE_BEFORE.search(sentence, max(0, endpoint.start - 50), endpoint.start) is not None
-
-
-_VERB_RIGHT_BEFORE = re.compile(r"\s*(?:a\s+total\s+of\s+)?$", re.IGNORECASE)
-_VERB_RIGHT_AFTER = re.compile(r"\s*(?:were|was|had\s+been|have\s+been)\s+$", re.IGNORECASE)
-
-
-def _population_verb(sentence: str, value: ValueMention, endpoints: list[EndpointMention]) -> EndpointMention | None:
-    """"enrolled 106 evaluable patients", "65 evaluable patients were enrolled": the verb says what the count is."""
-    for endpoint in endpoints:
-        if endpoint.code not in _COUNT_ENDPOINTS:
-            continue
-        if endpoint.end <= value.start and _VERB_RIGHT_BEFORE.fullmatch(sentence, endpoint.end, value.start):
-            return endpoint
-        if endpoint.start >= value.end and _VERB_RIGHT_AFTER.fullmatch(sentence, value.end, endpoint.start):
-            return endpoint
-    return None
-
-
-def _compatible(endpoint: EndpointMention, value: ValueMention) -> bool:
-    """Whether this kind of number can report this endpoint (a follow-up is a duration, not a %)."""
-    code = endpoint.code
-    if code == "FOLLOW_UP":
-        return value.kind == "duration" and value.unit in ("months", "years", "days")
-    if code in _COUNT_ENDPOINTS:
-        return value.kind in _COUNT_KINDS
-    if value.kind == "duration":
-        return code in _TIME_ENDPOINTS and value.unit in ("months", "years", "days")
-    if value.kind == "nr":
-        return code in _TIME_ENDPOINTS
-    if value.kind == "hr":
-        return code in _TIME_ENDPOINTS or code in ("MORTALITY", "NRM", "RELAPSE")
-    if value.kind in _COUNT_KINDS and code in _SURVIVAL_ENDPOINTS:
-        return False  # "median OS in 275 patients allocated EOC was 11.3 months": a survival figure's group size
-    return True
-
-
-def _pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[EndpointMention],
-                      timepoints: list[Timepoint], clauses: list[tuple[int, int]]) -> dict:
-    """Lists that pair in order: "ORR and CR were 87.5% and 62.5%", "1- and 2-year OS were 80% and 70%",
-    "60% and 32% of overall and event-free survival", and arm-by-endpoint matrices before "respectively"."""
-    links = {}
-    for clause_start, clause_end in _pairing_spans(sentence, clauses, endpoints):
-        in_clause = [v for v in values if clause_start <= v.start < clause_end and v.kind in _RATE_KINDS | {"duration"}]
-        if len(in_clause) < 2:
-            continue
-        named = [e for e in endpoints if clause_start <= e.start < in_clause[0].start]
-        listed = _trailing_list(sentence, named)
-        if not listed:  # values first: "60% and 32% of overall and event-free survival rates"
-            after = [e for e in endpoints if in_clause[-1].end <= e.start < clause_end]
-            if after and _VALUES_THEN_LIST.match(sentence, in_clause[-1].end, after[0].start):
-                listed = _leading_list(sentence, after)
-        if not listed or len(in_clause) % len(listed):
-            # "CR was 81%, and the rates of EFS and OS at 12 months were 50% and 76%": the list after a value
-            last = next((e for e in reversed(endpoints) if clause_start <= e.start < in_clause[-1].start), None)
-            later_values = [v for v in in_clause if last is not None and v.start >= last.end]
-            later_list = _trailing_list(sentence, [e for e in endpoints if clause_start <= e.start and last
-                                                   and e.start <= last.start])
-            if later_list and len(later_values) >= 2 and len(later_values) % len(later_list) == 0:
-                listed, in_clause = later_list, later_values
-        if listed and len(in_clause) % len(listed) == 0:
-            values_first = listed[0].start > in_clause[-1].end  # the timepoint follows the whole list
-            for endpoint, value in zip(_matrix_order(sentence, listed, in_clause), in_clause):
-                if _compatible(endpoint, value):
-                    timepoint = _timepoint_for(value, listed[-1] if values_first else endpoint, timepoints)
-                    links[value] = (endpoint, timepoint)
-            continue
-        # "1-, 3- and 5-year OS were a, b and c" (for arm A "and d, e and f for arm B"): timepoints in order, per arm
-        next_named = next((e.start for e in endpoints if in_clause[0].end <= e.start < clause_end), clause_end)
-        series = [v for v in in_clause if v.start < next_named]  # another endpoint starts another list
-        multi = [t for t in timepoints if len(t.months) > 1 and len(series) % len(t.months) == 0
-                 and clause_start <= t.start < series[0].start]
-        if multi and named:
-            cycle = multi[-1].months * (len(series) // len(multi[-1].months))
-            for months, value in zip(cycle, series):
-                links[value] = (named[-1], Timepoint(multi[-1].start, multi[-1].end, multi[-1].text, (months,)))
-    return links
-
-
-_VALUES_THEN_LIST = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:of|for|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
-_VERSUS = re.compile(r"\b(?:vs|versus|compared|and)\b|,", re.IGNORECASE)
-
-
-def _pairing_spans(sentence: str, clauses: list[tuple[int, int]],
-                   endpoints: list[EndpointMention]) -> list[tuple[int, int]]:
-    """The clauses, or with "respectively" the whole stretch up to it: a matrix spans ", and" breaks.
-    Values may also follow it ("ORR and CR were, respectively, 72% and 41%"), up to the next endpoint or ";"."""
-    match = _RESPECTIVELY.search(sentence)
-    if match is None:
-        return clauses
-    stop = next((e.start for e in endpoints if e.start >= match.end()), len(sentence))
-    semicolon = sentence.find(";", match.end(), stop)
-    stop = semicolon if semicolon != -1 else stop
-    return [(0, stop)] + [c for c in clauses if c[0] >= stop]
-
-
-def _matrix_order(sentence: str, listed: list[EndpointMention], values: list[ValueMention]) -> list[EndpointMention]:
-    """The endpoint of each value: one each in order, or for k values per endpoint, arm-major
-    ("ORR and CR were 45% and 20% in arm A and 30% and 10% in arm B") unless the first two values are
-    compared ("PFS and OS were 10 vs 5 and 20 vs 15 months"), then endpoint-major."""
-    per = len(values) // len(listed)
-    if per == 1:
-        return listed
-    compared = re.search(r"\b(?:vs|versus|compared\s+with)\b", sentence[values[0].end:values[1].start], re.IGNORECASE)
-    if compared:
-        return [e for e in listed for _ in range(per)]
-    return listed * per
-
-
-def _leading_list(sentence: str, named: list[EndpointMention]) -> list[EndpointMention]:
-    """The endpoints that start `named` and are joined only by "and", commas or slashes."""
-    listed = [named[0]]
-    for later in named[1:]:
-        if not _COORDINATION.match(sentence[listed[-1].end:later.start]):
-            break
-        listed.append(later)
-    return listed if len(listed) > 1 else []
-
-
-def _trailing_list(sentence: str, named: list[EndpointMention]) -> list[EndpointMention]:
-    """The endpoints that end `named` and are joined only by "and", commas or slashes."""
-    if not named:
-        return []
-    listed = [named[-1]]
-    for earlier in reversed(named[:-1]):
-        if not _COORDINATION.match(sentence[earlier.end:listed[0].start]):
-            break
-        listed.insert(0, earlier)
-    return listed if len(listed) > 1 else []
-
-
-def _timepoint_for(value: ValueMention, endpoint: EndpointMention, timepoints: list[Timepoint]) -> Timepoint | None:
-    """The timepoint written just before the endpoint, between it and the value, or just after the value."""
-    if endpoint.code in ("FOLLOW_UP",) or value.kind in ("duration", "nr"):
-        return None
-    low, high = min(endpoint.start, value.start), max(endpoint.end, value.end)
-    inside = [t for t in timepoints if low - 16 <= t.start < high and len(t.months) == 1]
-    if inside:
-        return min(inside, key=lambda t: abs(t.end - endpoint.start) if t.end <= endpoint.start + 1
-                   else abs(t.start - endpoint.end))
-    after = [t for t in timepoints if high <= t.start <= high + 25 and len(t.months) == 1]
-    return after[0] if after else None
-
-
-def _build_metric(original: str, sentence: str, offset: int, index: int, value: ValueMention,
-                  endpoint: EndpointMention, timepoint: Timepoint | None,
+def _build_metric(s: _Sentence, value: ValueMention, endpoint: EndpointMention, timepoint: Timepoint | None,
                   intervals: list[Interval]) -> OutcomeMetric | None:
     stat, number, unit = _stat_value_unit(endpoint, value)
     if stat is None:
         return None
+    code, negated = endpoint.code, False
+    if code == "MORTALITY" and stat == "hr":
+        code = "OS"  # a hazard ratio of death compares survival (guideline: "HR for death" is an OS HR)
+    if endpoint.code in ZERO_EVENT_ENDPOINTS and stat == "count" and number == 0:
+        stat, unit, negated = "rate", "%", True  # "versus none in arm B": a zero event is a rate of 0 %
     interval = next((i for i in intervals if value.end <= i.start <= value.end + 12), None)
     return OutcomeMetric(
-        endpoint=endpoint.code, stat=stat, value=number, unit=unit,
-        start=offset + value.start, end=offset + value.end, sentence=original,
+        endpoint=code, stat=stat, value=number, unit=unit,
+        start=s.offset + value.start, end=s.offset + value.end, sentence=s.original,
         label=endpoint.label,
         timepoint=timepoint.text.strip() if timepoint else None,
         timepoint_months=timepoint.months[0] if timepoint else None,
         count=value.count, total=value.total,
         ci_low=interval.low if interval else None, ci_high=interval.high if interval else None,
-        not_reached=value.kind == "nr",
-        sentence_index=index, sentence_start=offset,
+        not_reached=value.kind == "nr", composite=endpoint.composite, negated=negated,
+        sentence_index=s.index, sentence_start=s.offset,
     )
 
 
 def _stat_value_unit(endpoint: EndpointMention, value: ValueMention) -> tuple[str | None, float | None, str | None]:
-    if endpoint.code in _COUNT_ENDPOINTS:
+    if endpoint.code in COUNT_ENDPOINTS:
         if value.count is None:
             return None, None, None
         return "count", float(value.count), "patients"
@@ -444,19 +262,262 @@ def _stat_value_unit(endpoint: EndpointMention, value: ValueMention) -> tuple[st
         return "median", value.value, value.unit
     if value.kind == "hr":
         return "hr", value.value, None
-    if value.kind in _COUNT_KINDS:
+    if value.kind in COUNT_KINDS:
         return "count", value.value, "patients"
     return "rate", value.value, "%"
 
 
-def _group_for(sentence: str, value: ValueMention) -> str | None:
-    match = _GROUP_AFTER.match(sentence, value.end)
-    return _tidy_group(match.group("group")) if match else None
+_INSIDE_PARENTHESIS = re.compile(r"\s*[(\[][^()\[\]]*$")
 
 
-def _tidy_group(group: str) -> str:
-    return group[0].lower() + group[1:].rstrip() if group else group
+def _proportions_in_parentheses(sentence: str, values: list[ValueMention]) -> list[ValueMention]:
+    """"27.2% (95% CI, 14.1-40.4, 12 of 44 assessable patients)": the k of n inside the parenthesis after a
+    percentage is that percentage's, when it is the same proportion."""
+    merged, dropped = {}, set()
+    for rate, inner in zip(values, values[1:]):
+        if (rate.kind == "pct" and inner.kind == "frac" and inner.count is not None and inner.total
+                and _INSIDE_PARENTHESIS.match(sentence, rate.end, inner.start)
+                and abs(100.0 * inner.count / inner.total - (rate.value or 0)) <= 0.6):
+            merged[rate] = replace(rate, kind="pct_frac", count=inner.count, total=inner.total)
+            dropped.add(inner)
+    if not merged:
+        return values
+    return [merged.get(v, v) for v in values if v not in dropped]
 
 
-def _with(metric: OutcomeMetric, **changes) -> OutcomeMetric:
-    return replace(metric, **changes)
+_RATE_KINDS = {"frac_pct", "pct_frac", "count_pct", "frac", "pct"}
+_HEADING_TIME = re.compile(r"^\s*(?:(?:Overall|Thereafter|Finally),?\s+)?(?:At|By|After|Within|On)\b", re.IGNORECASE)
+
+
+def _leading_timepoint(sentence: str, timepoints: list[Timepoint]) -> Timepoint | None:
+    """A time point heading the sentence before its comma ("At 24 months, …") holds for every rate after it."""
+    if not timepoints or not _HEADING_TIME.match(sentence):
+        return None
+    first = timepoints[0]
+    if first.start > 20 or len(first.months) != 1 or not re.match(r"\s*,", sentence[first.end:first.end + 3]):
+        return None
+    return first
+
+
+# ----------------------------------------------------------------------------- intervals
+
+# "35.9% (95% CI 25.9-45.9) … versus 64.6% (54.2-73.2)": once a sentence has named its CIs, a bare
+# parenthesised pair right after a figure is one too; after a hazard ratio it always is.
+_BARE_INTERVAL = re.compile(rf"\s*[(\[]\s*(?P<lo>-?{NUM})\s*%?\s*(?:-|to|,)\s*(?P<hi>-?{NUM})\s*%?\s*(?:[;,)\]]|$)",
+                            re.IGNORECASE)
+_NAMES_INTERVALS = re.compile(r"\bCI\b|confidence|credible", re.IGNORECASE)
+
+
+def _unlabelled_intervals(sentence: str, masked: str, values: list[ValueMention]) -> list[Interval]:
+    named = _NAMES_INTERVALS.search(sentence) is not None
+    found = []
+    for value in values:
+        if value.kind == "hr" or (named and value.kind in ("pct", "duration", "pct_frac", "count_pct")):
+            match = _BARE_INTERVAL.match(sentence, value.end)
+            if match is not None:
+                low, high = parse_number(match.group("lo")), parse_number(match.group("hi"))
+                if low is not None and high is not None and low <= (value.value or low) <= high:
+                    found.append(Interval(match.start(), match.end(), low, high))
+    return found
+
+
+# ----------------------------------------------------------------------------- groups
+
+
+def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, EndpointMention, Timepoint | None]],
+               leading) -> dict[ValueMention, str]:
+    """The group of each linked value: a list of groups over a run of values ("22% and 50% in A and B,
+    respectively"), a group named right after or before the value, or the group heading the sentence."""
+    groups: dict[ValueMention, str] = {}
+    described = {value: (endpoint.code, timepoint.months[0] if timepoint else None) for value, endpoint, timepoint in linked}
+    for run in _value_runs(masked, [value for value, _, _ in linked]):
+        listed = group_list_after(words, run[-1].end)
+        if len(listed) >= 2 and len(run) % len(listed) == 0:
+            for value, group in zip(run, listed * (len(run) // len(listed))):
+                groups[value] = group.label
+        elif len(run) > 1 and len({described[value] for value in run}) == len(run):
+            # "93.9% and 84.3% (1 and 2 years) in the SB-RFA group", "ORR and CR were 45% and 20% in arm A":
+            # a list of different figures shares the group named after it (a comparison does not)
+            shared = group_after(words, run[-1].end)
+            for value in run:
+                if shared is not None:
+                    groups[value] = shared.label
+    endpoints = {value: endpoint for value, endpoint, _ in linked}
+    for value, endpoint, _ in linked:
+        if value in groups:
+            continue
+        after = group_after(words, value.end)
+        if after is None and endpoint.start >= value.end and endpoint.start - value.end <= 3:
+            after = group_after(words, endpoint.end)  # "81 breast-cancer relapses in the A group"
+        before = group_before(words, value.start) if after is None and _OPENS_A_LABEL.search(words, 0, value.start) else None
+        chosen = after or before
+        if chosen is not None and chosen.label != endpoints[value].label:
+            groups[value] = chosen.label
+        elif leading is not None and _heads_a_subgroup(words, leading, endpoint):
+            groups[value] = leading.label
+    return groups
+
+
+_COUNTED_HEAD = re.compile(r"^\s*\w+\s+(?:the\s+|these\s+|all\s+)?\d")
+_RESTRICTIVE = re.compile(r"\b(?:not|without|with|aged|older|younger)\b|[≥≤<>]", re.IGNORECASE)
+
+
+def _heads_a_subgroup(words: str, leading, endpoint: EndpointMention) -> bool:
+    """"In the B-ALL cohort, …" names a subgroup; "Among the 52 patients infused, …" counts the study
+    population (its figures have no group) unless it restricts it ("Among 11 patients not in CR")."""
+    if not _COUNTED_HEAD.match(words):
+        return True
+    return endpoint.code not in COUNT_ENDPOINTS and _RESTRICTIVE.search(leading.label) is not None
+
+
+# "DA (71%)", "(GC, 49%; MVAC, 46%)", "(prior chemotherapy: 11.0": a label that opens a parenthesis or
+# stands inside one; a heading ("Results: 38 patients") is not a group.
+_OPENS_A_LABEL = re.compile(r"(?:\(|[(;]\s*[^(),;:]{1,40}[:,])\s*$")
+_RUN_SEPARATOR = re.compile(r"^\s*(?:,|;)?\s*(?:and|or|vs\.?|versus|compared\s+with|,)?\s*(?:\(\s*\)\s*)?$", re.IGNORECASE)
+
+
+def _value_runs(masked: str, values: list[ValueMention]) -> list[list[ValueMention]]:
+    """Values joined only by "and", "or", "versus", commas (masked p-values and CIs in between)."""
+    runs: list[list[ValueMention]] = []
+    for value in sorted(values, key=lambda v: v.start):
+        if runs and _RUN_SEPARATOR.match(masked[runs[-1][-1].end:value.start]) and value.start - runs[-1][-1].end < 60:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return runs
+
+
+# ----------------------------------------------------------------------------- populations and denominators
+
+
+@dataclass(frozen=True, slots=True)
+class _Population:
+    code: str
+    count: int
+    start: int
+    end: int
+
+
+# "Among the 52 patients infused, …", "Of 44 patients assessed for MRD, …", "In 30 evaluable patients, …":
+# the population the rest of the sentence is about, stated before its comma.
+_LEADING_POPULATION = re.compile(
+    rf"^\s*(?:Among|Of|In|From|For)\s+(?:the\s+|these\s+|all\s+|a\s+total\s+of\s+)?(?P<k>{NUM})\s+"
+    rf"(?P<description>(?:[\w/-]+\s+){{0,4}}?{PATIENT_NOUN}[^,;]{{0,80}}?),\s+(?!respectively)",
+)
+_POPULATION_VERBS = (
+    ("N_EVALUABLE", re.compile(r"\b(?:evaluable|evaluated|assessable|assessed|analy[sz]ed|included\s+in\s+the\s+analys)",
+                               re.IGNORECASE)),
+    ("N_TREATED", re.compile(r"\b(?:treated|infused|received|receiving|underwent\s+(?:transplant|treatment|infusion)"
+                             r"|proceeded\s+to|given)\b", re.IGNORECASE)),
+    ("N_ENROLLED", re.compile(r"\b(?:randomi[sz]ed|enrolled|registered|included|recruited|accrued|allocated|assigned)\b",
+                              re.IGNORECASE)),
+)
+# "Of 111 patients who underwent leukapheresis", "Among 194 patients screened": a verb we cannot read as a
+# population count ("relapsed patients", "patients with newly diagnosed AML" describe, and are fine).
+_OTHER_VERB = re.compile(
+    rf"(?:{PATIENT_NOUN}|\bwho|\bwere|\bwas|\bbeen|\bhad)\s+(?:\w+ly\s+)?(?!with\b)[a-z]+ed\b|\b(?:underwent|had|who)\b"
+    r"|\bwith\s+(?:available|complete)\b",
+    re.IGNORECASE,
+)
+
+
+def _leading_population(words: str, digits: str, endpoints: list[EndpointMention]) -> _Population | None:
+    """The population heading the sentence, counted: its verb says which count (none: N_ENROLLED, v2.1)."""
+    match = _LEADING_POPULATION.match(digits)
+    if match is None:
+        return None
+    number = parse_number(match.group("k"))
+    if number is None or number != int(number) or number < 2:
+        return None
+    description = words[match.start("description"):match.end("description")]
+    code = next((code for code, verb in _POPULATION_VERBS if verb.search(description)), None)
+    if code is None:
+        if _OTHER_VERB.search(description):
+            return None  # "Of 111 patients who underwent leukapheresis": a count of something else
+        code = "N_ENROLLED"
+    return _Population(code, int(number), match.start("k"), match.end("k"))
+
+
+def _population_metric(s: _Sentence, population: _Population) -> OutcomeMetric:
+    start = snap_to_words(population.start, s.spelled) if s.spelled else population.start
+    return OutcomeMetric(
+        endpoint=population.code, stat="count", value=float(population.count), unit="patients",
+        start=s.offset + start, end=s.offset + population.end, sentence=s.original, count=population.count,
+        sentence_index=s.index, sentence_start=s.offset,
+    )
+
+
+def _with_denominator(metric: OutcomeMetric, total: int) -> OutcomeMetric:
+    """A rate or an outcome count after a stated population takes it as its denominator (never a head count,
+    nor a survival figure)."""
+    if metric.endpoint in COUNT_ENDPOINTS or metric.endpoint == "OTHER" or metric.total is not None:
+        return metric
+    if metric.stat == "rate" and (metric.count is None or metric.count <= total):
+        return replace(metric, total=total)
+    if metric.stat == "count" and metric.count is not None and 0 < metric.count <= total:
+        return replace(metric, stat="rate", value=round(100.0 * metric.count / total, 2), unit="%", total=total)
+    return metric
+
+
+def _group_count_metric(s: _Sentence, group: GroupCount) -> OutcomeMetric:
+    start = snap_to_words(group.start, s.spelled) if s.spelled else group.start
+    return OutcomeMetric(
+        endpoint=group.code, stat="count", value=float(group.count), unit="patients",
+        start=s.offset + start, end=s.offset + group.end, sentence=s.original, count=group.count, group=group.group,
+        sentence_index=s.index, sentence_start=s.offset,
+    )
+
+
+def _breakdown_metrics(s: _Sentence, metric: OutcomeMetric, value: ValueMention, taken: list[int]) -> list[OutcomeMetric]:
+    """"508 deaths (248 in A and 260 in B)": the parts of a count, with their groups, when they add up to it."""
+    if metric.stat != "count" or metric.count is None or metric.count < 2 or metric.endpoint == "OTHER":
+        return []
+    parts = breakdown_of_count(s.words, s.digits, metric.count, value.end, metric.endpoint)
+    return [_group_count_metric(s, part) for part in parts]
+
+
+def _with_study_denominators(metrics: list[OutcomeMetric]) -> list[OutcomeMetric]:
+    """Denominators the abstract implies: a zero event takes the study's treated population when its sentence
+    states none, and "38 (53.5%)" takes the population of which 38 is 53.5% (the arm's for an arm's figure).
+    A figure read twice (a count and its group breakdown) is kept once, with its group."""
+    populations = [m for code in ("N_TREATED", "N_EVALUABLE", "N_ENROLLED") for m in metrics
+                   if m.endpoint == code and m.count]
+    study = next((m.count for m in populations if m.group is None and m.endpoint != "N_EVALUABLE"), None)
+    kept: dict[tuple[int, str, float | None], OutcomeMetric] = {}
+    for metric in metrics:
+        if metric.negated and metric.total is None and study is not None and metric.group is None:
+            metric = replace(metric, total=study)
+        elif metric.stat == "rate" and metric.count and metric.total is None and metric.value is not None:
+            metric = _with_implied_total(metric, populations)
+        key = (metric.start, metric.endpoint, metric.value)
+        if key not in kept or (kept[key].group is None and metric.group is not None):
+            kept[key] = metric
+    return sorted(kept.values(), key=lambda m: (m.start, m.end))
+
+
+def _with_implied_total(metric: OutcomeMetric, populations: list[OutcomeMetric]) -> OutcomeMetric:
+    """"38 (53.5%)" after "71 patients were infused": 38 of 71, when the percentage is 38/71 as written."""
+    decimals = len(f"{metric.value:g}".partition(".")[2])
+    tolerance = 0.5 / 10 ** decimals + 1e-9
+    for population in populations:
+        if (population.group == metric.group and population.start < metric.start and metric.count <= population.count
+                and abs(100.0 * metric.count / population.count - metric.value) <= tolerance):
+            return replace(metric, total=population.count)
+    return metric
+
+
+# ----------------------------------------------------------------------------- zero events
+
+
+def _zero_event_metrics(s: _Sentence, survey: bool, endpoints: list[EndpointMention] | None) -> list[OutcomeMetric]:
+    """"None of the patients had grade 3-4 CRS": rate 0 %, count 0, negated."""
+    endpoints = endpoints if endpoints is not None else find_endpoints(s.words, survey=survey)
+    metrics = []
+    for zero in find_zero_events(s.words, endpoints):
+        group = group_after(s.words, zero.endpoint.end)
+        metrics.append(OutcomeMetric(
+            endpoint=zero.endpoint.code, stat="rate", value=0.0, unit="%", start=s.offset + zero.start,
+            end=s.offset + zero.end, sentence=s.original, label=zero.endpoint.label, count=0, total=zero.total,
+            group=group.label if group else None, negated=True, sentence_index=s.index, sentence_start=s.offset,
+        ))
+    return metrics

@@ -43,6 +43,9 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             # 13/15 (86.7%), 13 of 15 evaluable patients (86.7%)
             rf"(?P<frac_pct>(?P<k1>{NUMW})\s*(?:/|(?i:of|out\s+of))\s*(?:(?i:the)\s+)?(?P<n1>{DENOMINATOR})"
             rf"(?:\s+[A-Za-z-]+){{0,4}}?\s*{_OPEN}(?P<p1>{NUM}){_PERCENT}{_CLOSE})",
+            # 93 (24.8%) of 375 patients, 197 [74%] of 266: the percentage between k and n
+            rf"(?P<k_pct_n>(?P<k13>{NUMW})\s*{_OPEN}(?P<p13>{NUM}){_PERCENT}{_CLOSE}\s*(?i:of|out\s+of)\s+(?:(?i:the)\s+)?"
+            rf"(?P<n13>{NUM_BODY}))",
             # 86.7% (13/15), 86.7% (13 of 15 patients), 43% (n = 13)
             rf"(?P<pct_frac>(?P<p2>{NUM}){_PERCENT}\s*{_OPEN}(?:[nN]\s*=\s*)?(?P<k2>{NUM})"
             rf"(?:\s*(?:/|(?i:of|out\s+of))\s*(?P<n2>{NUM_BODY}))?(?:\s+[A-Za-z-]+){{0,2}}{_CLOSE})",
@@ -56,8 +59,10 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?P<pct>(?P<p5>{NUM})(?:\s*±\s*{NUM_BODY})?{_PERCENT})",  # "18.8 ± 6.9%": the estimate
             rf"(?P<listed>(?P<l11>{NUM})(?=(?:\s*(?:,|and|or|vs\.?|versus)\s*{NUM})*\s*(?:,\s*and|,|and|or|vs\.?|versus)"
             rf"\s*{NUM}\s*(?P<lu11>%|{_TIME_UNIT})))",
-            r"(?P<nr>(?i:not\s+(?:yet\s+)?(?:been\s+)?reached|not\s+estimable|not\s+evaluable\s+yet)|\bNR\b)",
-            rf"(?P<hr>(?:\bHRs?\b|(?i:hazard\s+ratios?))(?:\s*[(\[]HR[)\]])?(?:\s+(?i:for)(?:,?\s+(?:(?i:or|and)\s+)?(?i:[a-z][\w-]*)){{1,6}}?)?"
+            # "(95% CI 8.6 to not estimable)": an open bound of an interval, not a median not reached
+            r"(?P<nr>(?<!to\s)(?i:not\s+(?:yet\s+)?(?:been\s+)?reached|not\s+estimable|not\s+evaluable\s+yet)|\bNR\b)",
+            rf"(?P<hr>(?:\bHRs?\b|(?i:hazards?\s+ratios?|relative\s+hazards?))(?:\s*[(\[]HR[)\]])?"
+            rf"(?:\s+(?i:for|of)(?:,?\s+(?:(?i:or|and)\s+)?(?i:[a-z][\w-]*)){{1,6}}?)?"
             rf"(?:\s*(?:[,:=]|(?i:of|was|were)\b))*\s*(?P<h6>{NUM}))",
             rf"(?P<duration>(?P<d7>{NUM})\s*(?P<u7>{_TIME_UNIT}))",
             rf"(?P<n_eq>\b[nN]\s*=\s*(?P<k8>{NUM}))",
@@ -176,6 +181,11 @@ def _value_from_match(match: re.Match) -> ValueMention | None:
             return None
         value = parse_number(group("p1")) if kind == "frac_pct" else _rate(k, n)
         return ValueMention(kind, start, end, value, "%", k, n)
+    if kind == "k_pct_n":
+        k, n = _as_int(group("k13")), _as_int(group("n13"))
+        if k is None or not n or k > n:
+            return None
+        return ValueMention("frac_pct", start, end, parse_number(group("p13")), "%", k, n)
     if kind == "pct_frac":
         k, n = _as_int(group("k2")), _as_int(group("n2"))
         if n is not None and (k is None or k > n):
@@ -260,9 +270,35 @@ def find_masks(sentence: str) -> tuple[str, list[Interval], list[Timepoint]]:
         for match in _TIMEPOINT_RE.finditer(masked):
             timepoints.append(_timepoint_from_match(match))
             spans.append(match.span())
+            # "at 1 year and 2 years": the second time point of the list has no preposition of its own
+            more = _MORE_TIMEPOINTS.match(masked, match.end()) if match.lastgroup == "at" else None
+            if more is not None:
+                months = parse_number(more.group("n")) * _MONTHS_PER[time_unit(more.group("u"))]
+                timepoints.append(Timepoint(more.start("n"), more.end(), more.group(0).strip(), (round(months, 4),)))
+                spans.append((more.start("n"), more.end()))
         masked = _blank(masked, spans)
+        timepoints = _coordinated_timepoints(sentence, timepoints)
     masked = _blank(masked, [m.span() for m in _MASK_RE.finditer(masked)])
     return masked, intervals, timepoints
+
+
+_MORE_TIMEPOINTS = re.compile(rf"\s*(?:,\s*)?(?:and|or)\s+(?P<n>{NUM_BODY})\s*(?P<u>{_TIME_UNIT})", re.IGNORECASE)
+_TIMEPOINT_JOIN = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s*$", re.IGNORECASE)
+
+
+def _coordinated_timepoints(sentence: str, timepoints: list[Timepoint]) -> list[Timepoint]:
+    """"The 1-year and 2-year OS rates": time points joined by "and" or commas are one list, like "1- and 2-year"."""
+    if len(timepoints) < 2:
+        return timepoints
+    merged = [timepoints[0]]
+    for timepoint in timepoints[1:]:
+        last = merged[-1]
+        if _TIMEPOINT_JOIN.match(sentence, last.end, timepoint.start) and sentence[last.end:timepoint.start].strip():
+            merged[-1] = Timepoint(last.start, timepoint.end, sentence[last.start:timepoint.end],
+                                   last.months + timepoint.months)
+        else:
+            merged.append(timepoint)
+    return merged
 
 
 def _signed(number: str) -> float:

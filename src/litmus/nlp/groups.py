@@ -1,0 +1,194 @@
+"""Group labels: which arm, cohort, dose level or subgroup a figure belongs to, as the text names it.
+
+Abstracts name groups in a few general ways around a figure: after it ("64% in the ASCT group",
+"13.7% with CPX-351", "4.0 months for GV"), before it ("DA (71%)", "GC, 49%", "prior chemotherapy:
+11.0 vs 3.2 months"), at the head of the sentence ("In the B-ALL cohort, …") or as a coordinated
+list that a list of figures distributes over ("22% and 50% in Flu-TBI and TLI-ATG patients,
+respectively"; "in arms A and B"). Each finder looks only at a bounded window next to the figure,
+so a sentence is read in linear time. Labels are returned in their shortest written form: the
+article and a trailing "arm"/"group" go ("in the XELIRI arm" -> "XELIRI"), unless the label is only
+a letter or a number ("arm A" stays "arm A").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from litmus.nlp.values import PATIENT_NOUN
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMention:
+    label: str
+    start: int  # the whole phrase, preposition included, in sentence offsets
+    end: int
+
+
+_GROUP_NOUN = r"(?:arms?|groups?|cohorts?|subgroups?|subsets?|populations?|strata|stratum|recipients|parts?)"
+# A name: up to five words that are not function words, verbs of the clause or figures.
+_STOP = (r"(?:and|or|but|vs|versus|compared|respectively|who|whom|which|that|at|after|before|during|than|were|was"
+         r"|is|are|had|has|have|with|without|of|in|on|by|to|for|from|the|(?-i:a|an)|p|n|while|whereas|as)")
+_WORD = rf"(?!{_STOP}\b)[A-Za-z\u0370-\u03ff][\w+/.\u0370-\u03ff-]*(?<![.])|\d+[+/]\d+|\d+(?:\.\d+)?[\s-]*(?:mg|µg|μg|Gy)(?:/\w+)?"
+_NAME = rf"(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,4}}"
+_LETTER = r"(?:[A-H]|[1-9]|I{1,3}V?|IV)"
+_BOUNDARY = r"(?=\s*(?:[,;.:)\]]|$|\band\b|\bor\b|\bvs\b|\bversus\b|\bcompared\b|\brespectively\b|\(|\bwho\b|\bat\b|\bafter\b|\bwhile\b|\bwhereas\b|\bthan\b|\bin\b|\bwith\b))"
+_PATIENTS_WITH = rf"(?:{PATIENT_NOUN}|those)\s+(?:(?:who\s+(?:were\s+)?)?(?:treated|given|receiving|allocated|assigned|randomi[sz]ed)\s+(?:to|with)\s+)"
+
+# "in the ASCT group", "in arm B", "for GV", "with CPX-351", "among patients treated with DTIC",
+# "in patients with TP53 mutation"
+def _after_regex(preposition: str) -> re.Pattern:
+    return re.compile(
+        rf"\s*(?:[)\]]\s*)?(?:[(\[][^()\[\]]{{0,80}}[)\]]\s*)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN}\s+)?"
+        rf"{preposition}(?:the\s+|those\s+|all\s+)?"
+        rf"(?:(?P<arm>(?:{_GROUP_NOUN}|dose\s+levels?)\s+{_LETTER}\b)"
+        rf"|{_PATIENTS_WITH}(?:the\s+)?(?P<treated>{_NAME})"
+        rf"|(?P<with>{PATIENT_NOUN}\s+(?:with(?:out)?|who\s+had|aged)\s+[^,;()]{{1,50}}?)"
+        rf"|(?P<named>{_NAME})(?:[\s-]+(?P<noun>{_GROUP_NOUN}|{PATIENT_NOUN}|(?i:treated\s+patients)))?)"
+        rf"{_BOUNDARY}",
+        re.IGNORECASE,
+    )
+
+
+_AFTER = _after_regex(r"(?P<prep>in|among|for|with|on|within)\s+")
+# "13/15 (86.7%) patients with TP53 mutation": the figure's own patients, described
+_DESCRIBED_AFTER = re.compile(rf"\s*(?P<with>{PATIENT_NOUN}\s+(?:with(?:out)?|who\s+had|aged)\s+[^,;()]{{1,50}}?){_BOUNDARY}",
+                              re.IGNORECASE)
+# After a count of a group: "41 pts in the XELIRI arm", "62 receiving X", "68 received X and 73 Y", "342 to the A group".
+_AFTER_BARE = _after_regex(r"(?:(?P<prep>in|among|for|with|on|within|receiving|received|given|to)\s+)?")
+# "DA (71%)", "GC, 49%", "(prior chemotherapy: 11.0", "TAM 217": the label right before a figure.
+_BEFORE_BOUNDARY = r"^|(?<=[(\[;,:])|(?<=\bbetween)|(?<=\band)|(?<=\bvs)|(?<=\bvs\.)|(?<=\bversus)|(?<=\bwith)|(?<=\bin)"
+_BEFORE_LABEL = rf"\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,2}})\s*(?:\(|,|:|;|=)?\s*$"
+_BEFORE = re.compile(rf"(?:{_BEFORE_BOUNDARY}){_BEFORE_LABEL}", re.IGNORECASE)
+_BEFORE_ARM_LABEL = rf"\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,3}})\s*(?:\(|,|:|;|=)?\s*$"
+# Arms named before their size: "randomly assigned to nivolumab (n = 206) or docetaxel (n = 206)",
+# "to receive twice-daily radiotherapy (274 patients)", "divided into trial group, 69 patients".
+_BEFORE_ARM = re.compile(
+    rf"(?:{_BEFORE_BOUNDARY}|(?<=\bto)|(?<=\bor)|(?<=\beither)|(?<=\breceive)|(?<=\binto)|(?<=\bof)|(?<=\bfrom)"
+    rf"|(?<=\bthe)){_BEFORE_ARM_LABEL}",
+    re.IGNORECASE,
+)
+_LEADING_COUNT = re.compile(r"^(?:a\s+total\s+of\s+)?\d[\d,.]*\s+", re.IGNORECASE)
+_LEADING = re.compile(
+    rf"^\s*(?:In|Among|For|Within)\s+(?:the\s+|those\s+|all\s+)?(?P<label>(?:(?!\b(?:was|were|is|are|had|has|have|there)\b)"
+    rf"[^,;]){{3,80}}?),\s+(?!respectively)",
+)
+# "in Flu-TBI and TLI-ATG patients", "for GV and GP arms", "in arms A and B", "in BuCy and BuFlu group",
+# "in the trial and control groups": two or more names coordinated, one shared noun.
+_LIST_AFTER = re.compile(
+    rf"\s*(?:[)\]]\s*)?(?:,\s*)?(?:respectively,?\s+)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN}\s+)?"
+    rf"(?:in|for|among|with|on)\s+(?:the\s+|those\s+)?"
+    rf"(?:(?P<noun_first>{_GROUP_NOUN})\s+(?P<letters>{_LETTER}(?:\s*(?:,\s*(?:and\s+)?|and\s+|or\s+){_LETTER}){{1,4}})\b"
+    rf"|(?:{_PATIENTS_WITH})?(?P<names>{_NAME}(?:\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)(?:the\s+)?{_NAME}){{1,4}})"
+    rf"(?:[\s-]+(?:{_GROUP_NOUN}|{PATIENT_NOUN}|(?i:treated\s+patients)))?)"
+    rf"{_BOUNDARY}",
+    re.IGNORECASE,
+)
+_LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|\band\s+|\bor\s+)(?:the\s+)?", re.IGNORECASE)
+_TRAILING_NOUN = re.compile(rf"[\s-]+(?:{_GROUP_NOUN}|{PATIENT_NOUN}|treated\s+patients|patients\s+group)$", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(r"^(?:the|those|all|either|both|neither)\s+", re.IGNORECASE)
+# Words that name no group: a "with" or "in" phrase that is a measure, a time or a disease state.
+_NOT_A_GROUP = re.compile(
+    r"^(?:a|an|any|no|each|both|all|median|mean|grade|respect|regard|terms|total|overall|addition|particular"
+    r"|comparison|contrast|general|summary|conclusion|this|these|that|those|our|their|its|one|two|first|second|third"
+    r"|fourth|initial|final|last|early|late|previous|most|some|many|several|months?|years?|weeks?|days?)\b"
+    r"|^(?:patients?|cases?|subjects?|participants?|pts|the\s+study|study|trials?|analysis|prior\s+(?:studies|trials))$",
+    re.IGNORECASE,
+)
+_ENDPOINT_WORD = re.compile(
+    r"\b(?:survival|response|remission|relapse|mortality|deaths?|progression|rates?|incidence|CRS|ICANS|ORR|PFS|OS"
+    r"|EFS|CR|PR|toxicit\w*|events?|interval|CI|HR|ratio|risk)\b", re.IGNORECASE)
+
+
+def tidy_label(label: str) -> str:
+    """The shortest written form: no article, no trailing "arm"/"group" unless the name is a letter."""
+    label = _LEADING_ARTICLE.sub("", label.strip(" ,;:"))
+    short = _TRAILING_NOUN.sub("", label)
+    if short and short != label and not re.fullmatch(rf"{_LETTER}|(?i:{_GROUP_NOUN})", short) and _acceptable(short):
+        return short.strip()
+    return label.strip()
+
+
+def _acceptable(label: str) -> bool:
+    return bool(label) and not _NOT_A_GROUP.match(label) and not _ENDPOINT_WORD.search(label)
+
+
+def group_after(sentence: str, position: int, *, limit: int = 90, bare: bool = False) -> GroupMention | None:
+    """The group named right after a figure ending at `position`, or None.
+
+    `bare`: the label may follow without a preposition ("68 received TEGAFIRI and 73 TEGAFOX").
+    """
+    match = (_AFTER_BARE if bare else _AFTER).match(sentence[:position + limit], position)
+    if match is None:
+        described = _DESCRIBED_AFTER.match(sentence[:position + limit], position)
+        return GroupMention(described.group("with"), described.start("with"), described.end()) if described else None
+    if match.group("arm"):
+        label = match.group("arm")
+    elif match.group("treated"):
+        label = match.group("treated")
+    elif match.group("with"):
+        label = match.group("with")  # "patients with TP53 mutation": the description is the label
+        described = re.sub(rf"^{PATIENT_NOUN}\s+\w+\s+", "", label)
+        if not _acceptable(described):
+            return None
+        return GroupMention(label.strip(), match.start("prep"), match.end())
+    else:
+        label = match.group("named")
+        noun = match.group("noun")
+        if (match.group("prep") or "").lower() == "with" and noun is None and len(label.split()) > 3:
+            return None  # "with" + a long phrase is a description, not an arm
+    label = tidy_label(label)
+    if not _acceptable(label):
+        return None
+    return GroupMention(label, match.start("prep") if match.group("prep") else match.start(), match.end())
+
+
+def group_before(sentence: str, position: int, *, window: int = 45,
+                 boundaries_extra: bool = False) -> GroupMention | None:
+    """The label written right before a figure starting at `position` ("DA (71%)", "GC, 49%").
+
+    `boundaries_extra`: the label may also follow "to", "or", "receive", "into" (arms named before their size).
+    """
+    start = max(0, position - window)
+    match = (_BEFORE_ARM if boundaries_extra else _BEFORE).search(sentence, start, position)
+    if match is None:
+        return None
+    label = tidy_label(match.group("label"))
+    if not _acceptable(label) or len(label) < 2:
+        return None
+    return GroupMention(label, match.start("label"), match.end())
+
+
+def leading_group(sentence: str) -> GroupMention | None:
+    """"In the ASCT group, …": a group named at the head of the sentence for everything after it."""
+    match = _LEADING.match(sentence)
+    if match is None:
+        return None
+    label = tidy_label(_LEADING_COUNT.sub("", match.group("label")))  # "Among 11 patients not in CR": the patients
+    return GroupMention(label, match.start("label"), match.end("label")) if label else None
+
+
+def group_list_after(sentence: str, position: int, *, limit: int = 120) -> list[GroupMention]:
+    """Coordinated groups right after a list of figures ending at `position`: "in A and B (, respectively)"."""
+    match = _LIST_AFTER.match(sentence[:position + limit], position)
+    if match is None:
+        return []
+    if match.group("letters"):
+        noun = match.group("noun_first")
+        noun = noun[:-1] if noun.lower().endswith("s") else noun
+        letters = re.findall(_LETTER, match.group("letters"))
+        return [GroupMention(f"{noun} {letter}", match.start("letters"), match.end()) for letter in letters]
+    names = match.group("names")
+    offset = match.start("names")
+    labels, cursor = [], 0
+    for separator in _LIST_SEPARATOR.finditer(names):
+        labels.append((names[cursor:separator.start()], offset + cursor))
+        cursor = separator.end()
+    labels.append((names[cursor:], offset + cursor))
+    found = []
+    for label, start in labels:
+        tidy = tidy_label(label)
+        if not _acceptable(tidy):
+            return []
+        found.append(GroupMention(tidy, start, start + len(label)))
+    return found if len(found) > 1 else []

@@ -1,0 +1,327 @@
+"""Linking: which endpoint each number of a sentence reports.
+
+The candidates of a sentence (values, endpoint mentions, time points, clause breaks) are read by
+`metrics.py`; the mechanisms here decide which endpoint and time point each value belongs to. They
+are general constructions of clinical abstracts, tried in this order:
+
+- coordinated lists that pair in order ("ORR and CR rates were 87.5% and 62.5%, respectively", "the 1-
+  and 2-year OS were 80% and 70%", arm-by-endpoint matrices before "respectively": `pair_coordinated`);
+- the nearest endpoint of the value's clause (`link_endpoint`): the preceding one ("CR was achieved in
+  13/15"), or the following one when the value is the subject of a verb that reaches it ("13/15
+  patients achieved CR").
+
+Every regex here looks at a bounded window or a single clause, so a sentence is linked in linear time.
+"""
+
+from __future__ import annotations
+
+import re
+
+from litmus.nlp.endpoints import EndpointMention
+from litmus.nlp.values import PATIENT_NOUN, Timepoint, ValueMention
+
+_CLAUSE_BREAK = re.compile(
+    # ", and 74.8%", ", and 5-year", ", and 1/6 (16.67%) in the control group" continue a list or repeat its verb
+    # ("1-, 3-, and 5-year OS were 88.9%, 82.4%, and 74.8%"): they do not start a clause
+    r";|:\s|,\s+(?:and(?!\s+\d)|but|while|whereas|with|including)\b"
+    r"|\bwhereas\b|\bwhile\b"
+)
+# Text between an endpoint and a later value that keeps them linked: "CR was achieved in", "ORR of".
+_LINK_FROM_PREVIOUS = re.compile(
+    r"(?:\b(?:in|among|was|were|is|are|of|at|to|by|reached|achieved|observed|seen|occurred|rate|rates"
+    r"|approximately|about|only|overall|respectively|vs|versus)|[:=(\[]|^)\s*\.?\s*$",
+    re.IGNORECASE,
+)
+# Text between a value and a later endpoint that makes the value its subject: "13 patients achieved".
+_LINK_TO_NEXT = re.compile(
+    rf"^\s*(?:\)\s*)?(?:(?:of|out\s+of)\s+(?:the\s+|all\s+|these\s+)?)?(?:[\w-]+\s+){{0,6}}?(?:{PATIENT_NOUN}\s+)?"
+    r"(?:\([^)]*\)\s*)?(?:(?:who\s+)?(?:achieved|attained|had|have|developed|experienced|were|was|showed|obtained"
+    r"|reached|remained|became|died|relapsed|responded|received|underwent|completed|entered|went|met|sustained"
+    r"|maintained|with|in)\b(?:\s+(?:a|an|the|in|into|to|with|further|subsequent|late|early|durable|ongoing)\b)*"
+    r"\s*(?:[\w-]+\s+)?)?$",
+    re.IGNORECASE,
+)
+# "66 patients with relapsed/refractory (r/r) B-NHL were recruited": a described population, then its verb.
+_DESCRIBED_SUBJECT = re.compile(
+    r"^\s*(?:with|who\s+had|having|from|aged)\b[^;:,]{0,140}?\b(?:were|was|had\s+been|have\s+been)"
+    r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally)\s+)?$",
+    re.IGNORECASE,
+)
+# Words that show a number describes the population or the treatment, not an outcome.
+_NOT_AN_OUTCOME = re.compile(
+    r"(?<![\w-])(?:ages?d?|male|female|men|women|gender|sex|weight|BMI|dosed?|doses|prior|previous(?:ly)?|bridging"
+    r"|baseline|lines?|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
+    re.IGNORECASE,
+)
+# Between an endpoint and its value, "prior" and "previously" name a subgroup ("ORR in patients with prior
+# ASCT was 40%", "(prior chemotherapy: 11.0 vs 3.2 months)"), not a baseline figure.
+_NOT_AN_OUTCOME_BETWEEN = re.compile(
+    r"(?<![\w-])(?:ages?d?|male|female|men|women|gender|sex|weight|BMI|dosed?|doses|bridging"
+    r"|baseline|lines?|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
+    re.IGNORECASE,
+)
+# Right after a value: it is a difference or an arm size, not an outcome level.
+_NOT_A_LEVEL_AFTER = re.compile(
+    r"\s*(?:lower|higher|greater|smaller|reduction|increase|decrease|improvement|relative|proportional|absolute"
+    r"|in\s+each|per\s+(?:arm|group)|each"
+    r"|of\s+(?:[\w-]+\s+)?(?:intervention|treatment|therapy|supplementation|exposure|use))\b",
+    re.IGNORECASE,
+)
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+# "OS and PFS", "OS, EFS and relapse", "the 1-year OS and 2-year PFS" (each with its own time point)
+_COORDINATION = re.compile(r"^[\s,/)]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:the\s+)?(?:\d+(?:\.\d+)?[\s-]+(?:years?|months?"
+                           r"|weeks?|days?)\s+)?(?:rates?\s*)?[\s,/]*$", re.IGNORECASE)
+
+_TIME_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR", "OTHER"}
+COUNT_ENDPOINTS = {"N_ENROLLED", "N_TREATED", "N_EVALUABLE"}
+RATE_KINDS = {"frac_pct", "pct_frac", "count_pct", "frac", "pct"}
+COUNT_KINDS = {"n_eq", "count", "bare"}
+_SURVIVAL_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR"}  # reported as medians, rates or HRs, never as a head count
+
+
+def clause_spans(sentence: str) -> list[tuple[int, int]]:
+    """Clauses cut at ";", ": ", ", but", "while"…, except inside parentheses: "(prior chemotherapy: 11.0 vs 3.2
+    months; hazard ratio, 0.34)" belongs to the clause that opened it."""
+    depth = 0
+    inside = bytearray(len(sentence))
+    for position, character in enumerate(sentence):
+        if character in "([":
+            depth += 1
+        elif character in ")]" and depth:
+            depth -= 1
+        inside[position] = depth > 0
+    cuts = [0] + [m.start() for m in _CLAUSE_BREAK.finditer(sentence) if not inside[m.start()]] + [len(sentence)]
+    return list(zip(cuts, cuts[1:]))
+
+
+def _clause_of(position: int, clauses: list[tuple[int, int]]) -> tuple[int, int]:
+    return next((c for c in clauses if c[0] <= position < c[1]), clauses[-1])
+
+
+def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
+                   clauses: list[tuple[int, int]]) -> EndpointMention | None:
+    """The endpoint a value reports: see the module docstring for the rule."""
+    if _NOT_A_LEVEL_AFTER.match(sentence, value.end):
+        return None
+    clause_start, clause_end = _clause_of(value.start, clauses)
+    if value.kind in COUNT_KINDS or value.kind == "count_pct":  # "15 evaluable patients", "16 CRs (28%)"
+        inside = next((e for e in endpoints if value.start <= e.start and e.end <= value.end), None)
+        if inside is not None and compatible(inside, value):
+            event = _event_of_subject(sentence, value, endpoints, clause_end) if inside.code in COUNT_ENDPOINTS else None
+            return event or _population_verb(sentence, value, endpoints) or inside  # "15 evaluable patients"
+    if value.kind == "hr":
+        clause_start = 0  # "PFS was 4.0 months (95% CI ...; hazard ratio, 0.81)": the ratio follows a semicolon
+    # A population verb or adjective ("patients treated with X", "evaluable") describes who, not what: a level
+    # skips it to the endpoint before it ("median survival was 7.7 months for patients treated with A and 6.4 …").
+    describes = value.kind not in COUNT_KINDS
+    previous = next((e for e in reversed(endpoints) if clause_start <= e.start and e.end <= value.start
+                     and not (describes and e.code in COUNT_ENDPOINTS)), None)
+    following = next((e for e in endpoints if value.end <= e.start < clause_end and compatible(e, value)
+                      and e.code != "FOLLOW_UP"), None)
+    if previous is not None and previous.code == "FOLLOW_UP" and not _MEDIAN_NEAR.search(
+            sentence, max(0, previous.start - 25), value.start):
+        previous = None  # a follow-up figure is the median follow-up: not "mean follow-up", nor "the 44-month follow-up"
+    after = sentence[value.end:value.end + 30]
+    counted_by_verb = value.kind in COUNT_KINDS and previous is not None and previous.code in COUNT_ENDPOINTS and (
+        _VERB_RIGHT_BEFORE.fullmatch(sentence, previous.end, value.start))
+    if _NOT_AN_OUTCOME.search(re.split(r"[,;:]", after)[0][:25]) and not following and not counted_by_verb:
+        return None  # "57% were male", "87.8% received bridging therapy" (not "enrolled 120 patients aged 60-79")
+    gap_previous = sentence[previous.end:value.start] if previous else ""
+    gap_following = sentence[value.end:following.start] if following else ""
+    previous_ok = (previous is not None and compatible(previous, value) and not _NOT_AN_OUTCOME_BETWEEN.search(gap_previous)
+                   and not _A_CHANGE.search(gap_previous)
+                   and not _states_a_change(sentence, previous, value, gap_previous))
+    following_ok = following is not None and compatible(following, value) and (
+        ("," not in gap_following and len(gap_following) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
+         and (previous is None or value.kind in COUNT_KINDS or re.search(r"[a-z]", gap_following)))
+        or (following.code in COUNT_ENDPOINTS and value.kind == "count" and bool(_DESCRIBED_SUBJECT.match(gap_following))))
+    # "..., such that only one patient experienced relapse": past a comma the value starts its own clause.
+    previous_reaches = previous_ok and _LINK_FROM_PREVIOUS.search(gap_previous) and "," not in gap_previous
+    if following_ok and not previous_reaches:
+        return following
+    if previous_ok:
+        return previous
+    return None
+
+
+# "reduced the relapse rate by 56%", "the absolute increase in PFS at 3 years was 7.3%": changes, not levels.
+_A_CHANGE = re.compile(r"\b(?:reduc|decreas|increas|improv|lower|rais|prolong|extend|cut)\w*\b[^,;]{0,60}?\bby\s*$",
+                       re.IGNORECASE)
+_DIFFERENCE_BEFORE = re.compile(r"\b(?:increase|decrease|difference|reduction|improvement|gain|benefit)s?\s+(?:in|of)\s+"
+                                r"(?:the\s+)?(?:(?:rates?|incidence|proportion)\s+of\s+)?$", re.IGNORECASE)
+_COMPARED_NEAR = re.compile(r"\b(?:vs|versus|compared)\b", re.IGNORECASE)
+
+
+def _states_a_change(sentence: str, endpoint: EndpointMention, value: ValueMention, gap: str) -> bool:
+    """"reduced the relapse rate by 56%", "the absolute increase in PFS was 7.3%"; not "increased from 28% to 35%",
+    nor levels compared ("no difference in relapse (74% vs 68%)")."""
+    if _A_CHANGE.search(sentence, max(0, endpoint.start - 40), value.start):
+        return True
+    if "from" in gap or _COMPARED_NEAR.search(gap) or _COMPARED_NEAR.search(sentence, value.end, value.end + 15):
+        return False
+    return _DIFFERENCE_BEFORE.search(sentence, max(0, endpoint.start - 50), endpoint.start) is not None
+
+
+_MEDIAN_NEAR = re.compile(r"\bmedian\b", re.IGNORECASE)
+
+
+def _event_of_subject(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
+                      clause_end: int) -> EndpointMention | None:
+    """"Two treated patients died": a counted population that is the subject of an event reports the event."""
+    event = next((e for e in endpoints if value.end <= e.start < clause_end), None)
+    if event is None or event.code in COUNT_ENDPOINTS or event.code == "OTHER" or not compatible(event, value):
+        return None
+    gap = sentence[value.end:event.start]
+    return event if len(gap) <= 40 and "," not in gap and _LINK_TO_NEXT.match(gap) else None
+
+
+_VERB_RIGHT_BEFORE = re.compile(r"\s*(?:a\s+total\s+of\s+)?$", re.IGNORECASE)
+_VERB_RIGHT_AFTER = re.compile(r"\s*(?:were|was|had\s+been|have\s+been)\s+$", re.IGNORECASE)
+
+
+def _population_verb(sentence: str, value: ValueMention, endpoints: list[EndpointMention]) -> EndpointMention | None:
+    """"enrolled 106 evaluable patients", "65 evaluable patients were enrolled": the verb says what the count is."""
+    for endpoint in endpoints:
+        if endpoint.code not in COUNT_ENDPOINTS:
+            continue
+        if endpoint.end <= value.start and _VERB_RIGHT_BEFORE.fullmatch(sentence, endpoint.end, value.start):
+            return endpoint
+        if endpoint.start >= value.end and _VERB_RIGHT_AFTER.fullmatch(sentence, value.end, endpoint.start):
+            return endpoint
+    return None
+
+
+def compatible(endpoint: EndpointMention, value: ValueMention) -> bool:
+    """Whether this kind of number can report this endpoint (a follow-up is a duration, not a %)."""
+    code = endpoint.code
+    if code == "FOLLOW_UP":
+        return value.kind == "duration" and value.unit in ("months", "years", "days")
+    if code in COUNT_ENDPOINTS:
+        return value.kind in COUNT_KINDS
+    if value.kind == "duration":
+        return code in _TIME_ENDPOINTS and value.unit in ("months", "years", "days")
+    if value.kind == "nr":
+        return code in _TIME_ENDPOINTS
+    if value.kind == "hr":
+        return code in _TIME_ENDPOINTS or code in ("MORTALITY", "NRM", "RELAPSE")
+    if value.kind in COUNT_KINDS and code in _SURVIVAL_ENDPOINTS:
+        return False  # "median OS in 275 patients allocated EOC was 11.3 months": a survival figure's group size
+    return True
+
+
+def pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[EndpointMention],
+                      timepoints: list[Timepoint], clauses: list[tuple[int, int]]) -> dict:
+    """Lists that pair in order: "ORR and CR were 87.5% and 62.5%", "1- and 2-year OS were 80% and 70%",
+    "60% and 32% of overall and event-free survival", and arm-by-endpoint matrices before "respectively"."""
+    links = {}
+    for clause_start, clause_end in _pairing_spans(sentence, clauses, endpoints):
+        in_clause = [v for v in values if clause_start <= v.start < clause_end and v.kind in RATE_KINDS | {"duration"}]
+        if len(in_clause) < 2:
+            continue
+        named = [e for e in endpoints if clause_start <= e.start < in_clause[0].start]
+        listed = _trailing_list(sentence, named)
+        if not listed:  # values first: "60% and 32% of overall and event-free survival rates"
+            after = [e for e in endpoints if in_clause[-1].end <= e.start < clause_end]
+            if after and _VALUES_THEN_LIST.match(sentence, in_clause[-1].end, after[0].start):
+                listed = _leading_list(sentence, after)
+        if not listed or len(in_clause) % len(listed):
+            # "CR was 81%, and the rates of EFS and OS at 12 months were 50% and 76%": the list after a value
+            last = next((e for e in reversed(endpoints) if clause_start <= e.start < in_clause[-1].start), None)
+            later_values = [v for v in in_clause if last is not None and v.start >= last.end]
+            later_list = _trailing_list(sentence, [e for e in endpoints if clause_start <= e.start and last
+                                                   and e.start <= last.start])
+            if later_list and len(later_values) >= 2 and len(later_values) % len(later_list) == 0:
+                listed, in_clause = later_list, later_values
+        if listed and len(in_clause) % len(listed) == 0:
+            values_first = listed[0].start > in_clause[-1].end  # the timepoint follows the whole list
+            # "at 24 months, OS, EFS and relapse were …", "the 5-year DFS and OS were …": one time point for the list
+            shared = timepoint_for(in_clause[0], listed[0], timepoints) if not values_first else None
+            for endpoint, value in zip(_matrix_order(sentence, listed, in_clause), in_clause):
+                if compatible(endpoint, value):
+                    timepoint = timepoint_for(value, listed[-1] if values_first else endpoint, timepoints)
+                    if shared is not None and (timepoint is None or timepoint.start < listed[0].start):
+                        timepoint = shared
+                    links[value] = (endpoint, timepoint)
+            continue
+        # "1-, 3- and 5-year OS were a, b and c" (for arm A "and d, e and f for arm B"): timepoints in order, per arm
+        next_named = next((e.start for e in endpoints if in_clause[0].end <= e.start < clause_end), clause_end)
+        series = [v for v in in_clause if v.start < next_named]  # another endpoint starts another list
+        multi = [t for t in timepoints if len(t.months) > 1 and len(series) % len(t.months) == 0
+                 and clause_start <= t.start < series[0].start]
+        if multi and named:
+            cycle = multi[-1].months * (len(series) // len(multi[-1].months))
+            for months, value in zip(cycle, series):
+                links[value] = (named[-1], Timepoint(multi[-1].start, multi[-1].end, multi[-1].text, (months,)))
+    return links
+
+
+_VALUES_THEN_LIST = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:of|for|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
+
+
+def _pairing_spans(sentence: str, clauses: list[tuple[int, int]],
+                   endpoints: list[EndpointMention]) -> list[tuple[int, int]]:
+    """The clauses, or with "respectively" the whole stretch up to it: a matrix spans ", and" breaks.
+    Values may also follow it ("ORR and CR were, respectively, 72% and 41%"), up to the next endpoint or ";"."""
+    match = _RESPECTIVELY.search(sentence)
+    if match is None:
+        return clauses
+    stop = next((e.start for e in endpoints if e.start >= match.end()), len(sentence))
+    semicolon = sentence.find(";", match.end(), stop)
+    stop = semicolon if semicolon != -1 else stop
+    return [(0, stop)] + [c for c in clauses if c[0] >= stop]
+
+
+def _matrix_order(sentence: str, listed: list[EndpointMention], values: list[ValueMention]) -> list[EndpointMention]:
+    """The endpoint of each value: one each in order, or for k values per endpoint, arm-major
+    ("ORR and CR were 45% and 20% in arm A and 30% and 10% in arm B") unless the first two values are
+    compared ("PFS and OS were 10 vs 5 and 20 vs 15 months"), then endpoint-major."""
+    per = len(values) // len(listed)
+    if per == 1:
+        return listed
+    compared = re.search(r"\b(?:vs|versus|compared\s+with)\b", sentence[values[0].end:values[1].start], re.IGNORECASE)
+    # "DFS and OS were 67% and 75% (P = 0.3), and 72% and 82% (P = 0.2), respectively in A and B": a p-value
+    # closes each pair, so each pair compares the groups on one endpoint
+    tested_pairs = (len(values) > 2 and not _P_VALUE.search(sentence, values[0].end, values[1].start)
+                    and _P_VALUE.search(sentence, values[1].end, values[2].start))
+    if compared or tested_pairs:
+        return [e for e in listed for _ in range(per)]
+    return listed * per
+
+
+_P_VALUE = re.compile(r"\b[Pp]\s*(?:[<>=≤≥]|value)")
+
+
+def _leading_list(sentence: str, named: list[EndpointMention]) -> list[EndpointMention]:
+    """The endpoints that start `named` and are joined only by "and", commas or slashes."""
+    listed = [named[0]]
+    for later in named[1:]:
+        if not _COORDINATION.match(sentence[listed[-1].end:later.start]):
+            break
+        listed.append(later)
+    return listed if len(listed) > 1 else []
+
+
+def _trailing_list(sentence: str, named: list[EndpointMention]) -> list[EndpointMention]:
+    """The endpoints that end `named` and are joined only by "and", commas or slashes."""
+    if not named:
+        return []
+    listed = [named[-1]]
+    for earlier in reversed(named[:-1]):
+        if not _COORDINATION.match(sentence[earlier.end:listed[0].start]):
+            break
+        listed.insert(0, earlier)
+    return listed if len(listed) > 1 else []
+
+
+def timepoint_for(value: ValueMention, endpoint: EndpointMention, timepoints: list[Timepoint]) -> Timepoint | None:
+    """The timepoint written just before the endpoint, between it and the value, or just after the value."""
+    if endpoint.code in ("FOLLOW_UP",) or value.kind in ("duration", "nr"):
+        return None
+    low, high = min(endpoint.start, value.start), max(endpoint.end, value.end)
+    inside = [t for t in timepoints if low - 16 <= t.start < high and len(t.months) == 1]
+    if inside:
+        return min(inside, key=lambda t: abs(t.end - endpoint.start) if t.end <= endpoint.start + 1
+                   else abs(t.start - endpoint.end))
+    after = [t for t in timepoints if high <= t.start <= high + 25 and len(t.months) == 1]
+    return after[0] if after else None
+

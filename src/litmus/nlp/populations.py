@@ -1,0 +1,199 @@
+"""Head counts of groups: arm, cohort and dose-level sizes, and counts broken down by group.
+
+A meta-analyst needs the size of every arm first. Abstracts state them in three general ways,
+each read here as a candidate with its group label and the kind of count it is:
+
+- a label followed by a parenthesis that counts it: "brexu-cel (n = 64)", "(combination group, n = 17)",
+  "(GC, n = 203; MVAC, n = 202)", "idarubicin (109 analysed)", "twice-daily radiotherapy (274 patients)",
+  "(n = 53 in each arm)" (`sizes_in_parentheses`);
+- counts sent "to" arms: "342 to the combination group and 342 to the monotherapy group", "350 patients
+  to receive erlotinib and 320 to receive placebo" (`sizes_sent_to_arms`);
+- a count split over groups right after it, recognised because the parts add up to it: "87 patients were
+  enrolled (41 in the XELIRI and 46 in the FOLFIRI arm)", "508 deaths (248 in the A group and 260 in
+  the B group)", "divided into trial group, 69 patients, and control group, 36 patients"
+  (`breakdown_of_count`).
+
+Which count it is (enrolled, treated, evaluable) is the verb inside the parenthesis when there is one
+("109 analysed", "62 receiving …"), else the population verb of the sentence before it (a
+randomisation verb makes arm sizes N_ENROLLED), else N_TREATED: a cohort given as "(n = X)" received
+the therapy. Every pattern looks at a bounded window, so a sentence is read in linear time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from litmus.nlp.endpoints import EndpointMention
+from litmus.nlp.groups import group_after, group_before, tidy_label
+from litmus.nlp.numbers import DIGITS_PATTERN, parse_number
+from litmus.nlp.values import PATIENT_NOUN
+
+POPULATION_CODES = ("N_ENROLLED", "N_TREATED", "N_EVALUABLE")
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCount:
+    code: str  # N_ENROLLED, N_TREATED, N_EVALUABLE, or the endpoint of the count broken down
+    count: int
+    start: int  # the number, in sentence offsets
+    end: int
+    group: str
+
+
+def _number(name: str = "k") -> str:
+    return rf"(?<![\w.,/-])(?P<{name}>{DIGITS_PATTERN})(?![\w.]|,\d)"
+
+
+_NUMBER = _number()
+_PATIENTS = rf"(?:{PATIENT_NOUN}|pts\.?)"
+_EACH = r"(?P<each>(?:per|in\s+each|for\s+each|each)\s+(?:arm|group|cohort))"
+# The inside of a parenthesis that counts the label before it (or the label written inside it).
+_COUNTING_PARENTHESIS = re.compile(
+    rf"[(\[]\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,;:]\s*)?"
+    rf"(?:[nN]\s*[=:]\s*{_NUMBER}(?:\s+{_PATIENTS})?(?:\s*,?\s*{_EACH})?"
+    rf"|{_number('k2')}\s+(?:{_PATIENTS}\s*)?(?P<verb>analy[sz]ed|evaluable|evaluated|assessable|assessed|treated|infused"
+    rf"|randomi[sz]ed|enrolled)?)\s*(?=[)\];])"
+)
+# "GC, n = 203; MVAC, n = 202": further items inside the same parenthesis.
+_NEXT_ITEM = re.compile(rf"\s*;\s*(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,:]\s*[nN]\s*[=:]\s*{_NUMBER}\s*(?=[)\];])")
+_VERB_AFTER = re.compile(r"\s*[)\]]\s*(?:were|was|had|have|who)\b", re.IGNORECASE)
+_SENT_TO = re.compile(
+    rf"{_NUMBER}\s+(?:{_PATIENTS}\s+)?(?:(?:were|was)\s+)?(?:(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+)?"
+    r"(?:to|into)\s+(?:receive\s+|the\s+|either\s+)*",
+    re.IGNORECASE,
+)
+_RANDOMISATION = re.compile(r"\b(?:randomi[sz]\w*|randomly|assigned|allocated|allocation|divided)\b", re.IGNORECASE)
+_INNER_VERB = {
+    "N_EVALUABLE": re.compile(r"^(?:analy[sz]ed|evaluable|evaluated|assessable|assessed)", re.IGNORECASE),
+    "N_TREATED": re.compile(r"^(?:treated|infused|receiv\w*|given)", re.IGNORECASE),
+    "N_ENROLLED": re.compile(r"^(?:randomi[sz]ed|enrolled|allocated|assigned)", re.IGNORECASE),
+}
+_ADJECTIVES = ("evaluable", "assessable")  # describe patients; the verb of the clause says what was counted
+
+
+def _kind_from_word(word: str | None) -> str | None:
+    if not word:
+        return None
+    return next((code for code, pattern in _INNER_VERB.items() if pattern.match(word)), None)
+
+
+def sentence_population_kind(endpoints: list[EndpointMention], position: int) -> str:
+    """The kind of a group count at `position`: the nearest population verb before it, else N_TREATED."""
+    before = [e for e in endpoints if e.code in POPULATION_CODES and e.end <= position]
+    verbs = [e for e in before if e.label.lower() not in _ADJECTIVES]
+    chosen = (verbs or before)[-1:] if before else []
+    return chosen[0].code if chosen else "N_TREATED"
+
+
+def sizes_in_parentheses(words: str, digits: str, endpoints: list[EndpointMention]) -> list[GroupCount]:
+    """Arm and cohort sizes written as a parenthesis after (or around) the label they count."""
+    found = []
+    for match in _COUNTING_PARENTHESIS.finditer(digits):
+        items = [match]
+        cursor = match.end()
+        while (more := _NEXT_ITEM.match(digits, cursor)) is not None:
+            items.append(more)
+            cursor = more.end()
+        for item in items:
+            count = _count(item)
+            if count is None:
+                continue
+            label = _label_of(words, item, match.start())
+            if label is None:
+                continue
+            if len(items) == 1 and item.group("inner_label") is None and _VERB_AFTER.match(digits, item.end()):
+                continue  # "Patients (n = 168) were randomised": the study population, its verb after it
+            verb = item.groupdict().get("verb")
+            code = _kind_from_word(verb) or sentence_population_kind(endpoints, match.start())
+            found.append(GroupCount(code, count, *_number_span(item), label))
+    return found
+
+
+def _count(match: re.Match) -> int | None:
+    number = parse_number(_number_text(match))
+    return int(number) if number is not None and number == int(number) and number > 0 else None
+
+
+def _number_text(match: re.Match) -> str:
+    return match.group("k") or match.groupdict().get("k2") or ""
+
+
+def _number_span(match: re.Match) -> tuple[int, int]:
+    name = "k" if match.group("k") else "k2"
+    return match.start(name), match.end(name)
+
+
+def _label_of(words: str, item: re.Match, parenthesis: int) -> str | None:
+    """The group a counting parenthesis names: inside it, "per arm", or the label right before it."""
+    if item.groupdict().get("each"):
+        return " ".join(item.group("each").split()[-2:]) if "each" in item.group("each") else item.group("each")
+    inner = item.group("inner_label")
+    if inner:
+        label = tidy_label(words[item.start("inner_label"):item.end("inner_label")])
+        return None if re.fullmatch(_PATIENTS, label, re.IGNORECASE) else label
+    before = group_before(words, parenthesis, boundaries_extra=True)
+    if before is None or re.fullmatch(rf"(?:\w+\s+)?{_PATIENTS}", before.label, re.IGNORECASE):
+        return None  # "Patients (n = 168)": the population, not a group
+    return before.label
+
+
+def sizes_sent_to_arms(words: str, digits: str, endpoints: list[EndpointMention]) -> list[GroupCount]:
+    """"342 to the combination group and 342 to the monotherapy group": two or more counts sent to arms."""
+    if not _RANDOMISATION.search(words):
+        return []
+    found = []
+    for match in _SENT_TO.finditer(digits):
+        count = _count(match)
+        group = group_after(words, match.end() - 1, limit=80, bare=True) if count else None
+        if count and group is not None:
+            found.append(GroupCount("N_ENROLLED", count, match.start("k"), match.end("k"), group.label))
+    return found if len(found) >= 2 else []
+
+
+_LIST_NUMBER = re.compile(_NUMBER)
+_PARTS_END = re.compile(r"[.;]\s|\)\s*(?:[.;,]|$)|$")
+
+
+def breakdown_of_count(words: str, digits: str, total: int, after: int, code: str,
+                       *, window: int = 220) -> list[GroupCount]:
+    """Groups that split a count ending at `after` ("(248 in the A group and 260 in the B group)"), found
+    because their numbers add up to the count; their endpoint is the count's unless a verb says otherwise."""
+    end = min(len(digits), after + window)
+    stop = _PARTS_END.search(digits, after + 1, end)
+    end = stop.end() if stop is not None else end
+    numbers = [m for m in _LIST_NUMBER.finditer(digits, after, end)]
+    for first in range(len(numbers)):
+        running = 0
+        for last in range(first, min(first + 4, len(numbers))):
+            value = _count(numbers[last])
+            if value is None:
+                break
+            running += value
+            if running == total and last > first:
+                return _labelled_parts(words, digits, numbers[first:last + 1], code)
+            if running > total:
+                break
+    return []
+
+
+def _labelled_parts(words: str, digits: str, parts: list[re.Match], code: str) -> list[GroupCount]:
+    """Each part with its group label; a verb written with one part ("68 received A and 73 B") kinds them all."""
+    labelled, kinds = [], []
+    for number in parts:
+        noun = _PATIENTS_AFTER.match(digits, number.end())
+        after = noun.end() if noun else number.end()
+        verb = re.match(r"\s*(\w+)", digits[after:after + 20])
+        kind = _kind_from_word(verb.group(1)) if verb and code in POPULATION_CODES else None
+        if kind:
+            kinds.append(kind)
+        group = (group_after(words, after, limit=70, bare=True)
+                 or group_before(words, number.start("k"), boundaries_extra=True))
+        if group is None:
+            return []
+        labelled.append((number, group.label))
+    kind = kinds[0] if kinds else code
+    return [GroupCount(kind, _count(number), number.start("k"), number.end("k"), label) for number, label in labelled]
+
+
+_PATIENTS_AFTER = re.compile(rf"\s*{_PATIENTS}\s*")

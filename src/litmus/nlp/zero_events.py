@@ -1,0 +1,96 @@
+"""Zero events: safety results stated as an absence ("none of the patients had grade 3-4 CRS").
+
+A reviewer checking a safety claim needs "no grade ≥3 CRS" as a figure: rate 0 %, count 0. Abstracts
+state absence with a negation governing the event, before it ("no", "none of the 20 patients had",
+"there were no", "no patient developed") or after it ("severe ICANS did not occur", "grade 3 CRS was
+not observed"); a coordinated list of events shares the negation ("no grade ≥3 CRS or ICANS"). Only
+CRS, ICANS, non-relapse and all-cause deaths and relapse are read this way (guideline v2): "no
+response" and "no significant difference" are never zeros. Windows are bounded, so a sentence is read
+in linear time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from litmus.nlp.endpoints import EndpointMention
+from litmus.nlp.numbers import parse_number
+from litmus.nlp.values import PATIENT_NOUN
+
+ZERO_EVENT_ENDPOINTS = frozenset({"CRS_ANY", "CRS_GE3", "ICANS_ANY", "ICANS_GE3", "NRM", "MORTALITY", "RELAPSE"})
+
+
+@dataclass(frozen=True, slots=True)
+class ZeroEvent:
+    endpoint: EndpointMention
+    start: int  # the negation cue, in sentence offsets
+    end: int
+    total: int | None  # "none of the 20 patients": the denominator the sentence states
+
+
+# Words that may stand between the negation and the event without changing what is negated.
+_MODIFIERS = (
+    r"(?:(?:grade|grades)\s*(?:[≥>]=?|≤|<=?)?\s*(?:[1-5]|I{1,3}V?|IV)(?:\s*(?:-|to|/|or|and)\s*(?:[1-5]|I{1,3}V?|IV))?"
+    r"(?:\s*(?:or|and)\s*(?:higher|greater|above|more|worse))?\+?|severe|serious|high-grade|fatal|further|new|additional"
+    r"|early|late|cases?\s+of|episodes?\s+of|events?\s+of|instances?\s+of|occurrences?\s+of|evidence\s+of|signs?\s+of"
+    r"|any|clinically\s+significant|treatment-emergent|procedure-related|toxic)"
+)
+_PATIENTS = rf"(?:{PATIENT_NOUN}|one)"
+# The cue before the event; it ends right where the event's mention starts.
+_NEGATED_BEFORE = re.compile(
+    rf"(?:\b(?P<none>none)\s+of\s+(?:the|these|our|all)?\s*(?P<total>\d+)?\s*(?:[\w-]+\s+)?{_PATIENTS}?\s*"
+    rf"(?:(?:had|has|have|developed|experienced|showed|suffered|presented\s+with|required|died\s+of|died\s+from)\s+)?"
+    rf"|\b(?P<no_patient>no|zero)\s+(?:(?:other|further|treated|evaluable|additional)\s+)?{_PATIENTS}\s+"
+    rf"(?:(?:had|has|have|developed|experienced|showed|suffered|presented\s+with|required|died\s+of|died\s+from)\s+)?"
+    rf"|\b(?:there\s+(?:was|were|has\s+been|have\s+been)\s+)?(?P<no>no|zero|without\s+any)\s+"
+    rf"|\b(?P<neither>neither|nor)\s+)"
+    rf"(?:{_MODIFIERS}\s*){{0,3}}$",
+    re.IGNORECASE,
+)
+# The cue after the event: "… did not occur", "… was not observed", "… were absent".
+_NEGATED_AFTER = re.compile(
+    rf"^\s*(?:\([^()]{{0,30}}\)\s*)?(?:(?:of\s+)?(?:any\s+grade|{_MODIFIERS})\s*)?"
+    r"(?P<cue>(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:not|never)\s+(?:observed|seen|reported|noted"
+    r"|documented|recorded|detected|encountered|found|present)|did\s+not\s+(?:occur|develop|happen)|(?:was|were)\s+absent"
+    r"|occurred\s+in\s+(?:none|no\s+(?:patients?|one)))\b",
+    re.IGNORECASE,
+)
+_COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:or|and|nor|,|/)\s*(?:(?:any|severe)\s+)?$", re.IGNORECASE)
+# "no significant difference in mortality", "no increase in relapse": a comparison, never a zero
+_NOT_AN_ABSENCE = re.compile(r"\b(?:difference|differences|change|increase|decrease|reduction|effect|impact|benefit"
+                             r"|association|correlation|advantage|excess)\b", re.IGNORECASE)
+
+
+def find_zero_events(sentence: str, endpoints: list[EndpointMention], *, window: int = 80) -> list[ZeroEvent]:
+    """Safety events the sentence states did not occur, each with the cue that negates it."""
+    found: dict[int, ZeroEvent] = {}
+    runs = _coordinated_runs(sentence, endpoints)
+    for run in runs:
+        first, last = run[0], run[-1]
+        before = _NEGATED_BEFORE.search(sentence, max(0, first.start - window), first.start)
+        after = _NEGATED_AFTER.match(sentence[last.end:last.end + window])
+        if before is not None and not _NOT_AN_ABSENCE.search(sentence, before.start(), first.start):
+            total = before.group("total")
+            cue = (before.start(), before.end())
+        elif after is not None:
+            total = None
+            cue = (last.end + after.start("cue"), last.end + after.end("cue"))
+        else:
+            continue
+        for mention in run:
+            if mention.code in ZERO_EVENT_ENDPOINTS:
+                number = parse_number(total) if total else None
+                found[mention.start] = ZeroEvent(mention, cue[0], cue[1], int(number) if number else None)
+    return [found[key] for key in sorted(found)]
+
+
+def _coordinated_runs(sentence: str, endpoints: list[EndpointMention]) -> list[list[EndpointMention]]:
+    """Endpoint mentions joined only by "and", "or", commas: "grade ≥3 CRS or ICANS" is one run of two."""
+    runs: list[list[EndpointMention]] = []
+    for mention in endpoints:
+        if runs and _COORDINATION.match(sentence[runs[-1][-1].end:mention.start]):
+            runs[-1].append(mention)
+        else:
+            runs.append([mention])
+    return runs
