@@ -14,7 +14,8 @@ import duckdb
 
 from litmus.meta.proportions import PooledProportion, StudyProportion, pool_proportions
 
-POOLED_OUTCOMES = ("CR", "ORR", "CRS_GE3", "ICANS_GE3")
+# CR and the composite CR/CRi stay apart (pooling "CR 86%" with "CR/CRi 86%" would mix endpoints).
+POOLED_OUTCOMES = ("CR", "CR/CRi", "ORR", "CRS_GE3", "ICANS_GE3")
 OUTCOME_LABELS = {
     "CR": "Complete remission (CR)", "CRi": "CR with incomplete count recovery (CRi)", "CR/CRi": "CR or CRi",
     "ORR": "Overall response (ORR)", "PR": "Partial response", "MRD_NEG": "MRD-negative remission",

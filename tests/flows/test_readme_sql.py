@@ -42,7 +42,7 @@ def test_every_readme_query_runs_and_returns_rows(shipped_run, project_root):
 def test_dual_targeting_cr_query_quotes_the_source_sentence(shipped_run, project_root):
     first = readme_queries(project_root)[0]
     rows = run_query(shipped_run[0], first).as_dicts()
-    assert {row["study"] for row in rows} >= {"Cordoba 2021", "Tong 2020"}
+    assert {(row["outcome"], row["study"]) for row in rows} >= {("CR/CRi", "Cordoba 2021"), ("CR", "Tong 2020")}
     for row in rows:
         assert row["quote"] and str(int(row["cr_pct"])) in row["quote"]
         if row["k_n_source"] != "stated":
@@ -51,9 +51,11 @@ def test_dual_targeting_cr_query_quotes_the_source_sentence(shipped_run, project
 
 def test_pooled_dual_targeting_cr_query(shipped_run, project_root):
     rows = run_query(shipped_run[0], readme_query(project_root, "pooled_estimates", "'CR'")).as_dicts()
-    # Cordoba 2021 is the one dual-targeting study that states its CR as k/n (13/15): reported, not pooled
-    assert [(r["method"], r["k"], r["events"], r["total"], r["cr_pct"]) for r in rows] == [("single study", 1, 13, 15, 86.7)]
-    assert rows[0]["pmids"] == ["34642489"] and set(rows[0]["not_pooled"]) >= {"32556247"}  # Tong 2020: 71% only
+    # No dual-targeting study states a plain CR as k/n (Tong 2020 gives 71%, Wu 2021 54.55%): no CR row.
+    # Cordoba 2021 states CR or CRi as 13/15: one study, reported with its exact interval, not pooled.
+    assert [(r["outcome"], r["method"], r["k"], r["events"], r["total"], r["cr_pct"]) for r in rows] == [
+        ("CR/CRi", "single study", 1, 13, 15, 86.7)]
+    assert rows[0]["pmids"] == ["34642489"]
 
 
 def test_grade_3_crs_query_finds_a_study_above_20_percent(trials_warehouse, project_root):
