@@ -88,6 +88,9 @@ def _pooled_summary(evidence: OutcomeEvidence) -> str:
         text = (f"Pooled over {overall.k} studies ({overall.events}/{overall.total} patients): "
                 f"{100 * overall.proportion:.1f}% [95% CI {100 * overall.ci_low:.1f}; {100 * overall.ci_high:.1f}]"
                 f"{prediction}. {heterogeneity_text(overall)}.")
+        if overall.corrected:
+            text += (f" {len(overall.corrected)} study(ies) with no events (or only events) entered with 0.5 added "
+                     "to events and non-events, as meta::metaprop does; the estimate leans on that correction.")
     return f'<p class="pooled">{escape(text + left_out)}</p>'
 
 
