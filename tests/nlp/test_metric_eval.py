@@ -136,14 +136,3 @@ def test_numeric_outcomes_kn_recall(shared_data):
     found, total = proportion_recall(trials)
     assert total > 100
     assert found / total >= KN_RECALL_FLOOR
-
-
-def test_extractor_is_cheap(project_root):
-    texts, _ = _dev_set(project_root, None)
-    own = [t.text for t in texts if t.source == "inline"] * 20
-    import time
-
-    started = time.perf_counter()
-    for text in own:
-        extract_metrics(text)
-    assert time.perf_counter() - started < 5.0  # 340 short abstracts: ~0.3 s here, generous for a loaded box

@@ -63,7 +63,8 @@ PATTERNS = [
      dict(endpoint="PFS", stat="hr", value=0.62, unit=None, ci_low=0.45, ci_high=0.88)),
     ("Overall survival was similar (hazard ratio, 0.83 [95% CI 0.61 to 1.12]).",
      dict(endpoint="OS", stat="hr", value=0.83, ci_low=0.61, ci_high=1.12)),
-    ("The CR rate was 51% (n = 37).", dict(endpoint="CR", value=51, count=37)),
+    # an n inside a rate's parentheses is its denominator (guideline v2.2)
+    ("The CR rate was 51% (n = 37).", dict(endpoint="CR", value=51, count=None, total=37)),
     ("CR was achieved in 13/15 (86.7%) patients with TP53 mutation.",
      dict(endpoint="CR", value=86.7, group="patients with TP53 mutation")),
     ("In the B-ALL cohort, the CR rate was 90%.", dict(endpoint="CR", value=90, group="B-ALL")),

@@ -35,12 +35,12 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               r"|(?i:durable\s+response(?:\s+rates?)?)|DRR\b"
               r"|(?i:(?:distant\s+)?metastas[ie]s)"),
     ("OTHER", r"(?i:(?:disease|relapse|recurrence|metastasis|failure|distant)[\s-]free(?:\s+survival)?)"
-              r"|DFS\b|RFS\b|(?i:(?:cancer|cause|disease)[\s-]specific\s+survival)"
+              r"|DFS\b|RFS\b|(?i:[\w-]+[\s-]specific\s+survival)"
               r"|(?i:survival\s+(?:from|after|following)\s+(?:the\s+)?(?:first\s+)?relapse)"  # post-relapse survival
               # time to progression is not progression-free survival (deaths are not events)
               r"|(?i:times?\s+to\s+(?:(?:tumou?r|disease)\s+)?progression)|TTP\b"
               r"|(?i:times?\s+to\s+treatment\s+failure)|TTF\b"),
-    ("PFS", r"(?i:progression[\s-]free(?:\s+survival)?)|PFS\b"),
+    ("PFS", r"(?i:progression[\s-]free(?:\s+survival)?)|PFS\b|(?i:free\s+(?:of|from)\s+(?:disease\s+)?progression)"),
     ("EFS", r"(?i:event[\s-]free(?:\s+survival)?)|EFS\b"),
     ("LFS", r"(?i:leuk(?:a)?emia[\s-]free(?:\s+survival)?)|LFS\b"),
     # any other "X-free survival" ("LTP free survival", "metastasis-free survival") is not OS
@@ -62,16 +62,20 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("CR", r"(?i:complete\s+(?:(?:metabolic|cytogenetic|molecular|hematologic|haematologic|clinical)\s+)?"
            r"(?:remission|response)s?(?:\s+rates?)?)|CRs?\b"
            # "complete and partial responses": the adjective alone, its noun shared with the next one
-           r"|(?i:complete)(?=\s*(?:,|/|and|or)\s*(?i:partial|very\s+good\s+partial)\s+(?i:remission|response))"),
-    ("PR", r"(?i:partial\s+(?:remission|response)s?(?:\s+rates?)?)|PRs?\b"
-           r"|(?i:partial)(?=\s*(?:,|/|and|or)\s*(?i:complete)\s+(?i:remission|response))"),
+           # ("five complete and 11 partial remissions": each adjective with its own count)
+           r"|(?i:complete)(?=\s*(?:,|/|and|or)\s*(?:[\w-]+\s+)?(?i:partial|very\s+good\s+partial)\s+(?i:remission|response))"),
+    # "ER and PR", "PR-positive": the progesterone receptor
+    ("PR", r"(?i:partial\s+(?:remission|response)s?(?:\s+rates?)?)|PRs?\b(?![\s-]*(?:positiv|negativ|status|express|\+|-\w))"
+           r"|(?i:partial)(?=\s*(?:,|/|and|or)\s*(?:[\w-]+\s+)?(?i:complete)\s+(?i:remission|response))"),
+    # "objective and complete response rates": the adjective alone, its noun shared with the next one
+    ("ORR", r"(?i:overall|objective)(?=\s*(?:,|/|and|or)\s*(?i:complete|partial)\s+(?i:remission|response))"),
     ("ORR", r"(?i:(?:overall|objective|best\s+overall|total|clinical|tumou?r)\s+(?:remission|response)s?"
             r"(?:\s+rates?)?)(?:\s*\((?:ORR|OR|OS)\))?|ORR\b|(?i:response\s+rates?)|(?i:responders?)"
             r"|(?i:responded)"),
     ("SD", r"(?i:stable\s+disease)|SD\b"),
     ("PD", r"(?i:progressive\s+disease)|PD\b(?!-\w)"),  # not PD-1, PD-L1
     # "overall and event-free survival": "overall" alone, when a coordinated survival phrase completes it
-    ("OS", r"(?i:overall\s+survival)|OS\b|(?i:survival(?:\s+rates?)?)"
+    ("OS", r"(?i:overall\s+survival)|OS\b|MST\b|(?i:survival(?:\s+rates?)?)"
            r"|(?i:overall)(?=\s*(?:,|/|and|or)\s*(?i:[\w-]+[\s-]free|event|progression|disease|leuk\w*|relapse)"
            r"[\w\s-]{0,25}?(?i:survival))"),
     ("CRS", r"(?i:cytokine[\s-]+release[\s-]+syndromes?)(?:\s*\(CRS\))?|CRS\b"),
@@ -100,15 +104,19 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                     r"|analysis\s+(?:was\s+)?(?:conducted|performed|done)\s+on)"),
     # "28 received TanCAR7", "35 received axicabtagene ciloleucel", "received CTL019": a product is a
     # word with CAR in it, a "-cel" name or an alphanumeric code.
-    ("N_TREATED", r"(?i:infused|treated|(?:received|underwent)\s+(?:[\w-]+\s+){0,3}?"
+    ("N_TREATED", r"(?i:infused|treated|vaccinated|immuni[sz]ed|(?:received|underwent)\s+(?:[\w-]+\s+){0,3}?"
                   r"(?:infusions?|[\w-]*CAR[\w-]*|cells|treatment|therapy|doses?|[\w-]*cel\b|transplant\w*|surgery"
-                  r"|resection)|received\s+(?=\d[\d.,]*(?:\s*(?:,\s*(?:or|and)?|or|and|to|-)\s*\d[\d.,]*)*\s*(?:mg|µg|μg|g|Gy|IU)\b))"
+                  r"|resection)|received\s+(?=(?:[A-Za-z][\w-]*\s+){0,2}?\d[\d.,]*(?:\s*(?:,\s*(?:or|and)?|or|and|to|-)\s*\d[\d.,]*)*\s*(?:mg|µg|μg|g|Gy|IU)\b))"
                   r"|(?i:received)\s+[A-Z]{2,}[A-Za-z-]*\d[\w-]*"),
     ("N_ENROLLED", r"(?i:enrolled|enroled|recruited|randomi[sz]ed|included|registered|accrued|participated"
                    r"|underwent\s+randomi[sz]ation"
                    # "a randomised trial with 148 patients", "a phase III study of 806 patients"
                    r"|(?:trial|study)\s+(?:with|of|in|including|involving|enrolling)(?=\s+(?:a\s+total\s+of\s+)?\d)"
-                   r"|randomly\s+(?:assigned|allocated|divided|received|treated|given))"
+                   r"|randomly\s+(?:assigned|allocated|divided|received|treated|given)"
+                   # "allocated alternately to", "assigned to either"; "entered the study"; in CAR-T trials the
+                   # intention-to-treat population is the one that "underwent leukapheresis" (guideline v2.1)
+                   r"|(?:allocated|assigned)(?=\s+(?:[\w-]+\s+){0,2}?(?:to|into|at\s+random)\b)"
+                   r"|entered\s+(?:the|this)\s+(?:study|trial)|underwent\s+(?:leuk)?apheresis|(?:leuk)?apheresed)"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
     ("OTHER_RATE", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"
               r"(?!(?:the|patients|subjects|participants)\b)(?:grade\s*[≥>]?\s*\d(?:\s*(?:-|or|/)\s*\d)?\s+)?[a-z][\w/-]*(?:\s+(?!was\b|were\b|in\b|at\b|of\b|"
@@ -166,9 +174,17 @@ def _grade_floor(match: re.Match) -> tuple[int, bool]:
     return (low + 1 if cmp == ">" else low), False
 
 
+_RELAPSE_HISTORY = re.compile(r"\bhad\s+(?:\w+\s+)?relapsed\s+(?:after|following|post)\s+(?:an?\s+|the\s+|their\s+)?"
+                              r"(?:earlier|prior|previous|first|second|allogeneic|autologous|allo|auto|transplant|HSCT|SCT)",
+                              re.IGNORECASE)
+_GRADE_WINDOW_END = re.compile(r"[;,.(]|\d\s*%|\bin\s+\d")
+
+
 def _toxicity_code(base: str, sentence: str, start: int, end: int) -> tuple[str, str | None]:
     """CRS/ICANS with the grade written next to it: *_GE3, *_ANY, or OTHER for mild grades only."""
-    after = re.split(r"[;,.]", sentence[end:end + 30])[0]
+    # "CRS of grade 3 or higher in 6%" grades the mention; "CRS developed in 84% (grade 3-4 in 8%)" grades a
+    # breakdown after the mention's own figure, so the look ahead stops at a parenthesis or a figure
+    after = _GRADE_WINDOW_END.split(sentence[end:end + 30])[0]
     before = re.split(r"[;.]|\band\b|\bwith\b", sentence[max(0, start - 40):start])[-1]
     nearest = next(_GRADE_RE.finditer(after), None)
     if nearest is None:
@@ -179,9 +195,7 @@ def _toxicity_code(base: str, sentence: str, start: int, end: int) -> tuple[str,
     low, upper_bound = _grade_floor(nearest)
     if low >= 3 and not upper_bound:
         return f"{base}_GE3", None
-    if low == 0:
-        return f"{base}_ANY", None
-    return "OTHER", f"{nearest.group(0)} {base}"
+    return f"{base}_ANY", None  # any grade, or mild grades only ("grade 1 neurotoxicity"; adjudicated gold)
 
 
 def is_survey_text(text: str) -> bool:
@@ -220,6 +234,8 @@ def find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMenti
             continue  # "mean ± SD", "standard deviation (SD)"
         if code == "ORR" and survey:
             code = "OTHER"
+        if code == "RELAPSE" and _RELAPSE_HISTORY.search(text, max(0, start - 12), min(len(text), end + 50)):
+            continue  # "25 (66%) had relapsed after an earlier transplant": the patients' history, not an outcome
         if code in ("CRS", "ICANS"):
             code, mild_label = _toxicity_code(code, text, start, end)
             label = mild_label or label
@@ -227,7 +243,25 @@ def find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMenti
         if code == "VGPR" and composite is None and _AT_LEAST_BEFORE.search(text, max(0, start - 3), start):
             composite = "≥VGPR"  # "≥VGPR": the sign stands before the word the mention starts at
         mentions.append(EndpointMention(code, start, end, label, composite))
-    return _grades_shared(text, _composites_joined(text, mentions))
+    return _grades_shared(text, _composites_joined(text, _elided_response_rates(text, mentions)))
+
+
+# "The complete response rates were 40% and 28% …, and overall rates were 78% and 79%": the noun is elided
+_ELIDED_RATE = re.compile(r"\b(?P<kind>overall|complete|partial)\s+rates?\b", re.IGNORECASE)
+_RESPONSE_CODES = {"ORR", "CR", "PR"}
+
+
+def _elided_response_rates(text: str, mentions: list[EndpointMention]) -> list[EndpointMention]:
+    first_response = next((m.start for m in mentions if m.code in _RESPONSE_CODES), None)
+    if first_response is None or "rate" not in text:
+        return mentions
+    added = []
+    for match in _ELIDED_RATE.finditer(text, first_response + 1):
+        if any(m.start <= match.start() < m.end for m in mentions):
+            continue
+        code = {"overall": "ORR", "complete": "CR", "partial": "PR"}[match.group("kind").lower()]
+        added.append(EndpointMention(code, match.start(), match.end(), match.group(0)))
+    return sorted(mentions + added, key=lambda m: m.start) if added else mentions
 
 
 _COMPOSITE_WITH_RECOVERY = re.compile(r"CR\s*(?:/|\+|or|and)\s*CR(?P<kind>[ih])\b|(?i:with\s+(?:an?\s+)?(?:incomplete|partial))",
@@ -297,6 +331,4 @@ def regrade(mention: EndpointMention, qualifier: str) -> EndpointMention:
     low, upper_bound = _grade_floor(grades[-1])
     if low >= 3 and not upper_bound:
         return replace(mention, code=f"{base}_GE3")
-    if low == 0:
-        return replace(mention, code=f"{base}_ANY")
-    return replace(mention, code="OTHER", label=f"{grades[-1].group(0)} {base}")
+    return replace(mention, code=f"{base}_ANY")

@@ -39,7 +39,8 @@ _PATIENTS_WITH = rf"(?:{PATIENT_NOUN}|those)\s+(?:(?:who\s+(?:were\s+)?)?(?:trea
 # "in patients with TP53 mutation"
 def _after_regex(preposition: str) -> re.Pattern:
     return re.compile(
-        rf"\s*(?:[)\]]\s*)?(?:[(\[][^()\[\]]{{0,80}}[)\]]\s*)?(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN}\s+)?"
+        rf"\s*(?:[)\]]\s*)?(?:[(\[][^()\[\]]{{0,80}}[)\]]\s*)?(?:,\s*respectively\s*,?\s*)?"
+        rf"(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN}\s+)?"
         rf"{preposition}(?:the\s+|those\s+|all\s+)?"
         rf"(?:(?P<arm>(?:{_GROUP_NOUN}|dose\s+levels?)\s+{_LETTER}\b)"
         rf"|{_PATIENTS_WITH}(?:the\s+)?(?P<treated>{_NAME})"
@@ -60,12 +61,12 @@ _AFTER_BARE = _after_regex(r"(?:(?P<prep>in|among|for|with|on|within|receiving|r
 _BEFORE_BOUNDARY = r"^|(?<=[(\[;,:])|(?<=\bbetween)|(?<=\band)|(?<=\bvs)|(?<=\bvs\.)|(?<=\bversus)|(?<=\bwith)|(?<=\bin)"
 _BEFORE_LABEL = rf"\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,2}})\s*(?:\(|,|:|;|=)?\s*$"
 _BEFORE = re.compile(rf"(?:{_BEFORE_BOUNDARY}){_BEFORE_LABEL}", re.IGNORECASE)
-_BEFORE_ARM_LABEL = rf"\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,3}})\s*(?:\(|,|:|;|=)?\s*$"
+_BEFORE_ARM_LABEL = rf"\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,4}})\s*(?:\(|,|:|;|=)?\s*$"
 # Arms named before their size: "randomly assigned to nivolumab (n = 206) or docetaxel (n = 206)",
 # "to receive twice-daily radiotherapy (274 patients)", "divided into trial group, 69 patients".
 _BEFORE_ARM = re.compile(
     rf"(?:{_BEFORE_BOUNDARY}|(?<=\bto)|(?<=\bor)|(?<=\beither)|(?<=\breceive)|(?<=\binto)|(?<=\bof)|(?<=\bfrom)"
-    rf"|(?<=\bthe)){_BEFORE_ARM_LABEL}",
+    rf"|(?<=\bthe)|(?<=\bcompared)|(?<=\bcomparing)|(?<=\bversus)|(?<=\bincluding)|(?<=\breceived)){_BEFORE_ARM_LABEL}",
     re.IGNORECASE,
 )
 _LEADING_COUNT = re.compile(r"^(?:a\s+total\s+of\s+)?\d[\d,.]*\s+", re.IGNORECASE)
@@ -90,14 +91,46 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|those|all|either|both|neither)\s+", re.I
 # Words that name no group: a "with" or "in" phrase that is a measure, a time or a disease state.
 _NOT_A_GROUP = re.compile(
     r"^(?:a|an|any|no|each|both|all|median|mean|grade|respect|regard|terms|total|overall|addition|particular"
-    r"|comparison|contrast|general|summary|conclusion|this|these|that|those|our|their|its|one|two|first|second|third"
-    r"|fourth|initial|final|last|early|late|previous|most|some|many|several|months?|years?|weeks?|days?)\b"
+    r"|comparison|contrast|general|summary|conclusion|this|these|that|those|our|their|its|one|two|male|female|males"
+    r"|females|men|women|boys|girls|most|some|many|several|multivariab\w*|multivariate|univariab\w*|univariate"
+    r"|adjusted|unadjusted|sensitivity|propensity|intention|per-protocol|subgroup\s+analys\w*|randomi[sz]ed|open-label"
+    r"|double-blind|single-blind|phase|prospective|retrospective|multicent\w*|pooled|real-world)\b"
     r"|^(?:patients?|cases?|subjects?|participants?|pts|the\s+study|study|trials?|analysis|prior\s+(?:studies|trials))$",
+    re.IGNORECASE,
+)
+# After a figure, "in the first year", "in early stages" are times and states; an arm named before its own count
+# ("(early: 167; delayed: 111)") may be called anything.
+_NOT_A_GROUP_AFTER = re.compile(
+    r"^(?:first|second|third|fourth|initial|final|last|early|late|previous|months?|years?|weeks?|days?)\b",
     re.IGNORECASE,
 )
 _ENDPOINT_WORD = re.compile(
     r"\b(?:survival|response|remission|relapse|mortality|deaths?|progression|rates?|incidence|CRS|ICANS|ORR|PFS|OS"
     r"|EFS|CR|PR|toxicit\w*|events?|interval|CI|HR|ratio|risk)\b", re.IGNORECASE)
+
+
+# "higher with drug A than with drug B (64% vs 29%)", "in patients given A versus B, 4% vs 38%": the two groups
+# a comparison names, in the order of its figures.
+_COMPARED = re.compile(
+    rf"\b(?:with|in|for|after|among|on)\s+(?:the\s+|patients\s+(?:given|receiving|treated\s+with)\s+)?(?P<first>{_NAME})"
+    rf"\s+(?:than|versus|vs\.?|compared\s+with|and)\s+(?:with\s+|in\s+|for\s+|after\s+|on\s+)?(?:the\s+)?(?P<second>{_NAME})"
+    rf"(?:\s+(?:{_GROUP_NOUN}))?\s*(?:[(,:]|$)",
+    re.IGNORECASE,
+)
+
+
+def compared_groups(sentence: str, start: int, end: int) -> tuple[GroupMention, GroupMention] | None:
+    """The last pair of groups compared between `start` and `end` (the clause before a pair of figures)."""
+    found = None
+    for match in _COMPARED.finditer(sentence, start, end):
+        found = match
+    if found is None:
+        return None
+    first, second = tidy_label(found.group("first")), tidy_label(found.group("second"))
+    if not (_acceptable(first) and _acceptable(second)):
+        return None
+    return (GroupMention(first, found.start("first"), found.end("first")),
+            GroupMention(second, found.start("second"), found.end("second")))
 
 
 def tidy_label(label: str) -> str:
@@ -109,8 +142,10 @@ def tidy_label(label: str) -> str:
     return label.strip()
 
 
-def _acceptable(label: str) -> bool:
-    return bool(label) and not _NOT_A_GROUP.match(label) and not _ENDPOINT_WORD.search(label)
+def _acceptable(label: str, *, after_a_figure: bool = True) -> bool:
+    if not label or _NOT_A_GROUP.match(label) or _ENDPOINT_WORD.search(label):
+        return False
+    return not (after_a_figure and _NOT_A_GROUP_AFTER.match(label))
 
 
 def group_after(sentence: str, position: int, *, limit: int = 90, bare: bool = False) -> GroupMention | None:
@@ -154,7 +189,7 @@ def group_before(sentence: str, position: int, *, window: int = 45,
     if match is None:
         return None
     label = tidy_label(match.group("label"))
-    if not _acceptable(label) or len(label) < 2:
+    if not _acceptable(label, after_a_figure=not boundaries_extra) or len(label) < 2:
         return None
     return GroupMention(label, match.start("label"), match.end())
 
@@ -165,7 +200,9 @@ def leading_group(sentence: str) -> GroupMention | None:
     if match is None:
         return None
     label = tidy_label(_LEADING_COUNT.sub("", match.group("label")))  # "Among 11 patients not in CR": the patients
-    return GroupMention(label, match.start("label"), match.end("label")) if label else None
+    if not label or _NOT_A_GROUP.match(label) or _NOT_A_GROUP_AFTER.match(label):
+        return None  # "In multivariable models, …", "In the first year, …"
+    return GroupMention(label, match.start("label"), match.end("label"))
 
 
 def group_list_after(sentence: str, position: int, *, limit: int = 120) -> list[GroupMention]:

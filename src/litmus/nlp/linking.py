@@ -42,34 +42,43 @@ _LINK_TO_NEXT = re.compile(
     re.IGNORECASE,
 )
 # "66 patients with relapsed/refractory (r/r) B-NHL were recruited": a described population, then its verb.
+# "43 (55%) patients achieving clinical remission were randomized", "78 patients with AS (57 males, 21 females)
+# were recruited", "30 patients with carcinoma exceeding the Milan criteria underwent transplantation".
 _DESCRIBED_SUBJECT = re.compile(
-    r"^\s*(?:with|who\s+had|having|from|aged)\b[^;:,]{0,140}?\b(?:were|was|had\s+been|have\s+been)"
-    r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally)\s+)?$",
+    rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at)\b"
+    r"(?:\([^()]{0,100}\)|[^;:()]){0,140}?(?:\b(?:were|was|had\s+been|have\s+been)"
+    r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally|randomly)\s+)?)?$",
     re.IGNORECASE,
 )
 # Words that show a number describes the population or the treatment, not an outcome.
 _NOT_AN_OUTCOME = re.compile(
     r"(?<![\w-])(?:ages?d?|male|female|men|women|gender|sex|weight|BMI|dosed?|doses|prior|previous(?:ly)?|bridging"
-    r"|baseline|lines?|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
+    r"|baseline|lines?\s+of|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
     re.IGNORECASE,
 )
 # Between an endpoint and its value, "prior" and "previously" name a subgroup ("ORR in patients with prior
 # ASCT was 40%", "(prior chemotherapy: 11.0 vs 3.2 months)"), not a baseline figure.
 _NOT_AN_OUTCOME_BETWEEN = re.compile(
     r"(?<![\w-])(?:ages?d?|male|female|men|women|gender|sex|weight|BMI|dosed?|doses|bridging"
-    r"|baseline|lines?|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
+    r"|baseline|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
     re.IGNORECASE,
 )
 # Right after a value: it is a difference or an arm size, not an outcome level.
 _NOT_A_LEVEL_AFTER = re.compile(
     r"\s*(?:lower|higher|greater|smaller|reduction|increase|decrease|improvement|relative|proportional|absolute"
-    r"|in\s+each|per\s+(?:arm|group)|each"
-    r"|of\s+(?:[\w-]+\s+)?(?:intervention|treatment|therapy|supplementation|exposure|use))\b",
+    r"|of\s+(?:[\w-]+\s+)?(?:intervention|treatment|therapy|supplementation|exposure|use))\b"
+    # "20% lipid emulsion", "5% dextrose": a concentration
+    r"|\s*(?:lipid|dextrose|glucose|saline|solution|emulsion|ethanol|alcohol|formalin|sucrose|albumin|mannitol"
+    r"|oxygen|w/v|v/v)\b",
     re.IGNORECASE,
 )
+# "Excluding 2 patients who…", "All but five patients": a count set aside, not a count of what follows
+_SET_ASIDE_BEFORE = re.compile(r"\b(?:excluding|except(?:\s+for)?|other\s+than|apart\s+from|all\s+but|none\s+of(?:\s+the|\s+these|\s+our)?)\s+$",
+                               re.IGNORECASE)
+_RESPECTIVELY_ASIDE = re.compile(r"\s*,\s*respectively\s*,\s*", re.IGNORECASE)  # "447 and 371 patients, respectively, were"
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 # "OS and PFS", "OS, EFS and relapse", "the 1-year OS and 2-year PFS" (each with its own time point)
-_COORDINATION = re.compile(r"^[\s,/)]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:the\s+)?(?:\d+(?:\.\d+)?[\s-]+(?:years?|months?"
+_COORDINATION = re.compile(r"^[\s,/)]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:for\s+)?(?:the\s+)?(?:\d+(?:\.\d+)?[\s-]+(?:years?|months?"
                            r"|weeks?|days?)\s+)?(?:rates?\s*)?[\s,/]*$", re.IGNORECASE)
 
 _TIME_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR", "OTHER"}
@@ -101,12 +110,17 @@ def _clause_of(position: int, clauses: list[tuple[int, int]]) -> tuple[int, int]
 def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
                    clauses: list[tuple[int, int]]) -> EndpointMention | None:
     """The endpoint a value reports: see the module docstring for the rule."""
-    if _NOT_A_LEVEL_AFTER.match(sentence, value.end):
+    if _NOT_A_LEVEL_AFTER.match(sentence, value.end) or _SET_ASIDE_BEFORE.search(sentence, max(0, value.start - 16),
+                                                                                  value.start):
         return None
     clause_start, clause_end = _clause_of(value.start, clauses)
+    design = _study_population(sentence, value, endpoints, clause_start)
+    if design is not None:
+        return design
     if value.kind in COUNT_KINDS or value.kind == "count_pct":  # "15 evaluable patients", "16 CRs (28%)"
         inside = next((e for e in endpoints if value.start <= e.start and e.end <= value.end), None)
-        if inside is not None and compatible(inside, value):
+        if inside is not None and compatible(inside, value) and not (
+                inside.code in COUNT_ENDPOINTS and value.kind == "count_pct"):  # "16 treated patients (80%) required …"
             event = _event_of_subject(sentence, value, endpoints, clause_end) if inside.code in COUNT_ENDPOINTS else None
             return event or _population_verb(sentence, value, endpoints) or inside  # "15 evaluable patients"
     if value.kind == "hr":
@@ -116,6 +130,11 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
     describes = value.kind not in COUNT_KINDS
     previous = next((e for e in reversed(endpoints) if clause_start <= e.start and e.end <= value.start
                      and not (describes and e.code in COUNT_ENDPOINTS)), None)
+    if previous is None and sentence.startswith(":", clause_start) and clause_start > 0:
+        # "CR rates stayed high in every subgroup: one line (87%), two lines (70%)": a colon opens a list
+        start_before, _ = _clause_of(clause_start - 1, clauses)
+        previous = next((e for e in reversed(endpoints) if start_before <= e.start and e.end <= clause_start
+                         and not (describes and e.code in COUNT_ENDPOINTS)), None)
     following = next((e for e in endpoints if value.end <= e.start < clause_end and compatible(e, value)
                       and e.code != "FOLLOW_UP"), None)
     if previous is not None and previous.code == "FOLLOW_UP" and not _MEDIAN_NEAR.search(
@@ -126,15 +145,24 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
         _VERB_RIGHT_BEFORE.fullmatch(sentence, previous.end, value.start))
     if _NOT_AN_OUTCOME.search(re.split(r"[,;:]", after)[0][:25]) and not following and not counted_by_verb:
         return None  # "57% were male", "87.8% received bridging therapy" (not "enrolled 120 patients aged 60-79")
+    described = _described_population(sentence, value, endpoints, clause_end) or _main_verb_past_a_relative_clause(
+        sentence, value, endpoints, clause_end)
+    if described is not None:
+        return described
     gap_previous = sentence[previous.end:value.start] if previous else ""
-    gap_following = sentence[value.end:following.start] if following else ""
+    gap_following = _RESPECTIVELY_ASIDE.sub(" ", sentence[value.end:following.start]) if following else ""
+    if previous is not None and previous.code in COUNT_ENDPOINTS and value.kind in COUNT_KINDS and "," in gap_previous:
+        previous = None  # "Of those randomised to A or B, one patient in each group discontinued": past the comma
     previous_ok = (previous is not None and compatible(previous, value) and not _NOT_AN_OUTCOME_BETWEEN.search(gap_previous)
                    and not _A_CHANGE.search(gap_previous)
                    and not _states_a_change(sentence, previous, value, gap_previous))
+    if (following is not None and following.code in COUNT_ENDPOINTS and value.kind not in COUNT_KINDS
+            and not _FINITE_VERB.search(sentence, value.end, following.end)):
+        following = None  # "10 out of 20 (50%) treated patients (10 SD)": a share of treated patients, not their count
     following_ok = following is not None and compatible(following, value) and (
-        ("," not in gap_following and len(gap_following) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
+        ("," not in gap_following and len(_PARENTHETICAL.sub("", gap_following)) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
          and (previous is None or value.kind in COUNT_KINDS or re.search(r"[a-z]", gap_following)))
-        or (following.code in COUNT_ENDPOINTS and value.kind == "count" and bool(_DESCRIBED_SUBJECT.match(gap_following))))
+        )
     # "..., such that only one patient experienced relapse": past a comma the value starts its own clause.
     previous_reaches = previous_ok and _LINK_FROM_PREVIOUS.search(gap_previous) and "," not in gap_previous
     if following_ok and not previous_reaches:
@@ -162,6 +190,68 @@ def _states_a_change(sentence: str, endpoint: EndpointMention, value: ValueMenti
     return _DIFFERENCE_BEFORE.search(sentence, max(0, endpoint.start - 50), endpoint.start) is not None
 
 
+def _described_population(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
+                          clause_end: int) -> EndpointMention | None:
+    """"66 patients with relapsed B-NHL (median age 60) were recruited": a head count, a description of the
+    patients (which may name an endpoint: "achieving clinical remission"), then the verb that counts them."""
+    if value.kind not in ("count", "count_pct"):
+        return None
+    verb = next((e for e in endpoints if value.end <= e.start < clause_end and e.code in COUNT_ENDPOINTS
+                 and e.label.lower() not in ("evaluable", "assessable")), None)
+    if verb is None or not compatible(verb, value):
+        return None
+    gap = sentence[value.end:verb.start]
+    return verb if gap.strip() and _DESCRIBED_SUBJECT.match(gap) else None
+
+
+_RELATIVE = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{PATIENT_NOUN}\s+)?who\s+$", re.IGNORECASE)
+_AUXILIARY_BEFORE = re.compile(r"\b(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def _main_verb_past_a_relative_clause(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
+                                      clause_end: int) -> EndpointMention | None:
+    """"1,242 women who received drug A and 924 who received placebo were evaluable for safety": the relative
+    clause names the group; the count's own verb comes after it (guideline v2.2)."""
+    if value.kind not in COUNT_KINDS:
+        return None
+    after = [e for e in endpoints if value.end <= e.start < clause_end and e.code in COUNT_ENDPOINTS]
+    if len(after) < 2 or not _RELATIVE.match(sentence, value.end, after[0].start):
+        return None
+    main = next((e for e in after[1:] if _AUXILIARY_BEFORE.search(sentence, max(0, e.start - 25), e.start)), None)
+    if main is not None and "," in sentence[after[0].end:main.start]:
+        return None  # "Of 189 patients who underwent leukapheresis, 168 were infused": the relative clause counts them
+    return main if main is not None and compatible(main, value) else None
+
+
+_POPULATION_PREPOSITION = re.compile(r"\b(?:in|of|involving|including|enrolling|among)\s+(?:a\s+total\s+of\s+)?$",
+                                     re.IGNORECASE)
+_DESIGN = re.compile(r"\b(?:stud(?:y|ied)|trial|compar(?:e|ed|ing)|randomi[sz]ed|evaluat(?:e|ed|ing)|assess(?:ed)?|investigat\w*"
+                     r"|examin(?:e|ed)|conducted|report(?:ed)?)\b", re.IGNORECASE)
+
+
+_WHO_RECEIVED = re.compile(r"[^.;]{0,60}?\bwho\b[^.;]{0,80}?\b(?:received|were\s+(?:treated|infused|given)|underwent)\b",
+                           re.IGNORECASE)
+
+
+def _study_population(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
+                      clause_start: int) -> EndpointMention | None:
+    """"To compare, in 305 patients with melanoma, A and B", "a trial … in 436 patients with melanoma": a head
+    count in a sentence about the design, with no outcome before it, is the study population (guideline v2.1)."""
+    if value.kind != "count" or not _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 25), value.start):
+        return None
+    if not _DESIGN.search(sentence) or any(clause_start <= e.start < value.start and e.code not in COUNT_ENDPOINTS
+                                           and e.code != "OTHER" for e in endpoints):
+        return None
+    if any(value.end <= e.start and e.code not in COUNT_ENDPOINTS and e.code != "OTHER"
+           and _LINK_TO_NEXT.match(sentence[value.end:e.start]) for e in endpoints):
+        return None  # "in 12 patients who achieved CR": the count of an outcome
+    treated = _WHO_RECEIVED.match(sentence[value.end:value.end + 160])
+    code = "N_TREATED" if treated else "N_ENROLLED"  # "among 343 patients … who received ide-cel" (v2.2)
+    return EndpointMention(code, value.start, value.start, "study population")
+
+
+_PARENTHETICAL = re.compile(r"\([^()]{0,120}\)")
+_FINITE_VERB = re.compile(r"\b(?:were|was|had|have|received|underwent|entered|went|participated)\b", re.IGNORECASE)
 _MEDIAN_NEAR = re.compile(r"\bmedian\b", re.IGNORECASE)
 
 
@@ -197,7 +287,10 @@ def compatible(endpoint: EndpointMention, value: ValueMention) -> bool:
     if code == "FOLLOW_UP":
         return value.kind == "duration" and value.unit in ("months", "years", "days")
     if code in COUNT_ENDPOINTS:
-        return value.kind in COUNT_KINDS
+        # "168 (89%) were infused", "278 (59.4%) of the 468 were enrolled": the count, its share aside (v2.1)
+        # ("13 of 15 evaluable patients achieved CR" is a CR rate: an adjective does not count a proportion)
+        return value.kind in COUNT_KINDS or (value.kind in ("count_pct", "frac_pct", "frac") and value.count is not None
+                                             and endpoint.label.lower() not in ("evaluable", "assessable"))
     if value.kind == "duration":
         return code in _TIME_ENDPOINTS and value.unit in ("months", "years", "days")
     if value.kind == "nr":
@@ -216,9 +309,12 @@ def pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[
     links = {}
     for clause_start, clause_end in _pairing_spans(sentence, clauses, endpoints):
         in_clause = [v for v in values if clause_start <= v.start < clause_end and v.kind in RATE_KINDS | {"duration"}]
+        # "At a median follow-up of 533 days, PFS and OS were 36% and 94%": a list holds one kind of figure
+        in_clause = [v for v in in_clause if in_clause and (v.unit == "%") == (in_clause[-1].unit == "%")]
         if len(in_clause) < 2:
             continue
-        named = [e for e in endpoints if clause_start <= e.start < in_clause[0].start]
+        # "PFS and OS for all evaluable patients were 36% and 94%": a population word is not in the list
+        named = [e for e in endpoints if clause_start <= e.start < in_clause[0].start and e.code not in COUNT_ENDPOINTS]
         listed = _trailing_list(sentence, named)
         if not listed:  # values first: "60% and 32% of overall and event-free survival rates"
             after = [e for e in endpoints if in_clause[-1].end <= e.start < clause_end]
@@ -235,7 +331,8 @@ def pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[
         if listed and len(in_clause) % len(listed) == 0:
             values_first = listed[0].start > in_clause[-1].end  # the timepoint follows the whole list
             # "at 24 months, OS, EFS and relapse were …", "the 5-year DFS and OS were …": one time point for the list
-            shared = timepoint_for(in_clause[0], listed[0], timepoints) if not values_first else None
+            shared = None if values_first else (timepoint_for(in_clause[0], listed[0], timepoints)
+                                                or _heading_timepoint(listed[0], endpoints, timepoints, clause_start))
             for endpoint, value in zip(_matrix_order(sentence, listed, in_clause), in_clause):
                 if compatible(endpoint, value):
                     timepoint = timepoint_for(value, listed[-1] if values_first else endpoint, timepoints)
@@ -269,6 +366,16 @@ def _pairing_spans(sentence: str, clauses: list[tuple[int, int]],
     semicolon = sentence.find(";", match.end(), stop)
     stop = semicolon if semicolon != -1 else stop
     return [(0, stop)] + [c for c in clauses if c[0] >= stop]
+
+
+def _heading_timepoint(first: EndpointMention, endpoints: list[EndpointMention], timepoints: list[Timepoint],
+                       clause_start: int) -> Timepoint | None:
+    """"the 36-month estimates (95% CI) for DOR and for EFS, PFS and OS were …": the last time point before the
+    list in its clause, when no other endpoint stands between them."""
+    before = [t for t in timepoints if clause_start <= t.end <= first.start and len(t.months) == 1]
+    if not before or any(before[-1].end <= e.start < first.start for e in endpoints):
+        return None
+    return before[-1]
 
 
 def _matrix_order(sentence: str, listed: list[EndpointMention], values: list[ValueMention]) -> list[EndpointMention]:

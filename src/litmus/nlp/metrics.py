@@ -25,7 +25,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 from litmus.nlp.endpoints import EndpointMention, find_endpoints, is_survey_text, regrade
-from litmus.nlp.groups import group_after, group_before, group_list_after, leading_group
+from litmus.nlp.groups import compared_groups, group_after, group_before, group_list_after, leading_group
 from litmus.nlp.linking import (
     COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, link_endpoint, pair_coordinated, timepoint_for,
 )
@@ -35,7 +35,7 @@ from litmus.nlp.populations import (
 )
 from litmus.nlp.sentences import split_sentences
 from litmus.nlp.values import (
-    NUM, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
+    NUM, NUM_BODY, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
 )
 from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, find_zero_events
 from litmus.records import OutcomeMetric
@@ -45,23 +45,12 @@ _COUNTED_BEFORE = re.compile(rf"(?<![\w.\-/^])(?P<k>\d+)\s+(?:(?:further|more|ad
                              r"|early|late|new|total)\s+)?$")
 _COUNTED_HINT = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:complete|partial|stable|progressive|objective|overall|CRs?\b|PRs?\b"
                            r"|SD\b|PD\b|responses|remissions|deaths|relapses|treatment-related)", re.IGNORECASE)
+_SENT_TO_HINT = re.compile(r"\d\s+(?:\w+\s+)?to\s")  # "251 to the maintenance group"
 _PERCENT_AFTER = re.compile(r"\s*\(\s*")
 _ELLIPSIS = re.compile(r"(?:\band|\bversus|\bvs\.?|\bcompared\s+with|,)\s+(?P<k>\d+)\s+(?=(?:in|among)\s+(?:the|those)\b)",
                        re.IGNORECASE)
 _ELLIPSIS_HINT = re.compile(r"\d\s+(?:in|among)\s+(?:the|those)\b")  # a cheap first look
 _COUNTABLE = {"CR", "PR", "SD", "PD", "ORR", "CRi", "MORTALITY", "RELAPSE", "NRM"}
-_GROUP_AFTER = re.compile(
-    rf"\s*(?:\([^)]*\)\s*)?(?:(?:of\s+)?(?:the\s+)?(?:[\w-]+\s+)?{PATIENT_NOUN}\s+)?"
-    rf"(?P<group>{PATIENT_NOUN}\s+with(?:out)?\s+[^,;()]{{1,50}}?|(?:in|among|for)\s+(?:the\s+|those\s+|all\s+)?"
-    r"(?:[^,;()]{1,60}?\b(?:patients?|subjects|participants|cohorts?|groups?|arms?|subgroups?|subsets?|those|recipients)"
-    r"(?:\s+(?:with|without|who|receiving|treated|not)\s+[^,;()]{1,40}?)?"
-    r"|[A-Z][\w-]*[A-Z][\w-]*(?:\s+(?:patients|cohort|group|arm))?))"
-    r"(?=\s*(?:[,;.)]|$|\band\b|\bvs\b|\bversus\b|\bcompared\b|\brespectively\b|\(|\bwho\b|\bat\b|\bafter\b))"
-)
-_GROUP_BEFORE = re.compile(r"^\s*(?P<group>(?:In|Among|For|in|among|for)\s+"
-                           r"(?:(?!\b(?:was|were|is|are|had|has|have|there)\b)[^,;]){3,80}?),\s+(?!respectively)")
-# After a randomisation verb: "randomly assigned to nivolumab (n = 206)", "divided into trial group, 69 patients".
-_ARM_SIZE = re.compile(r"^\s*(?:to|into)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
 
@@ -88,10 +77,13 @@ def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None
     spans = sentences if sentences is not None else split_sentences(normalised)
     survey = is_survey_text(normalised)
     digits, spelled = digitise_number_words(normalised)  # one value grammar: digits only
+    lowered = normalised.lower()
     metrics: list[OutcomeMetric] = []
     for index, (start, end) in enumerate(spans):
         has_number = _DIGIT.search(digits, start, end) or any(h in normalised[start:end] for h in _NOT_REACHED_HINTS)
-        may_be_absent = _ZERO_HINT.search(normalised, start, end) is not None
+        here_lowered = lowered[start:end]
+        may_be_absent = (any(word in here_lowered for word in _SAFETY_EVENT_WORDS)
+                         and _NEGATION_WORD.search(normalised, start, end) is not None)
         if not (has_number or may_be_absent):
             continue  # most sentences state no number and no absence
         first = bisect_left(spelled, (start, 0))
@@ -105,10 +97,11 @@ def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None
     return _with_study_denominators(metrics)
 
 
-# A cheap first look for a stated absence of a safety event: a negation, then an event word.
-_ZERO_HINT = re.compile(r"\b(?:[Nn]o|[Nn]one|not|[Zz]ero|[Nn]either)\b[^.;]{0,90}?(?i:CRS|cytokine|ICANS|CRES|neuro"
-                        r"|death|died|mortality|relaps|TRM|NRM|fatal)|(?i:CRS|ICANS|neurotox|death|relapse)[^.;]{0,40}?"
-                        r"\bnot\b")
+# A cheap first look for a stated absence of a safety event: an event word (substring tests on the lowered
+# text run in C), then a negation.
+_SAFETY_EVENT_WORDS = ("crs", "icans", "cres", "neuro", "death", "died", "mortality", "relaps", "trm", "nrm", "fatal",
+                       "cytokine")
+_NEGATION_WORD = re.compile(r"\b(?:[Nn]o|[Nn]one|not|[Zz]ero|[Nn]either|(?:was|were)\s+(?:0|nil))\b")
 
 
 def find_proportions(text: str) -> list[tuple[int, int]]:
@@ -125,11 +118,11 @@ def find_proportions(text: str) -> list[tuple[int, int]]:
 def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], list[EndpointMention] | None]:
     """Metrics of one sentence that states a number, and the endpoint mentions found in it."""
     sentence, words = s.digits, s.words
-    if not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence):
+    if not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence) and not _SENT_TO_HINT.search(sentence):
         return [], None  # fast path: years, p-values and ages alone
     masked, intervals, timepoints = find_masks(sentence)
     values = find_values(masked)
-    if not values and not _COUNTED_HINT.search(masked):
+    if not values and not _COUNTED_HINT.search(masked) and not _SENT_TO_HINT.search(masked):
         return [], None
     endpoints = find_endpoints(words, survey=survey)
     values = _with_counted_endpoints(masked, values, endpoints)
@@ -140,6 +133,8 @@ def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], 
         values = [replace(v, start=snap_to_words(v.start, s.spelled)) for v in values]
         timepoints = [replace(t, text=words[snap_to_words(t.start, s.spelled):t.end]) for t in timepoints]
     values = _proportions_in_parentheses(sentence, values)
+    rates = [v for v in values if v.kind in _RATE_KINDS]  # "(87%, n = 15)": the n is the rate's total
+    group_counts = [g for g in group_counts if not any(v.start <= g.start < v.end for v in rates)]
     claimed = [(g.start, g.end) for g in group_counts]
     values = [v for v in values if not any(v.start <= a < v.end or a <= v.start < b for a, b in claimed)]
     intervals = intervals + _unlabelled_intervals(sentence, masked, values)
@@ -167,7 +162,9 @@ def _sentence_metrics(s: _Sentence, survey: bool) -> tuple[list[OutcomeMetric], 
             elif endpoint.code in subjects:
                 continue  # "412 were randomly assigned …, 206 to A": the study count was its subject
         if endpoint.end <= value.start:
-            endpoint = regrade(endpoint, sentence[endpoint.end:value.start])
+            # "neurotoxicity in 21% (3% grade ≥3)": inside a parenthesis the grade may follow its figure
+            endpoint = regrade(endpoint, sentence[endpoint.end:value.start] + _grade_after_in_parenthesis(
+                sentence, endpoint.end, value.end))
         linked.append((value, endpoint, timepoint))
     groups = _groups_of(words, masked, linked, leading)
     metrics = []
@@ -299,11 +296,21 @@ def _leading_timepoint(sentence: str, timepoints: list[Timepoint]) -> Timepoint 
     return first
 
 
+_REST_OF_PARENTHESIS = re.compile(r"[^()]{0,30}(?=\))")
+
+
+def _grade_after_in_parenthesis(sentence: str, endpoint_end: int, value_end: int) -> str:
+    if sentence.count("(", endpoint_end, value_end) <= sentence.count(")", endpoint_end, value_end):
+        return ""
+    rest = _REST_OF_PARENTHESIS.match(sentence, value_end)
+    return " " + rest.group(0) if rest else ""
+
+
 # ----------------------------------------------------------------------------- intervals
 
 # "35.9% (95% CI 25.9-45.9) … versus 64.6% (54.2-73.2)": once a sentence has named its CIs, a bare
 # parenthesised pair right after a figure is one too; after a hazard ratio it always is.
-_BARE_INTERVAL = re.compile(rf"\s*[(\[]\s*(?P<lo>-?{NUM})\s*%?\s*(?:-|to|,)\s*(?P<hi>-?{NUM})\s*%?\s*(?:[;,)\]]|$)",
+_BARE_INTERVAL = re.compile(rf"\s*[(\[]\s*(?P<lo>-?{NUM})\s*%?\s*(?:-|to|,)\s*(?P<hi>-?{NUM_BODY})\s*%?\s*(?:[;,)\]]|$)",
                             re.IGNORECASE)
 _NAMES_INTERVALS = re.compile(r"\bCI\b|confidence|credible", re.IGNORECASE)
 
@@ -335,6 +342,11 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
         if len(listed) >= 2 and len(run) % len(listed) == 0:
             for value, group in zip(run, listed * (len(run) // len(listed))):
                 groups[value] = group.label
+        elif len(run) == 2 and described[run[0]] == described[run[1]] and _COMPARISON.search(masked, run[0].end, run[1].start):
+            # "higher with drug A than with drug B (64% vs 29%)": each figure of the pair is one of the groups
+            pair = compared_groups(words, max(0, run[0].start - 160), run[0].start)
+            if pair is not None and group_after(words, run[1].end) is None:
+                groups[run[0]], groups[run[1]] = pair[0].label, pair[1].label
         elif len(run) > 1 and len({described[value] for value in run}) == len(run):
             # "93.9% and 84.3% (1 and 2 years) in the SB-RFA group", "ORR and CR were 45% and 20% in arm A":
             # a list of different figures shares the group named after it (a comparison does not)
@@ -351,6 +363,9 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
             after = group_after(words, endpoint.end)  # "81 breast-cancer relapses in the A group"
         before = group_before(words, value.start) if after is None and _OPENS_A_LABEL.search(words, 0, value.start) else None
         chosen = after or before
+        if endpoint.code in COUNT_ENDPOINTS and chosen is not None and (
+                not _NAMES_AN_ARM.search(words, chosen.start, chosen.end) or _DESCRIBES.match(words, chosen.start)):
+            chosen = None  # "66 patients with relapsed B-NHL were enrolled": a description of the study population
         if chosen is not None and chosen.label != endpoints[value].label:
             groups[value] = chosen.label
         elif leading is not None and _heads_a_subgroup(words, leading, endpoint):
@@ -358,6 +373,15 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
     return groups
 
 
+# A head count belongs to a group only when the text names an arm, a cohort or what the group received.
+_COMPARISON = re.compile(r"\b(?:vs|versus|compared\s+with)\b", re.IGNORECASE)
+_DESCRIBES = re.compile(r"(?:with|without|who\s+had|having|aged)\b", re.IGNORECASE)
+_NAMES_AN_ARM = re.compile(r"\b(?:arms?|groups?|cohorts?|parts?|phases?|levels?|strata|received|receiving|treated"
+                           r"|given|allocated|assigned|randomi[sz]ed|to)\b", re.IGNORECASE)
+
+
+_DATE_HEAD = re.compile(r"^(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September"
+                        r"|October|November|December|\d{4}\b|the\s+(?:first|second|last|final)\b)", re.IGNORECASE)
 _COUNTED_HEAD = re.compile(r"^\s*\w+\s+(?:the\s+|these\s+|all\s+)?\d")
 _RESTRICTIVE = re.compile(r"\b(?:not|without|with|aged|older|younger)\b|[≥≤<>]", re.IGNORECASE)
 
@@ -366,14 +390,16 @@ def _heads_a_subgroup(words: str, leading, endpoint: EndpointMention) -> bool:
     """"In the B-ALL cohort, …" names a subgroup; "Among the 52 patients infused, …" counts the study
     population (its figures have no group) unless it restricts it ("Among 11 patients not in CR")."""
     if not _COUNTED_HEAD.match(words):
-        return True
+        if _DATE_HEAD.match(leading.label):
+            return False  # "In January 2010, …", "In 2015, …": a date, not a group
+        return endpoint.code not in COUNT_ENDPOINTS or _NAMES_AN_ARM.search(leading.label) is not None
     return endpoint.code not in COUNT_ENDPOINTS and _RESTRICTIVE.search(leading.label) is not None
 
 
 # "DA (71%)", "(GC, 49%; MVAC, 46%)", "(prior chemotherapy: 11.0": a label that opens a parenthesis or
 # stands inside one; a heading ("Results: 38 patients") is not a group.
 _OPENS_A_LABEL = re.compile(r"(?:\(|[(;]\s*[^(),;:]{1,40}[:,])\s*$")
-_RUN_SEPARATOR = re.compile(r"^\s*(?:,|;)?\s*(?:and|or|vs\.?|versus|compared\s+with|,)?\s*(?:\(\s*\)\s*)?$", re.IGNORECASE)
+_RUN_SEPARATOR = re.compile(r"^\s*(?:,|;)?\s*(?:and|or|vs\.?|versus|compared\s+with|,|/)?\s*(?:\(\s*\)\s*)?$", re.IGNORECASE)
 
 
 def _value_runs(masked: str, values: list[ValueMention]) -> list[list[ValueMention]]:
@@ -401,16 +427,20 @@ class _Population:
 # "Among the 52 patients infused, …", "Of 44 patients assessed for MRD, …", "In 30 evaluable patients, …":
 # the population the rest of the sentence is about, stated before its comma.
 _LEADING_POPULATION = re.compile(
-    rf"^\s*(?:Among|Of|In|From|For)\s+(?:the\s+|these\s+|all\s+|a\s+total\s+of\s+)?(?P<k>{NUM})\s+"
-    rf"(?P<description>(?:[\w/-]+\s+){{0,4}}?{PATIENT_NOUN}[^,;]{{0,80}}?),\s+(?!respectively)",
+    rf"^\s*(?:Among|Of|In|From|For)\s+(?:the\s+|all\s+|a\s+total\s+of\s+)?(?P<k>{NUM})\s+"
+    rf"(?P<description>(?:[\w/-]+\s+){{0,4}}?{PATIENT_NOUN}(?:\([^()]{{0,80}}\)|[^,;()]){{0,120}}?),\s+(?!respectively)",
 )
+# "From 2,137 screened subjects", "Of 3,966 physicians who were invited": not the study's count
+_NOT_ENROLMENT = re.compile(r"\b(?:screened|invited|approached|contacted|eligible|identified|assessed\s+for\s+eligibility)\b",
+                            re.IGNORECASE)
 _POPULATION_VERBS = (
     ("N_EVALUABLE", re.compile(r"\b(?:evaluable|evaluated|assessable|assessed|analy[sz]ed|included\s+in\s+the\s+analys)",
                                re.IGNORECASE)),
     ("N_TREATED", re.compile(r"\b(?:treated|infused|received|receiving|underwent\s+(?:transplant|treatment|infusion)"
-                             r"|proceeded\s+to|given)\b", re.IGNORECASE)),
-    ("N_ENROLLED", re.compile(r"\b(?:randomi[sz]ed|enrolled|registered|included|recruited|accrued|allocated|assigned)\b",
-                              re.IGNORECASE)),
+                             r"|proceeded\s+to|given|had\s+(?:[\w-]+\s+){0,2}?(?:lymphodepletion|conditioning|transplant\w*"
+                             r"|infusions?|therapy|treatment|chemotherapy|surgery))\b", re.IGNORECASE)),
+    ("N_ENROLLED", re.compile(r"\b(?:randomi[sz]ed|enrolled|registered|included|recruited|accrued|allocated|assigned"
+                              r"|underwent\s+(?:leuk)?apheresis)\b", re.IGNORECASE)),
 )
 # "Of 111 patients who underwent leukapheresis", "Among 194 patients screened": a verb we cannot read as a
 # population count ("relapsed patients", "patients with newly diagnosed AML" describe, and are fine).
@@ -430,6 +460,8 @@ def _leading_population(words: str, digits: str, endpoints: list[EndpointMention
     if number is None or number != int(number) or number < 2:
         return None
     description = words[match.start("description"):match.end("description")]
+    if _NOT_ENROLMENT.search(words, 0, match.end("description")):
+        return None
     code = next((code for code, verb in _POPULATION_VERBS if verb.search(description)), None)
     if code is None:
         if _OTHER_VERB.search(description):

@@ -50,10 +50,12 @@ _PATIENTS = rf"(?:{PATIENT_NOUN}|pts\.?)"
 _EACH = r"(?P<each>(?:per|in\s+each|for\s+each|each)\s+(?:arm|group|cohort))"
 # The inside of a parenthesis that counts the label before it (or the label written inside it).
 _COUNTING_PARENTHESIS = re.compile(
-    rf"[(\[]\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,;:]\s*)?"
+    rf"(?:[(\[]|;(?=[^()]*\)))\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,;:]\s*)?"
     rf"(?:[nN]\s*[=:]\s*{_NUMBER}(?:\s+{_PATIENTS})?(?:\s*,?\s*{_EACH})?"
     rf"|{_number('k2')}\s+(?:{_PATIENTS}\s*)?(?P<verb>analy[sz]ed|evaluable|evaluated|assessable|assessed|treated|infused"
-    rf"|randomi[sz]ed|enrolled)?)\s*(?=[)\];])"
+    rf"|randomi[sz]ed|enrolled)?)"
+    # "(N = 256 for the efficacy set)": an analysis set is counted as evaluable (guideline v2.2)
+    rf"(?:\s+for\s+the\s+(?P<set>(?:[\w-]+\s+){{0,2}}?(?:set|population|analysis)))?\s*(?=[)\];,])"
 )
 # "GC, n = 203; MVAC, n = 202": further items inside the same parenthesis.
 _NEXT_ITEM = re.compile(rf"\s*;\s*(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,:]\s*[nN]\s*[=:]\s*{_NUMBER}\s*(?=[)\];])")
@@ -102,12 +104,25 @@ def sizes_in_parentheses(words: str, digits: str, endpoints: list[EndpointMentio
             label = _label_of(words, item, match.start())
             if label is None:
                 continue
-            if len(items) == 1 and item.group("inner_label") is None and _VERB_AFTER.match(digits, item.end()):
-                continue  # "Patients (n = 168) were randomised": the study population, its verb after it
+            if (len(items) == 1 and item.group("inner_label") is None and _VERB_AFTER.match(digits, item.end())
+                    and len(_COUNTING_PARENTHESIS.findall(digits)) == 1):
+                continue  # "GPs (n = 125) were randomised": the study population, its verb after it
             verb = item.groupdict().get("verb")
-            code = _kind_from_word(verb) or sentence_population_kind(endpoints, match.start())
+            code = ("N_EVALUABLE" if item.groupdict().get("set") else _kind_from_word(verb)
+                    or _subject_verb_after(digits, endpoints, cursor) or sentence_population_kind(endpoints, match.start()))
             found.append(GroupCount(code, count, *_number_span(item), label))
     return found
+
+
+def _subject_verb_after(digits: str, endpoints: list[EndpointMention], position: int) -> str | None:
+    """"Four hundred patients (G group: n = 201; C group: n = 202) were randomized": the subject's verb."""
+    verb = _VERB_AFTER.match(digits, position)
+    if verb is None:
+        return None
+    mention = next((e for e in endpoints if e.start >= verb.end() - 4), None)
+    if mention is None or mention.code not in POPULATION_CODES or mention.start - verb.end() > 20:
+        return None
+    return mention.code
 
 
 def _count(match: re.Match) -> int | None:
@@ -129,13 +144,32 @@ def _label_of(words: str, item: re.Match, parenthesis: int) -> str | None:
     if item.groupdict().get("each"):
         return " ".join(item.group("each").split()[-2:]) if "each" in item.group("each") else item.group("each")
     inner = item.group("inner_label")
+    if item.groupdict().get("set"):
+        return item.group("set")
     if inner:
         label = tidy_label(words[item.start("inner_label"):item.end("inner_label")])
         return None if re.fullmatch(_PATIENTS, label, re.IGNORECASE) else label
     before = group_before(words, parenthesis, boundaries_extra=True)
-    if before is None or re.fullmatch(rf"(?:\w+\s+)?{_PATIENTS}", before.label, re.IGNORECASE):
+    if before is None:
+        return _dose_level(words, parenthesis)
+    if re.fullmatch(rf"(?:\w+\s+)?{_PATIENTS}", before.label, re.IGNORECASE):
         return None  # "Patients (n = 168)": the population, not a group
     return before.label
+
+
+_DOSE_BEFORE = re.compile(rf"(?P<dose>{DIGITS_PATTERN})\s*$")
+_DOSE_UNIT_AFTER = re.compile(r"[^.;]{0,80}?(?P<unit>(?:×|x)\s*10\s*\^?\s*\d+)")
+_DOSE_WORD = re.compile(r"\bdos(?:e|es|ing)\b", re.IGNORECASE)
+
+
+def _dose_level(words: str, parenthesis: int) -> str | None:
+    """"dose levels of 50 (N = 5), 150 (N = 12) and 450 (N = 9) × 10^6 cells": the dose is the group label."""
+    dose = _DOSE_BEFORE.search(words, max(0, parenthesis - 12), parenthesis)
+    if dose is None or not _DOSE_WORD.search(words, max(0, parenthesis - 120), parenthesis):
+        return None
+    unit = _DOSE_UNIT_AFTER.match(words, parenthesis)
+    power = " × " + re.sub(r"^(?:×|x)\s*", "", unit.group("unit")).replace(" ", "") if unit else ""
+    return dose.group("dose") + power
 
 
 def sizes_sent_to_arms(words: str, digits: str, endpoints: list[EndpointMention]) -> list[GroupCount]:
@@ -152,7 +186,12 @@ def sizes_sent_to_arms(words: str, digits: str, endpoints: list[EndpointMention]
 
 
 _LIST_NUMBER = re.compile(_NUMBER)
-_PARTS_END = re.compile(r"[.;]\s|\)\s*(?:[.;,]|$)|$")
+# "early: 167 [57.2%]", "50 mg", "(group 1)": percentages, doses, times and labels are not parts of a count
+_NOT_A_PART_AFTER = re.compile(r"\s*(?:%|mg|µg|μg|g\b|kg|ml|mL|IU|Gy|months?|years?|weeks?|days?|hours?|cycles?|courses?)",
+                               re.IGNORECASE)
+_NOT_A_PART_BEFORE = re.compile(r"\b(?:groups?|arms?|cohorts?|parts?|phases?|levels?|stages?|grades?|days?|weeks?|months?"
+                                r"|years?|cycles?|doses?|visits?|steps?|types?|CD|IL)\s*$", re.IGNORECASE)
+_PARTS_END = re.compile(r"\.\s|\)\s*(?:[.;,]|$)|$")
 
 
 def breakdown_of_count(words: str, digits: str, total: int, after: int, code: str,
@@ -162,7 +201,9 @@ def breakdown_of_count(words: str, digits: str, total: int, after: int, code: st
     end = min(len(digits), after + window)
     stop = _PARTS_END.search(digits, after + 1, end)
     end = stop.end() if stop is not None else end
-    numbers = [m for m in _LIST_NUMBER.finditer(digits, after, end)]
+    numbers = [m for m in _LIST_NUMBER.finditer(digits, after, end)
+               if not _NOT_A_PART_AFTER.match(digits, m.end()) and not _NOT_A_PART_BEFORE.search(digits, max(0, m.start() - 12),
+                                                                                                   m.start())]
     for first in range(len(numbers)):
         running = 0
         for last in range(first, min(first + 4, len(numbers))):

@@ -45,33 +45,41 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?:\s+[A-Za-z-]+){{0,4}}?\s*{_OPEN}(?P<p1>{NUM}){_PERCENT}{_CLOSE})",
             # 93 (24.8%) of 375 patients, 197 [74%] of 266: the percentage between k and n
             rf"(?P<k_pct_n>(?P<k13>{NUMW})\s*{_OPEN}(?P<p13>{NUM}){_PERCENT}{_CLOSE}\s*(?i:of|out\s+of)\s+(?:(?i:the)\s+)?"
+            rf"(?:(?i:original|remaining|initial|first|total)\s+)?"
             rf"(?P<n13>{NUM_BODY}))",
-            # 86.7% (13/15), 86.7% (13 of 15 patients), 43% (n = 13)
-            rf"(?P<pct_frac>(?P<p2>{NUM}){_PERCENT}\s*{_OPEN}(?:[nN]\s*=\s*)?(?P<k2>{NUM})"
-            rf"(?:\s*(?:/|(?i:of|out\s+of))\s*(?P<n2>{NUM_BODY}))?(?:\s+[A-Za-z-]+){{0,2}}{_CLOSE})",
+            # 86.7% (13/15), 86.7% (13 of 15 patients); 43% (n = 30) and "(87%, n = 15)": n is the rate's total
+            # (guideline v2.2)
+            rf"(?P<pct_frac>(?P<p2>{NUM}){_PERCENT}\s*(?:{_OPEN}|,\s*(?=[nN]\s*=))(?:[nN]\s*=\s*(?P<t2>{NUM})|(?P<k2>{NUM})"
+            rf"(?:\s*(?:/|(?i:of|out\s+of))\s*(?P<n2>{NUM_BODY}))?)(?:\s+[A-Za-z-]+){{0,2}}(?:{_CLOSE}|(?=\s*[);,])))",
             # Twenty-four patients (80%), n = 13 (43%)
             rf"(?P<count_pct>(?:(?P<k3>{NUMW})\s+(?:[A-Za-z-]+\s+){{0,2}}?{PATIENT_NOUN}|[nN]\s*=\s*(?P<k3b>{NUM}))"
             rf"\s*{_OPEN}(?P<p3>{NUM}){_PERCENT}{_CLOSE})",
             # 12 (20.3%): a count with its percentage
             rf"(?P<k_pct>(?P<k12>{NUMW})\s*{_OPEN}(?P<p12>{NUM}){_PERCENT}{_CLOSE})",
             # 13/15, 13 of 15, Nine of 10
-            rf"(?P<frac>(?P<k4>{NUMW})\s*(?:/|(?i:of|out\s+of))\s*(?:(?i:the)\s+)?(?P<n4>{DENOMINATOR})(?!\s*{_TIME_UNIT}))",
+            # ("one of the two treatment arms" counts arms, not patients)
+            rf"(?P<frac>(?P<k4>{NUMW})\s*(?:/|(?i:of|out\s+of))\s*(?:(?i:the)\s+)?"
+            rf"(?:(?i:remaining|evaluable|original|other|first|treated|infused)\s+)?(?P<n4>{DENOMINATOR})(?!\s*{_TIME_UNIT})"
+            rf"(?!\s+(?:[\w-]+\s+)?(?i:arms?|groups?|cohorts?|doses|cycles?|courses?|sites?|cent(?:er|re)s|regimens?)\b))",
             rf"(?P<pct>(?P<p5>{NUM})(?:\s*±\s*{NUM_BODY})?{_PERCENT})",  # "18.8 ± 6.9%": the estimate
-            rf"(?P<listed>(?P<l11>{NUM})(?=(?:\s*(?:,|and|or|vs\.?|versus)\s*{NUM})*\s*(?:,\s*and|,|and|or|vs\.?|versus)"
-            rf"\s*{NUM}\s*(?P<lu11>%|{_TIME_UNIT})))",
+            rf"(?<=%/)(?P<slashed>(?P<p15>{NUM_BODY}){_PERCENT})",  # "PFS/OS 46%/63%": the second of a slashed pair
+            rf"(?P<listed>(?P<l11>{NUM})(?!,\d)(?=(?:\s*(?:,|and|or|vs\.?|versus)\s*{NUM})*\s*(?:,\s*and|,|and|or|vs\.?|versus)"
+            rf"\s*{NUM}\s*(?P<lu11>%|{_TIME_UNIT}|{PATIENT_NOUN})))",
             # "(95% CI 8.6 to not estimable)": an open bound of an interval, not a median not reached
             r"(?P<nr>(?<!to\s)(?i:not\s+(?:yet\s+)?(?:been\s+)?reached|not\s+estimable|not\s+evaluable\s+yet)|\bNR\b)",
-            rf"(?P<hr>(?:\bHRs?\b|(?i:hazards?\s+ratios?|relative\s+hazards?))(?:\s*[(\[]HR[)\]])?"
+            rf"(?P<hr>(?:\bHRs?\b[)\]]?|(?i:hazards?\s+ratios?|relative\s+hazards?))(?:\s*[(\[]HR[)\]])?"
             rf"(?:\s+(?i:for|of)(?:,?\s+(?:(?i:or|and)\s+)?(?i:[a-z][\w-]*)){{1,6}}?)?"
             rf"(?:\s*(?:[,:=]|(?i:of|was|were)\b))*\s*(?P<h6>{NUM}))",
             rf"(?P<duration>(?P<d7>{NUM})\s*(?P<u7>{_TIME_UNIT}))",
             rf"(?P<n_eq>\b[nN]\s*=\s*(?P<k8>{NUM}))",
             # "103 postsurgical non-small cell lung cancer patients were randomly assigned": a longer description
             # only when an enrolment verb follows, so "12 months after infusion in patients" never counts
-            rf"(?P<count>(?P<k9>{NUMW})\s+(?:(?:[\w/-]+\s+){{0,2}}?{PATIENT_NOUN}"
+            rf"(?P<count>(?P<k9>{NUMW})\s+(?:(?:(?!(?i:and|or|of|in|to|vs|versus)\b)[\w/-]+\s+){{0,2}}?{PATIENT_NOUN}"
             rf"|(?:(?!{_NOT_A_DESCRIPTION})[A-Za-z][\w/-]*\s+){{3,6}}?{PATIENT_NOUN}{_ENROLMENT_FOLLOWS}))",
             rf"(?P<bare>(?<![≥≤<>=]\s)(?P<k10>{NUMW})(?=\s+(?:were|was|had|achieved|attained|developed|experienced|died|relapsed"
-            rf"|remained|underwent|received|responded|completed|discontinued)\b))",
+            rf"|remained|underwent|received|responded|completed|discontinued|entered|participated|consented)\b"
+            # "nine of them received", "115 of them had been infused", "2 of them died"
+            rf"|\s+(?i:of\s+(?:them|these|those|whom|which))\b))",
         ]
     ) + ")"
     )
@@ -80,7 +88,7 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
 _VALUE_RE = _value_regex(NUMW, DENOMINATOR, _WORD_START)
 _CI_RE = re.compile(
     rf"[(\[,;]?\s*(?:\d{{2}}(?:\.\d+)?\s*%\s*)(?:CI|C\.I\.|(?i:confidence\s+intervals?|credible\s+intervals?))"
-    rf"\s*(?:[,:=]|(?i:of|was|from))?\s*(?P<lo>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?\s*(?:-|(?i:to)|,|;)\s*"
+    rf"(?:\s*[(\[]CI[)\]])?\s*(?:[,:=]|(?i:of|was|from))?\s*(?P<lo>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?\s*(?:-|(?i:to)|,|;)\s*"
     rf"(?P<hi>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?\s*[)\]]?"
     rf"|[(\[,;]?\s*(?:\d{{2}}(?:\.\d+)?\s*%\s*)(?:CI|(?i:confidence\s+intervals?))\s*[)\]]?"
 )
@@ -95,11 +103,13 @@ _TIMEPOINT_RE = re.compile(
     rf"(?=[\s-]+(?!(?i:old|of\s+age|after|later|follow))\w))"
     rf"|(?P<at>(?i:\b(?:at|by|on|within|after|through)\s+(?:the\s+)?)"
     rf"(?:(?i:day|week|month|year)\s+(?P<t1>{NUMW})|(?P<t2>{NUMW})\s*(?P<tu>{_TIME_UNIT}))(?!\s*(?:of\s+)?follow))"
-    rf"|(?P<dayn>\b(?i:day|week)\s+\+?(?P<t3>{NUM})))"
+    rf"|(?P<dayn>\b(?i:day|week|month|year)\s+\+?(?P<t3>{NUM})))"
 )
 _MASK_RE = re.compile(
     r"(?<![\w.])(?:" + _gated(
         [
+            # "(maximum 12.0 years)", "(up to 30 months)": a bound, not a figure of its own
+            rf"[(\[]\s*(?i:max(?:imum)?|min(?:imum)?|up\s+to|longest|shortest)\s*[,:=]?\s*{NUM}\s*(?:%|{_TIME_UNIT})?\s*[)\]]",
             rf"[(\[]?\s*(?i:range|IQR|interquartile\s+range)\s*[,:=]?\s*(?i:of|from)?\s*-?{NUM}\s*(?:%|{_TIME_UNIT})?"
             rf"\s*(?:-|(?i:to)|,)\s*-?{NUM_BODY}\s*(?:%|{_TIME_UNIT})?\s*[)\]]?",
             rf"\(\s*{NUM}\s*(?:%|{_TIME_UNIT})?\s*(?:-|(?i:to))\s*{NUM_BODY}\s*(?:%|{_TIME_UNIT})?\s*\)",
@@ -187,6 +197,8 @@ def _value_from_match(match: re.Match) -> ValueMention | None:
             return None
         return ValueMention("frac_pct", start, end, parse_number(group("p13")), "%", k, n)
     if kind == "pct_frac":
+        if group("t2"):
+            return ValueMention(kind, start, end, parse_number(group("p2")), "%", None, _as_int(group("t2")))
         k, n = _as_int(group("k2")), _as_int(group("n2"))
         if n is not None and (k is None or k > n):
             return None
@@ -198,11 +210,17 @@ def _value_from_match(match: re.Match) -> ValueMention | None:
         return ValueMention("count_pct", start, end, parse_number(group("p12")), "%", _as_int(group("k12")))
     if kind == "pct":
         return ValueMention(kind, start, end, parse_number(group("p5")), "%")
+    if kind == "slashed":
+        return ValueMention("pct", start, end, parse_number(group("p15")), "%")
 
     if kind == "listed":
         unit = group("lu11")
-        return ValueMention("pct" if unit == "%" else "duration", start, end, parse_number(group("l11")),
-                            "%" if unit == "%" else time_unit(unit))
+        if unit == "%":
+            return ValueMention("pct", start, end, parse_number(group("l11")), "%")
+        if re.fullmatch(PATIENT_NOUN, unit):  # "447 and 371 patients": a count the noun after the list shares
+            count = _as_int(group("l11"))
+            return ValueMention("count", start, end, float(count), "patients", count) if count is not None else None
+        return ValueMention("duration", start, end, parse_number(group("l11")), time_unit(unit))
     if kind == "nr":
         return ValueMention(kind, start, end, None, None)
     if kind == "hr":
@@ -247,7 +265,8 @@ def _timepoint_from_match(match: re.Match) -> Timepoint:
     elif match.lastgroup == "at":
         months = (parse_number(group("t2")) * _MONTHS_PER[time_unit(group("tu"))],)
     else:
-        unit = "weeks" if match.group(0).lower().startswith("week") else "days"
+        word = match.group(0).lower()
+        unit = next(u for u in ("day", "week", "month", "year") if word.startswith(u)) + "s"
         months = (parse_number(group("t3")) * _MONTHS_PER[unit],)
     return Timepoint(match.start(), match.end(), match.group(0), tuple(round(m, 4) for m in months))
 

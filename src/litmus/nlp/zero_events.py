@@ -39,13 +39,15 @@ _MODIFIERS = (
 _PATIENTS = rf"(?:{PATIENT_NOUN}|one)"
 # The cue before the event; it ends right where the event's mention starts.
 _NEGATED_BEFORE = re.compile(
-    rf"(?:\b(?P<none>none)\s+of\s+(?:the|these|our|all)?\s*(?P<total>\d+)?\s*(?:[\w-]+\s+)?{_PATIENTS}?\s*"
+    rf"(?:\b(?P<none>none)\s+of\s+(?:the|these|our|all|them|those)?\s*(?P<total>\d+)?\s*(?:[\w-]+\s+)?{_PATIENTS}?\s*"
     rf"(?:(?:had|has|have|developed|experienced|showed|suffered|presented\s+with|required|died\s+of|died\s+from)\s+)?"
     rf"|\b(?P<no_patient>no|zero)\s+(?:(?:other|further|treated|evaluable|additional)\s+)?{_PATIENTS}\s+"
+    rf"(?:(?:in|of|from)\s+(?:the|this|either|each|both|our)\s+(?:[\w-]+\s+){{0,2}}?(?:cohort|arm|group|study|trial)s?\s+)?"
     rf"(?:(?:had|has|have|developed|experienced|showed|suffered|presented\s+with|required|died\s+of|died\s+from)\s+)?"
-    rf"|\b(?:there\s+(?:was|were|has\s+been|have\s+been)\s+)?(?P<no>no|zero|without\s+any)\s+"
-    rf"|\b(?P<neither>neither|nor)\s+)"
-    rf"(?:{_MODIFIERS}\s*){{0,3}}$",
+    rf"|\b(?:there\s+(?:was|were|has\s+been|have\s+been)\s+)?(?P<no>no|zero|without\s+any)\s+)"
+    rf"(?:{_MODIFIERS}\s*){{0,3}}"
+    # "None of them had GvHD, CRS or ICANS": events outside the inventory may head the negated list
+    rf"(?:[\w/-]+(?:\s+[\w/-]+)?\s*(?:,|\bor\b|\band\b)\s*){{0,3}}$",
     re.IGNORECASE,
 )
 # The cue after the event: "… did not occur", "… was not observed", "… were absent".
@@ -53,9 +55,10 @@ _NEGATED_AFTER = re.compile(
     rf"^\s*(?:\([^()]{{0,30}}\)\s*)?(?:(?:of\s+)?(?:any\s+grade|{_MODIFIERS})\s*)?"
     r"(?P<cue>(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:not|never)\s+(?:observed|seen|reported|noted"
     r"|documented|recorded|detected|encountered|found|present)|did\s+not\s+(?:occur|develop|happen)|(?:was|were)\s+absent"
-    r"|occurred\s+in\s+(?:none|no\s+(?:patients?|one)))\b",
+    r"|occurred\s+in\s+(?:none|no\s+(?:patients?|one))|(?:was|were)\s+(?:0|zero|nil)(?!\s*[.,]?\d|\s*%))\b",
     re.IGNORECASE,
 )
+_ONLY_HIGHEST_GRADES = re.compile(r"\bgrades?\s*(?:4|5|IV|V)\b(?:\s*(?:-|to|or|and|/)\s*(?:5|V)\b)?", re.IGNORECASE)
 _COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:or|and|nor|,|/)\s*(?:(?:any|severe)\s+)?$", re.IGNORECASE)
 # "no significant difference in mortality", "no increase in relapse": a comparison, never a zero
 _NOT_AN_ABSENCE = re.compile(r"\b(?:difference|differences|change|increase|decrease|reduction|effect|impact|benefit"
@@ -78,6 +81,8 @@ def find_zero_events(sentence: str, endpoints: list[EndpointMention], *, window:
             cue = (last.end + after.start("cue"), last.end + after.end("cue"))
         else:
             continue
+        if _ONLY_HIGHEST_GRADES.search(sentence, cue[0], last.end + 20):
+            continue  # "no grade 5 CRS", "none of grade 4-5": zero deaths from it say nothing of grade ≥3
         for mention in run:
             if mention.code in ZERO_EVENT_ENDPOINTS:
                 number = parse_number(total) if total else None
