@@ -34,6 +34,13 @@ TRIALS = [
             "An overall response was observed in 9 patients (75%), and the median duration of response "
             "was 10.9 months."),),  # k and % stated, n not: 12 is recomputed, and marked
     ),
+    PubmedRecord(
+        pmid="900005", title="CD19/CD22 CAR T cells in relapsed B-ALL: safety",
+        authors=(Author("Epsilon"),), pub_year=2024,
+        abstract_sections=(AbstractSection(None, None,
+            "Twelve patients with relapsed B-ALL were infused with CD19/CD22 CAR T cells. "
+            "No patient had grade 3 or higher cytokine release syndrome."),),  # k = 0 in words; n = 12 not in it
+    ),
 ]
 
 

@@ -32,6 +32,13 @@ def test_a_count_with_its_percentage_gives_a_derived_denominator(trials_warehous
     assert "n = 12, recomputed from the 9 events and 75%" in row["derivation"]
 
 
+def test_an_absence_in_words_states_no_events_but_not_the_denominator(trials_warehouse):
+    row = by_pmid(study_rows(trials_warehouse, "CRS_GE3"))["900005"]
+    assert (row["events"], row["total"], row["stated_as_absent"]) == (0, None, True)
+    assert (row["derived_events"], row["derived_total"], row["k_n_source"]) == (0, 12, "derived")
+    assert "no event, stated in words" in row["derivation"] and not row["poolable"]
+
+
 def test_derived_counts_are_left_out_of_pooling_unless_asked(trials_warehouse):
     default = outcome_evidence(trials_warehouse, "CR")
     assert default.overall.k == 2 and (default.overall.events, default.overall.total) == (36, 50)

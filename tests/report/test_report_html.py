@@ -29,6 +29,16 @@ def test_evidence_sections_show_stated_and_derived_counts_apart(report_data, tmp
     assert "Dual targeting — tandem CAR" in page and "dual_targeting:" not in page
 
 
+def test_the_summary_says_when_the_continuity_correction_carries_a_zero_event_study(trials_warehouse):
+    from litmus.outcomes import outcome_evidence
+    from litmus.report.sections import outcome_section
+
+    asked = outcome_section(outcome_evidence(trials_warehouse, "CRS_GE3", include_derived=True), "")
+    assert "1 study(ies) with no events (or only events) entered with 0.5 added" in asked
+    default = outcome_section(outcome_evidence(trials_warehouse, "CRS_GE3"), "")
+    assert "0.5 added" not in default and "Pooled over 2 studies (9/50 patients)" in default
+
+
 def test_citations_new_studies_and_provenance(report_data, tmp_path):
     page = render_report(report_data, tmp_path).html.read_text()
     assert "1 of 2 citations resolved to a PubMed record; 1 unresolved." in page

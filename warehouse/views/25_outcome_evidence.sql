@@ -70,9 +70,14 @@ follow_up AS (
     FROM metrics WHERE endpoint = 'FOLLOW_UP' AND unit ILIKE 'month%' GROUP BY pmid
 ),
 stated AS (
-    SELECT c.*,
+    SELECT c.* EXCLUDE (total),
+           c.total AS reported_total,
            CASE WHEN c.measure = 'proportion' THEN c.count END AS events,
-           CASE WHEN c.measure = 'proportion' AND c.count IS NOT NULL THEN c.total END AS total,
+           -- An absence in words ("no patient had grade 3-4 CRS") states k = 0, not n: unless n is in the
+           -- sentence, the n the extractor gives it is the study's size, and counts as derived (below).
+           CASE WHEN c.measure = 'proportion' AND c.count IS NOT NULL
+                     AND NOT (coalesce(c.negated, false) AND NOT regexp_matches(c.quote, '\b' || c.total || '\b'))
+                THEN c.total END AS total,
            -- how close k/n must come to a printed percentage: one unit of its last printed digit
            power(10, -length(split_part(printf('%g', c.value), '.', 2))) AS tolerance
     FROM chosen c
@@ -81,7 +86,8 @@ candidates AS (
     -- Ways to recover k/n for a figure the source gives without it, best first:
     -- 0. a percentage stated with its count (in the figure or its sentence): n = round(100 k / %);
     -- 1-3. a percentage: k = round(% x N) for the evaluable, treated, then enrolled N;
-    -- 4. a count without n: the treated (infused) N, the population toxicities are counted in.
+    -- 4. a count without n: the treated (infused) N, the population toxicities are counted in;
+    -- and an absence stated in words takes the n the extractor read for it (rank 0).
     -- Each is kept only if k/n gives back the printed percentage to its last printed digit.
     SELECT s.pmid, s.outcome, s.measure, 0 AS rank, f.count AS k,
            CAST(round(100.0 * f.count / s.value) AS INTEGER) AS n,
@@ -113,6 +119,11 @@ candidates AS (
     FROM stated s
     JOIN study_sample_sizes z USING (pmid)
     WHERE s.events IS NOT NULL AND s.total IS NULL AND z.n_treated >= s.events
+    UNION ALL
+    SELECT s.pmid, s.outcome, s.measure, 0, 0, s.reported_total,
+           'no event, stated in words; n = ' || s.reported_total || ' is the study''s size, not stated in that sentence'
+    FROM stated s
+    WHERE coalesce(s.negated, false) AND s.events = 0 AND s.total IS NULL AND s.reported_total > 0
 ),
 derived AS (
     SELECT c.pmid, c.outcome, c.measure,
