@@ -12,6 +12,7 @@ def test_forest_command_writes_the_plot_and_prints_the_table(trials_warehouse, t
     assert main(["forest", "--outcome", "CR", "--by", "strategy", "--warehouse", str(copy), "--out", str(tmp_path / "out")]) == 0
     printed = capsys.readouterr().out
     assert "Complete remission" in printed and "12/20" in printed and "18/25 ‡" in printed
+    assert "[bold]" not in printed  # styles are applied, not printed as markup
     assert (tmp_path / "out" / "forest-CR.svg").exists() and (tmp_path / "out" / "forest-CR.png").exists()
 
     assert main(["forest", "--outcome", "cr", "--json", "--include-derived", "--method", "DL",

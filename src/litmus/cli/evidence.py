@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from litmus.cli.common import add_warehouse_flag, console, print_json, warehouse_path
+from litmus.cli.common import add_warehouse_flag, console, print_json, styled, warehouse_path
 from litmus.errors import InputError
 
 EPILOG = """\
@@ -71,8 +71,7 @@ def _print_table(evidence) -> None:
         table.add_column(column, overflow="fold")
     for line in forest_lines(evidence):
         style = "bold" if line.kind in ("heading", "overall") else "italic" if line.kind != "study" else ""
-        label = f"[{style}]{line.label}[/{style}]" if style else line.label
-        table.add_row(label, line.events_n, line.interval_text, line.weight)
+        table.add_row(styled((line.label, style)), line.events_n, line.interval_text, line.weight)
     console.print(table)
     console.print("† not cited by the review; ‡ k/n recomputed from a percentage"
                   + (" (pooled, as asked)" if evidence.include_derived else " (not pooled)"))
