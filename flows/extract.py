@@ -7,7 +7,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
-from litmus.evidence import classify_stored_studies
+from litmus.outcomes import refresh_evidence
 from litmus.extraction import extract_and_store, extraction_pages, extractor_version
 from litmus.progress import progress_bar
 from litmus.warehouse import open_warehouse
@@ -32,7 +32,7 @@ def extract_pending(warehouse: Path, pmids: list[str] | None, force: bool, batch
 @task(name="classify-strategies", cache_policy=NONE)
 def classify_strategies(warehouse: Path) -> int:
     with open_warehouse(warehouse) as con:
-        return classify_stored_studies(con)
+        return refresh_evidence(con)  # strategies, then the pooled estimates grouped by them
 
 
 @flow(name="extract")

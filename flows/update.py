@@ -61,6 +61,15 @@ def classify_relevance(pmids: list[str], warehouse: Path) -> dict[str, bool]:
     return {pmid: clinical for pmid, (clinical, _reasons) in verdicts.items()}
 
 
+@task(name="refresh-evidence", cache_policy=NONE)
+def refresh_evidence_tables(warehouse: Path) -> int:
+    """New studies join the evidence tables: their strategies, and the pooled estimates that group by them."""
+    from litmus.outcomes import refresh_evidence
+
+    with open_warehouse(warehouse) as con:
+        return refresh_evidence(con)
+
+
 @task(name="write-digest", cache_policy=NONE)
 def write_run_digest(run_id: str, as_of: date, warehouse: Path, digest_path: Path) -> str:
     with open_warehouse(warehouse) as con:
@@ -114,6 +123,8 @@ def update_evidence_flow(
         updated = list(dict.fromkeys(p for r in results for p in r["updated"] if p not in new))
         extracted = extract_new_papers(new, updated, warehouse_path) if extract else None
         classify_relevance(sorted(set(new) | set(updated)), warehouse_path)
+        if new or updated:
+            refresh_evidence_tables(warehouse_path)
         text = write_run_digest(run_id, run_date, warehouse_path, digest_path)
         requests = [line for r in results for line in r.pop("request_log")]
         run.counts = {"searches": len(searches), "new": len(new), "updated": len(updated), "requests": len(requests)}

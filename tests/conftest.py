@@ -63,3 +63,13 @@ def shipped_run(prefect_harness, tmp_path_factory):
     second = litmus_run_flow(warehouse=str(warehouse))
     return warehouse, first, counts, second
 
+
+
+@pytest.fixture(scope="session")
+def trials_warehouse(tmp_path_factory):
+    """tests/evidence_trials.py's invented trials, extracted by the real pipeline, classified and pooled."""
+    from evidence_trials import build_trials_warehouse
+
+    con = build_trials_warehouse(tmp_path_factory.mktemp("outcomes") / "w.duckdb")
+    yield con
+    con.close()

@@ -3,7 +3,9 @@
 The strategies are the editorial's: dual targeting (tandem, bispecific, cocktail/sequential),
 a novel CD19 epitope, combination with targeted drugs (BTKi, BCL-2i, HDACi, PD-1/PD-L1, IMiD,
 PI3K/AKT/mTOR, hypomethylating agents), transplant consolidation (ASCT, allo-HSCT), bridging
-chemo- or radiotherapy, and CAR-NK. Every assignment carries the mentions that caused it.
+chemo- or radiotherapy, and CAR-NK. Every assignment carries the mentions that caused it, a label
+for humans, and whether it is the study's primary strategy: the one it is grouped under in evidence
+tables and forest plots, so that a study in two strategies is drawn and pooled once.
 """
 
 from __future__ import annotations
@@ -41,6 +43,67 @@ CAR_TARGETS = frozenset(
      "target:CD30", "target:CD123", "target:CD33", "target:CLL-1", "target:GPRC5D", "target:SLAMF7",
      "target:CD5", "target:CD70", "target:kappa_light_chain"}
 )
+
+
+# The one mapping from strategy codes to what a reader sees (report, forest plot, warehouse views).
+FAMILY_LABELS = {
+    "dual_targeting": "Dual targeting",
+    "novel_epitope": "Novel CD19 epitope",
+    "car_nk": "CAR-NK",
+    "combination": "Combination with targeted drugs",
+    "transplant": "Transplant consolidation",
+    "bridging": "Bridging therapy",
+    "single_target": "Single target",
+    "unclassified": "Unclassified",
+}
+STRATEGY_LABELS = {
+    "dual_targeting:tandem": "Dual targeting — tandem CAR",
+    "dual_targeting:bispecific": "Dual targeting — bispecific CAR",
+    "dual_targeting:cocktail_sequential": "Dual targeting — sequential cocktail",
+    "dual_targeting:unspecified": "Dual targeting — design not named",
+    "novel_epitope:cd19": "Novel CD19 epitope (21D4)",
+    "combination:btki": "Combination — BTK inhibitor",
+    "combination:bcl2i": "Combination — BCL-2 inhibitor",
+    "combination:hdaci": "Combination — HDAC inhibitor",
+    "combination:pd1": "Combination — PD-1/PD-L1 blockade",
+    "combination:imid": "Combination — IMiD",
+    "combination:pi3k_akt_mtor": "Combination — PI3K/AKT/mTOR inhibitor",
+    "combination:hma": "Combination — hypomethylating agent",
+    "combination:gamma_secretase": "Combination — γ-secretase inhibitor",
+    "transplant:asct": "Transplant — autologous (ASCT)",
+    "transplant:allo_hsct": "Transplant — allogeneic (allo-HSCT)",
+    "bridging:chemotherapy": "Bridging — chemotherapy",
+    "bridging:radiotherapy": "Bridging — radiotherapy",
+    "car_nk": "CAR-NK cells",
+    "unclassified": "Unclassified",
+}
+# A study in several strategies is grouped under the first of its families in this order: the
+# review's novel strategies before the co-treatments they are given with.
+FAMILY_PRIORITY = ("dual_targeting", "novel_epitope", "car_nk", "combination", "transplant", "bridging", "single_target")
+
+
+def strategy_label(strategy: str) -> str:
+    """"dual_targeting:cocktail_sequential" -> "Dual targeting — sequential cocktail"; unknown codes stay readable."""
+    if strategy in STRATEGY_LABELS:
+        return STRATEGY_LABELS[strategy]
+    family, _, detail = strategy.partition(":")
+    if family == "single_target" and detail:
+        return f"Single target — {detail.upper()}"
+    name = FAMILY_LABELS.get(family, family.replace("_", " ").capitalize())
+    return f"{name} — {detail.replace('_', ' ')}" if detail else name
+
+
+def family_label(family: str) -> str:
+    return FAMILY_LABELS.get(family, family.replace("_", " ").capitalize())
+
+
+def primary_strategy(assignments: list["StrategyAssignment"]) -> "StrategyAssignment | None":
+    """The strategy a study is grouped under: by FAMILY_PRIORITY, then by strategy code."""
+    def rank(a: StrategyAssignment) -> tuple[int, str]:
+        order = FAMILY_PRIORITY.index(a.family) if a.family in FAMILY_PRIORITY else len(FAMILY_PRIORITY)
+        return order, a.strategy
+
+    return min(assignments, key=rank, default=None)
 
 
 @dataclass(frozen=True)
@@ -111,11 +174,19 @@ def classify_stored_studies(con, pmids: Iterable[str] | None = None) -> int:
     for pmid, concept_id, text, source in con.execute(query + " ORDER BY pmid, mention_index", params).fetchall():
         mentions[pmid].append(Mention(concept_id, text, source))
     scope = list(mentions) if pmids is None else list(pmids)
-    rows = [a for pmid in scope for a in classify_study(pmid, mentions.get(pmid, []), drug_classes)]
+    rows, primary = [], set()
+    for pmid in scope:
+        assignments = classify_study(pmid, mentions.get(pmid, []), drug_classes)
+        rows.extend(assignments)
+        if assignments:
+            primary.add(primary_strategy(assignments))
     table = pa.table({
         "pmid": [a.pmid for a in rows], "strategy": [a.strategy for a in rows],
         "family": [a.family for a in rows], "reason": [a.reason for a in rows],
-    }, schema=pa.schema([("pmid", pa.string()), ("strategy", pa.string()), ("family", pa.string()), ("reason", pa.string())]))
+        "label": [strategy_label(a.strategy) for a in rows], "family_label": [family_label(a.family) for a in rows],
+        "is_primary": [a in primary for a in rows],
+    }, schema=pa.schema([("pmid", pa.string()), ("strategy", pa.string()), ("family", pa.string()), ("reason", pa.string()),
+                         ("label", pa.string()), ("family_label", pa.string()), ("is_primary", pa.bool_())]))
     with transaction(con):
         if pmids is None:
             con.execute("DELETE FROM paper_strategies")

@@ -1,4 +1,5 @@
--- The evidence table: one row per study and strategy, with its design, population, targets,
+-- The evidence table: one row per study and strategy (`primary_strategy` marks the one row per study
+-- to keep; outcome_evidence is the per-outcome table, one row per study), with its design, population, targets,
 -- CAR design, combination partners, N and main endpoints. Studies no strategy matched appear
 -- once with family 'unclassified'. cited_by_review says whether a stored review cites it;
 -- papers that saved searches found and the relevance classifier judged non-clinical are left
@@ -9,6 +10,8 @@ WITH strategies AS (
     SELECT p.pmid,
            coalesce(s.family, 'unclassified')   AS family,
            coalesce(s.strategy, 'unclassified') AS strategy,
+           coalesce(s.label, 'Unclassified')    AS strategy_label,
+           coalesce(s.is_primary, true)         AS primary_strategy,
            coalesce(s.reason, 'no strategy entity found in title or abstract') AS why
     FROM papers p LEFT JOIN paper_strategies s USING (pmid)
 ),
@@ -32,6 +35,8 @@ pick AS (
 )
 SELECT st.family,
        st.strategy,
+       st.strategy_label,
+       st.primary_strategy,
        p.pmid,
        p.title,
        (SELECT a.last_name FROM authors a WHERE a.pmid = p.pmid ORDER BY a.position LIMIT 1) AS first_author,

@@ -1,7 +1,8 @@
 """The `litmus` command: one module per command group, assembled here.
 
-`pipeline` (run, ingest, status), `analysis` (extract, show, verify, report, sql, export), `updates`
-(update, new, serve) and `bulk` (ingest-files) each add their subcommands with `register(commands)`;
+`pipeline` (run, ingest, status), `analysis` (extract, show, verify, report, sql, export), `evidence`
+(forest), `updates` (update, new, serve) and `bulk` (ingest-files) each add their subcommands with
+`register(commands)`;
 `common` holds what they share. Dependencies point one way: command modules never import this one.
 """
 
@@ -24,7 +25,7 @@ import warnings  # noqa: E402
 warnings.filterwarnings("ignore", message=r".*\[W036\]")
 warnings.filterwarnings("ignore", message="Possible set union", category=FutureWarning)
 
-from litmus.cli import analysis, bulk, pipeline, updates  # noqa: E402
+from litmus.cli import analysis, bulk, evidence, pipeline, updates  # noqa: E402
 from litmus.cli.common import errors, print_error, styled  # noqa: E402
 
 EXAMPLES = """\
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for group in (pipeline, analysis, updates, bulk):
+    for group in (pipeline, analysis, evidence, updates, bulk):
         group.register(commands)
     return parser
 

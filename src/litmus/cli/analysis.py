@@ -251,13 +251,15 @@ def cmd_report(args) -> int:
     from litmus.warehouse import connect
 
     review_id = load_review_input(args.review).review_id
-    con = connect(warehouse_path(args), read_only=True)
+    warehouse = warehouse_path(args)
+    con = connect(warehouse, read_only=True)
     try:
-        data = report_data(con, review_id)
+        data = report_data(con, review_id, warehouse)
     finally:
         con.close()
     files = render_report(data, Path(args.out))
-    console.print(f"report: {files.html}\nforest plot: {files.forest_svg}, {files.forest_png}")
+    plots = ", ".join(str(svg.name) for svg, _ in files.forests) or "none (no outcome figures)"
+    console.print(f"report: {files.html}\nforest plots (SVG and PNG) in {files.html.parent}: {plots}")
     return 0
 
 
@@ -355,9 +357,16 @@ def register(commands) -> None:
     add_warehouse_flag(verify)
     verify.set_defaults(handler=cmd_verify)
 
-    report = commands.add_parser("report", help="write the HTML report: verdicts, evidence table, forest plot")
+    report = commands.add_parser(
+        "report", help="write the HTML report: verdicts, evidence per outcome with forest plots, citations",
+        description=(
+            "Write one self-contained HTML file: the claims and their verdicts, the evidence per outcome (a row per "
+            "study with its own k/n, a forest plot with pooled estimates), survival and other outcomes, studies the "
+            "saved searches found, how every citation was resolved, and where the data came from."
+        ),
+    )
     report.add_argument("--review", metavar="SOURCE", help="the review (default: the shipped editorial transcription)")
-    report.add_argument("--out", metavar="DIR", default="report", help="folder for report.html, forest.svg, forest.png (default: ./report)")
+    report.add_argument("--out", metavar="DIR", default="report", help="folder for report.html and forest-<OUTCOME>.svg/.png (default: ./report)")
     add_warehouse_flag(report)
     report.set_defaults(handler=cmd_report)
 

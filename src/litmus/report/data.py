@@ -1,10 +1,16 @@
-"""The report's content read from the warehouse (claims with verdicts, the evidence table)."""
+"""The report's content read from the warehouse: claims with verdicts, evidence per outcome, studies the
+saved searches found, how each citation was resolved, and where the data came from."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from pathlib import Path
+
 import duckdb
 
-from litmus.report.html import ClaimRow, EvidenceRow, FactRow, ReportData
+from litmus.outcomes import POOLED_OUTCOMES, outcome_evidence, study_rows
+from litmus.report.html import ClaimRow, FactRow, ReportData
+from litmus.report.sections import CitationRow, NewStudyRow, Provenance
 
 
 def _claimed(written: str | None, value: float | None, unit: str | None) -> str:
@@ -46,30 +52,71 @@ def claim_rows(con: duckdb.DuckDBPyConnection, review_id: str) -> list[ClaimRow]
     return rows
 
 
-def evidence_rows(con: duckdb.DuckDBPyConnection) -> list[EvidenceRow]:
+def citation_rows(con: duckdb.DuckDBPyConnection, review_id: str) -> list[CitationRow]:
     rows = []
-    for family, strategy, pmid, author, year, design, n, orr, cr, cr_months, cr_count, cr_total in con.execute(
-        "SELECT family, strategy, pmid, first_author, pub_year, array_to_string(design, ', '), n,"
-        " orr_pct, cr_pct, cr_months, cr_count, cr_total FROM evidence_table"
-        " ORDER BY family, strategy, pub_year, pmid"
+    for key, authors, title, journal, year, pmid, method, confidence, detail in con.execute(
+        "SELECT citation_key, authors, title, journal, year, pmid, resolution_method, resolution_confidence,"
+        " resolution_detail FROM citations WHERE review_id = ? ORDER BY position",
+        [review_id],
     ).fetchall():
-        study = f"{author or 'PMID ' + pmid} {year or ''}".strip()
-        label = strategy.split(":", 1)[-1].replace("_", " ")
-        n_value = int(n) if n is not None else None
-        if orr is not None:
-            rows.append(EvidenceRow(study, "ORR", orr, pmid, f"{family}: {label}", design, n_value))
-        if cr is not None:
-            total = cr_total or n_value
-            rows.append(EvidenceRow(study, "CR", cr, pmid, f"{family}: {label}", design, n_value, cr_count, total, cr_months))
+        names = list(authors or [])
+        who = f"{names[0]} et al." if len(names) > 1 else (names[0] if names else "")
+        parts = [part.rstrip(". ") for part in (who, title, journal) if part]
+        reference = ". ".join(parts) + (f" ({year})" if year else "")
+        rows.append(CitationRow(key, reference, pmid, method or "unresolved", confidence, detail or "not attempted"))
     return rows
 
 
-def report_data(con: duckdb.DuckDBPyConnection, review_id: str) -> ReportData:
+def new_study_rows(con: duckdb.DuckDBPyConnection) -> list[NewStudyRow]:
+    """Studies the saved searches brought in, newest first; `latest` marks those of the last update."""
+    rows = con.execute(
+        "SELECT h.pmid, coalesce((SELECT a.last_name FROM authors a WHERE a.pmid = h.pmid ORDER BY a.position LIMIT 1),"
+        "   'PMID ' || h.pmid) || coalesce(' ' || p.pub_year, ''), p.title, list(DISTINCT h.search_name ORDER BY h.search_name),"
+        " min(h.first_seen), EXISTS (SELECT 1 FROM citations c WHERE c.pmid = h.pmid),"
+        " min(h.first_seen) = (SELECT max(first_seen) FROM search_hits WHERE new_to_warehouse)"
+        " FROM search_hits h JOIN papers p USING (pmid) LEFT JOIN paper_relevance r USING (pmid)"
+        " WHERE h.new_to_warehouse AND coalesce(r.in_evidence, true)"
+        " GROUP BY h.pmid, p.pub_year, p.title ORDER BY min(h.first_seen) DESC, h.pmid"
+    ).fetchall()
+    return [NewStudyRow(pmid, study, title, tuple(searches), str(seen), cited, latest)
+            for pmid, study, title, searches, seen, cited, latest in rows]
+
+
+def provenance(con: duckdb.DuckDBPyConnection, warehouse: Path | str | None) -> Provenance:
+    from litmus import __version__
+    from litmus.extraction import extractor_version
+
+    sources = dict(con.execute("SELECT source, count(*) FROM papers GROUP BY source").fetchall())
+    live = sources.get("eutils", 0)
+    if live and len(sources) == 1:
+        mode = "live NCBI E-utilities"
+    elif live:
+        mode = f"live NCBI E-utilities ({live} papers) and offline sources ({sum(sources.values()) - live} papers)"
+    elif any(s.startswith("bulk:") for s in sources):
+        mode = "PubMed bulk files" + (" and offline replay of corpus/" if "replay" in sources else "")
+    else:
+        mode = "offline replay of corpus/ (no request to NCBI)"
+    last = con.execute(
+        "SELECT flow, status, coalesce(finished_at, started_at) FROM run_log ORDER BY started_at DESC LIMIT 1"
+    ).fetchall()
+    last_run = f"{last[0][0]}, {last[0][1]} {last[0][2]:%Y-%m-%d %H:%M} UTC" if last else None
+    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return Provenance(mode, generated, last_run, __version__, extractor_version(), str(warehouse or "(in memory)"))
+
+
+def report_data(con: duckdb.DuckDBPyConnection, review_id: str, warehouse: Path | str | None = None) -> ReportData:
     title = con.execute("SELECT title FROM reviews WHERE review_id = ?", [review_id]).fetchall()
+    outcomes = [e for e in (outcome_evidence(con, o) for o in POOLED_OUTCOMES) if e.subgroups]
+    others = [r for r in study_rows(con, measure="proportion") if r["outcome"] not in POOLED_OUTCOMES]
+    others += study_rows(con, measure="median") + study_rows(con, measure="hazard ratio")
     return ReportData(
         title=title[0][0] if title else review_id,
         claims=claim_rows(con, review_id),
-        evidence=evidence_rows(con),
+        outcomes=outcomes,
+        other_outcomes=others,
+        citations=citation_rows(con, review_id),
+        new_studies=new_study_rows(con),
+        provenance=provenance(con, warehouse),
         review_id=review_id,
         subtitle="Claims checked against the abstracts of the cited papers; evidence from every stored study.",
     )

@@ -1,6 +1,8 @@
-"""One self-contained HTML report: verdict table with filters, evidence table, forest plot.
+"""One self-contained HTML report: verdicts, evidence per outcome with forest plots, new studies,
+citation resolution and provenance.
 
-Everything is inline (CSS, JS, the plot as SVG): the file can be mailed or opened offline. All text
+Everything is inline (CSS, JS, the plots as SVG): the file can be mailed or opened offline; the only
+outward links are to PubMed records. All text
 comes from reviews and abstracts, which we do not control, so every string is escaped on the way in.
 The page works without JS; the script only filters rows, and records that it ran (or its errors) in
 `#js-status`, which the browser test reads.
@@ -13,7 +15,19 @@ from html import escape
 from pathlib import Path
 from typing import Iterable
 
-from litmus.report.forest import forest_rows, render_forest
+from litmus.outcomes import OutcomeEvidence
+from litmus.report.forest import render_forest
+from litmus.report.sections import (
+    SECTIONS_CSS,
+    CitationRow,
+    NewStudyRow,
+    Provenance,
+    citations_table,
+    new_studies_table,
+    other_outcomes_table,
+    outcome_section,
+    provenance_line,
+)
 
 # Graded verdicts, worst first; each has its own colour and glyph so no reader depends on colour alone.
 VERDICT_ORDER = ("contradicted", "supported_with_discrepancy", "not_in_source", "supported", "source_unavailable",
@@ -48,25 +62,14 @@ class ClaimRow:
 
 
 @dataclass(frozen=True, slots=True)
-class EvidenceRow:
-    study: str  # "Tong 2020"
-    endpoint: str
-    value: float | None
-    pmid: str | None = None
-    strategy: str | None = None  # "tandem", "bispecific", "cocktail", …
-    design: str | None = None
-    n: int | None = None
-    count: int | None = None
-    total: int | None = None
-    timepoint_months: float | None = None
-    unit: str | None = "%"
-
-
-@dataclass(frozen=True, slots=True)
 class ReportData:
     title: str
     claims: list[ClaimRow] = field(default_factory=list)
-    evidence: list[EvidenceRow] = field(default_factory=list)
+    outcomes: list[OutcomeEvidence] = field(default_factory=list)  # pooled outcomes with figures
+    other_outcomes: list[dict] = field(default_factory=list)  # outcome_evidence rows of the rest
+    citations: list[CitationRow] = field(default_factory=list)
+    new_studies: list[NewStudyRow] = field(default_factory=list)
+    provenance: Provenance | None = None
     review_id: str | None = None
     subtitle: str | None = None
 
@@ -74,17 +77,21 @@ class ReportData:
 @dataclass(frozen=True, slots=True)
 class ReportFiles:
     html: Path
-    forest_svg: Path
-    forest_png: Path
+    forests: tuple[tuple[Path, Path], ...]  # (svg, png) per outcome
 
 
 def render_report(data: ReportData, out_dir: Path) -> ReportFiles:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = ReportFiles(out_dir / "report.html", out_dir / "forest.svg", out_dir / "forest.png")
-    svg = render_forest(forest_rows(data.evidence), files.forest_svg, files.forest_png)
-    files.html.write_text(report_html(data, svg), encoding="utf-8")
-    return files
+    forests, plots = [], []
+    for evidence in data.outcomes:
+        stem = "forest-" + evidence.outcome.replace("/", "-")
+        svg_path, png_path = out_dir / f"{stem}.svg", out_dir / f"{stem}.png"
+        plots.append(render_forest(evidence, svg_path, png_path))
+        forests.append((svg_path, png_path))
+    html = out_dir / "report.html"
+    html.write_text(report_html(data, plots), encoding="utf-8")
+    return ReportFiles(html, tuple(forests))
 
 
 def claim_rows_from_verdicts(verdicts: Iterable) -> list[ClaimRow]:
@@ -118,22 +125,27 @@ def claim_rows_from_verdicts(verdicts: Iterable) -> list[ClaimRow]:
 # ----------------------------------------------------------------------------------------- markup
 
 
-def report_html(data: ReportData, forest_svg: str) -> str:
+def report_html(data: ReportData, forest_svgs: list[str]) -> str:
     counts = {v: sum(1 for c in data.claims if c.verdict == v) for v in VERDICT_ORDER}
     summary = " · ".join(f"{n} {v.replace('_', ' ')}" for v, n in counts.items() if n) or "no claims"
+    outcomes = "".join(outcome_section(e, svg) for e, svg in zip(data.outcomes, forest_svgs)) or (
+        "<p>No outcome figures were extracted from the stored abstracts.</p>")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(data.title)} — litmus report</title>
-<style>{_CSS}</style>
+<style>{_CSS}{SECTIONS_CSS}</style>
 </head>
 <body>
 <header>
 <h1>{escape(data.title)}</h1>
 {f'<p class="subtitle">{escape(data.subtitle)}</p>' if data.subtitle else ''}
 <p class="summary">{len(data.claims)} claims: {escape(summary)}</p>
+{provenance_line(data.provenance)}
+<nav class="toc"><a href="#claims">Claims</a><a href="#evidence">Evidence per outcome</a>
+<a href="#other-outcomes">Other outcomes</a><a href="#new-studies">New studies</a><a href="#citations">Citations</a></nav>
 </header>
 <section id="claims">
 <h2>Claims and verdicts</h2>
@@ -141,14 +153,24 @@ def report_html(data: ReportData, forest_svg: str) -> str:
 {_claims_table(data.claims)}
 </section>
 <section id="evidence">
-<h2>Evidence from the cited papers</h2>
-{_evidence_table(data.evidence)}
+<h2>Evidence per outcome</h2>
+<p>Every stored study with a figure for the outcome, once, under its primary strategy; cited papers and
+those the saved searches found. Counts are the papers' own; a k/n litmus recomputed is marked and not pooled.</p>
+{outcomes}
 </section>
-<section id="forest">
-<h2>Response rates by study</h2>
-<figure>{forest_svg}</figure>
+<section id="other-outcomes">
+<h2>Survival and other outcomes</h2>
+{other_outcomes_table(data.other_outcomes)}
 </section>
-<footer><span id="js-status" data-state="pending">script not run</span></footer>
+<section id="new-studies">
+<h2>New studies from the saved searches</h2>
+{new_studies_table(data.new_studies)}
+</section>
+<section id="citations">
+<h2>How each citation was resolved</h2>
+{citations_table(data.citations)}
+</section>
+<footer>Made by litmus from the abstracts in the warehouse; check every figure against its source sentence. <span id="js-status" data-state="pending" hidden>script not run</span></footer>
 <script>{_JS}</script>
 </body>
 </html>
@@ -213,43 +235,6 @@ def _facts(facts: tuple[FactRow, ...]) -> str:
             f'{escape(fact.explanation)} {evidence}</li>'
         )
     return f'<ul class="facts">{"".join(items)}</ul>'
-
-
-def _evidence_table(evidence: list[EvidenceRow]) -> str:
-    if not evidence:
-        return "<p>No outcome figures were extracted from the cited abstracts.</p>"
-    endpoints = sorted({e.endpoint for e in evidence})
-    studies: dict[tuple[str, str | None], list[EvidenceRow]] = {}
-    for row in evidence:
-        studies.setdefault((row.study, row.pmid), []).append(row)
-    head = "".join(f"<th>{escape(e)}</th>" for e in endpoints)
-    body = []
-    for (study, pmid), rows in studies.items():
-        first = rows[0]
-        # A study in two strategies has the same figures twice: show each once.
-        cells = "".join(
-            f"<td>{escape('; '.join(dict.fromkeys(_cell(r) for r in rows if r.endpoint == e)))}</td>" for e in endpoints
-        )
-        strategies = "; ".join(dict.fromkeys(r.strategy or "" for r in rows))
-        body.append(
-            f"<tr><td>{escape(study)}</td><td>{escape(pmid or '')}</td><td>{escape(strategies)}</td>"
-            f"<td>{escape(first.design or '')}</td><td>{escape(str(first.n or ''))}</td>{cells}</tr>"
-        )
-    return (
-        '<table id="evidence-table"><thead><tr><th>Study</th><th>PMID</th><th>Strategy</th><th>Design</th>'
-        f'<th>n</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-    )
-
-
-def _cell(row: EvidenceRow) -> str:
-    if row.value is None:
-        return "reported"
-    text = f"{row.value:g}{'%' if row.unit == '%' else ' ' + (row.unit or '')}".strip()
-    if row.count is not None and row.total is not None:
-        text += f" ({row.count}/{row.total})"
-    if row.timepoint_months is not None:
-        text += f" at {row.timepoint_months:g} mo"
-    return text
 
 
 _CSS = """

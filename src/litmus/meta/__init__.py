@@ -1,0 +1,1 @@
+"""Meta-analysis of the evidence: random-effects pooling of single-arm proportions (`proportions`)."""
