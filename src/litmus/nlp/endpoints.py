@@ -195,6 +195,8 @@ def _grade_floor(match: re.Match) -> tuple[int, bool]:
     return (low + 1 if cmp == ">" else low), False
 
 
+_STATE_BEFORE = re.compile(r"(?:\bin\s+(?:a\s+)?(?:first|second|third|1st|2nd|3rd)\s+|\bwho\s+(?:were|was|are|is)\s+in\s+(?:a\s+)?)$",
+                           re.IGNORECASE)
 _RELAPSE_HISTORY = re.compile(r"\bhad\s+(?:\w+\s+)?relapsed\s+(?:after|following|post)\s+(?:an?\s+|the\s+|their\s+)?"
                               r"(?:earlier|prior|previous|first|second|allogeneic|autologous|allo|auto|transplant|HSCT|SCT)",
                               re.IGNORECASE)
@@ -313,6 +315,8 @@ def _find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMent
             code = "OTHER"
         if code == "RELAPSE" and _RELAPSE_HISTORY.search(text, max(0, start - 12), min(len(text), end + 50)):
             continue  # "25 (66%) had relapsed after an earlier transplant": the patients' history, not an outcome
+        if code in ("CR", "CRi", "PR") and _STATE_BEFORE.search(text, max(0, start - 24), start):
+            continue  # "patients in second CR", "the 7 patients who were in CR after bridging": a state at entry
         if code in ("CRS", "ICANS"):
             code, mild_label = _toxicity_code(code, text, start, end)
             label = mild_label or label

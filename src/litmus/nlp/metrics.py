@@ -50,6 +50,9 @@ _PERCENT_AFTER = re.compile(r"\s*\(\s*")
 _ELLIPSIS = re.compile(r"(?:\band|\bversus|\bvs\.?|\bcompared\s+with|,)\s+(?P<k>\d+)\s+(?=(?:in|among)\s+(?:the|those)\b)",
                        re.IGNORECASE)
 _ELLIPSIS_HINT = re.compile(r"\d\s+(?:in|among)\s+(?:the|those)\b")  # a cheap first look
+# "(grade 3 in 2)", "severe (grade 3-5) in 7.", "grade 3 in 2 of them": the count closes its clause
+_IN_K = re.compile(r"\bin\s+(?P<k>\d+)(?=\s*(?:[.;,)]|$)|\s+of\s+(?:them|these|those)\b)")
+_IN_K_HINT = re.compile(r"\bin\s+\d+(?:\s*[.;,)]|\s*$|\s+of\s+)")
 _COUNTABLE = {"CR", "PR", "SD", "PD", "ORR", "CRi", "MORTALITY", "RELAPSE", "NRM"}
 _DIGIT = re.compile(r"\d")
 _NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
@@ -79,18 +82,21 @@ def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None
     digits, spelled = digitise_number_words(normalised)  # one value grammar: digits only
     events = _safety_event_positions(normalised)
     metrics: list[OutcomeMetric] = []
+    survival_before: EndpointMention | None = None  # for a hazard ratio whose sentence names no endpoint
     for index, (start, end) in enumerate(spans):
         has_number = _DIGIT.search(digits, start, end) or any(h in normalised[start:end] for h in _NOT_REACHED_HINTS)
         event = bisect_left(events, start)
         may_be_absent = (event < len(events) and events[event] < end
                          and _NEGATION_WORD.search(normalised, start, end) is not None)
         if not (has_number or may_be_absent):
+            survival_before = None
             continue  # most sentences state no number and no absence
         first = bisect_left(spelled, (start, 0))
         here = [(a - start, b - start) for a, b in spelled[first:bisect_left(spelled, (end, 0), first)]]
         sentence = _Sentence(text[start:end], normalised[start:end], digits[start:end], start, index, here)
-        found, endpoints = _sentence_metrics(sentence, context) if has_number else ([], None)
+        found, endpoints = _sentence_metrics(sentence, context, survival_before) if has_number else ([], None)
         metrics += found
+        survival_before = _last_survival_endpoint(endpoints)
         if may_be_absent:
             stated = {m.endpoint for m in found if m.value == 0}  # "no grade ≥3 CRS (0%)" is read once
             metrics += [z for z in _zero_event_metrics(sentence, context, endpoints) if z.endpoint not in stated]
@@ -127,7 +133,8 @@ def find_proportions(text: str) -> list[tuple[int, int]]:
     return pairs
 
 
-def _sentence_metrics(s: _Sentence, context: TextContext) -> tuple[list[OutcomeMetric], list[EndpointMention] | None]:
+def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: EndpointMention | None = None,
+                      ) -> tuple[list[OutcomeMetric], list[EndpointMention] | None]:
     """Metrics of one sentence that states a number, and the endpoint mentions found in it."""
     sentence, words = s.digits, s.words
     if not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence) and not _SENT_TO_HINT.search(sentence):
@@ -163,6 +170,10 @@ def _sentence_metrics(s: _Sentence, context: TextContext) -> tuple[list[OutcomeM
         if endpoint is None:
             endpoint = link_endpoint(sentence, value, endpoints, clauses)
             timepoint = timepoint_for(value, endpoint, timepoints) if endpoint else None
+        if endpoint is None and value.kind == "hr" and survival_before is not None and not endpoints:
+            # "… median PFS … . Weak expressers had similar outcomes (HR = 1.06)": the survival endpoint of the
+            # sentence before (guideline: an HR needs one in its sentence or the one before it)
+            endpoint = replace(survival_before, start=value.start, end=value.start)
         if endpoint is None:
             continue
         if value.start < skip_until and not (endpoint.code in COUNT_ENDPOINTS and endpoint.start >= value.start):
@@ -221,19 +232,21 @@ def _with_counted_endpoints(masked: str, values: list[ValueMention],
 
 
 def _elliptical_counts(masked: str, values: list[ValueMention]) -> list[ValueMention]:
-    """"Eleven deaths occurred in arm A and 13 in arm B": a bare number repeating a count stated before it."""
-    counts = [v for v in values if v.count is not None and v.total is None]
+    """"Eleven deaths occurred in arm A and 13 in arm B", "CRS in 6 patients (grade 3 in 2)", "severe in 7": a bare
+    number repeating the shape of a count stated before it."""
+    counts = [v for v in values if v.count is not None]
     if not counts:
         return []
     found = []
-    if _ELLIPSIS_HINT.search(masked, counts[0].end) is None:
-        return found
-    for match in _ELLIPSIS.finditer(masked, counts[0].end):
-        k = match.start("k")
-        if not _inside_any(k, values):
-            count = int(match.group("k"))
-            found.append(ValueMention("count", k, match.end("k"), float(count), "patients", count))
-    return found
+    for pattern, hint in ((_ELLIPSIS, _ELLIPSIS_HINT), (_IN_K, _IN_K_HINT)):
+        if hint.search(masked, counts[0].end) is None:
+            continue
+        for match in pattern.finditer(masked, counts[0].end):
+            k = match.start("k")
+            if not _inside_any(k, values):
+                count = int(match.group("k"))
+                found.append(ValueMention("count", k, match.end("k"), float(count), "patients", count))
+    return sorted(found, key=lambda v: v.start)
 
 
 
@@ -243,6 +256,10 @@ def _build_metric(s: _Sentence, value: ValueMention, endpoint: EndpointMention, 
     if stat is None:
         return None
     code, negated = endpoint.code, False
+    total = value.total
+    if stat == "count" and code not in COUNT_ENDPOINTS and value.count and _ALL_OF_THEM.search(
+            s.words, max(0, value.start - 5), value.start):
+        stat, number, unit, total = "rate", 100.0, "%", value.count  # "All 7 patients were still in CR": 7 of 7
     if code == "MORTALITY" and stat == "hr" and _ALL_CAUSE.fullmatch(endpoint.label):
         code = "OS"  # a hazard ratio of death compares survival ("HR for death" is an OS HR); of a cause, deaths
     if endpoint.code in ZERO_EVENT_ENDPOINTS and stat == "count" and number == 0:
@@ -254,7 +271,7 @@ def _build_metric(s: _Sentence, value: ValueMention, endpoint: EndpointMention, 
         label=endpoint.label,
         timepoint=timepoint.text.strip() if timepoint else None,
         timepoint_months=timepoint.months[0] if timepoint else None,
-        count=value.count, total=value.total,
+        count=value.count, total=total,
         ci_low=interval.low if interval else None, ci_high=interval.high if interval else None,
         not_reached=value.kind == "nr", composite=endpoint.composite, negated=negated,
         sentence_index=s.index, sentence_start=s.offset,
@@ -293,6 +310,7 @@ def _proportions_in_parentheses(sentence: str, values: list[ValueMention]) -> li
     return [merged.get(v, v) for v in values if v not in dropped]
 
 
+_ALL_OF_THEM = re.compile(r"\b(?:All|all)\s+$")
 _ALL_CAUSE = re.compile(r"(?i:(?:all[\s-]cause\s+|overall\s+|total\s+)?(?:mortality(?:\s+rates?)?|deaths?|died))")
 _RATE_KINDS = {"frac_pct", "pct_frac", "count_pct", "frac", "pct"}
 _HEADING_TIME = re.compile(r"^\s*(?:(?:Overall|Thereafter|Finally),?\s+)?(?:At|By|After|Within|On)\b", re.IGNORECASE)
@@ -326,6 +344,13 @@ def _inside_any(position: int, spans: list) -> bool:
 
 def _overlaps_any(value: ValueMention, spans: list) -> bool:
     return _inside_any(value.start, spans) or any(True for _ in within(spans, value.start, value.end))
+
+
+_SURVIVAL_CODES = {"PFS", "OS", "EFS", "LFS", "DOR"}
+
+
+def _last_survival_endpoint(endpoints: list[EndpointMention] | None) -> EndpointMention | None:
+    return next((e for e in reversed(endpoints or []) if e.code in _SURVIVAL_CODES), None)
 
 
 # ----------------------------------------------------------------------------- intervals

@@ -78,7 +78,8 @@ NUMBER_WORD_PATTERN = (
 _NUMBER_WORD_RE = re.compile(rf"^(?:{NUMBER_WORD_PATTERN})$", re.IGNORECASE)
 
 # Digits with optional thousands separators and decimals: "1,171", "14.8", ".5"
-DIGITS_PATTERN = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+"
+# "1,171", "14.8", ".5"; and "53 456 persons", "20 170 patients": thousands grouped by a space, when a word follows
+DIGITS_PATTERN = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?= [A-Za-z])|\d+)(?:\.\d+)?|\.\d+"
 
 
 def parse_number_words(words: str) -> int | None:
@@ -156,7 +157,7 @@ def parse_number(token: str) -> float | None:
         return None
     if cleaned[0].isdigit() or cleaned[0] == ".":
         try:
-            return float(cleaned.replace(",", ""))
+            return float(cleaned.replace(",", "").replace(" ", ""))
         except ValueError:
             return None
     words = parse_number_words(cleaned)
