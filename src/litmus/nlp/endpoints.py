@@ -63,7 +63,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               r"|composite\s+of\s+(?:[\w-]+\s+){0,2}?deaths?(?:\s*,\s*[\w-]+(?:\s+[\w-]+)?){0,4},?\s+(?:or|and)\s+[\w-]+)"),
     # deaths of a named cause, the disease itself included, are deaths (guideline v2.1): "fatal bleeding" too
     ("MORTALITY", r"(?i:(?:cardiovascular|cardiac|vascular|non-vascular|cancer|coronary|stroke|infection|sepsis"
-                  r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortality|deaths?))"
+                  r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortalit(?:y|ies)|deaths?))"
                   r"|(?i:fatal\s+(?:bleeding|haemorrhage|hemorrhage|infections?|events?|adverse\s+events?))"),
     ("DOR", r"(?i:duration\s+of\s+(?:the\s+)?(?:overall\s+|disease\s+|complete\s+)?(?:response|remission)s?)"
             r"|(?i:response\s+duration)|DOR\b|DoR\b"),
@@ -105,9 +105,12 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                 r"|and|to|from|for|who|than|the|a|an|\d+)\b)[\w/()-]+\s+){0,4}?(?:B-|T-)?(?:ALL|AML|CLL|MM|NHL|DLBCL|MCL|HL|(?i:disease|leuk\w*|lymph\w*"
                 r"|myelo\w*|Hodgkin|cancers?|tumou?rs?|malignanc\w*|carcinoma|patients|subjects|cases|sarcoma"
                 r"|neuroblastoma|glioblastoma|melanoma))\b|or\b))"),
-    ("MORTALITY", r"(?i:(?:all[\s-]cause\s+|overall\s+|early\s+)?mortality(?:\s+rates?)?)|(?i:deaths?)"
+    ("MORTALITY", r"(?i:(?:all[\s-]cause\s+|overall\s+|early\s+)?mortalit(?:y|ies)(?:\s+rates?)?)|(?i:deaths?)"
                   r"|(?i:died)"),
     ("FOLLOW_UP", r"(?i:followed(?:[\s-]up)?\s+for)|(?i:follow[\s-]?up)"),
+    # "the full ITT population (n = 637)": an analysis set sized in a parenthesis (guideline v2.2)
+    ("N_EVALUABLE", r"(?i:(?:full\s+|modified\s+)?(?:ITT|mITT|intention[\s-]to[\s-]treat|per[\s-]protocol|safety|efficacy"
+                    r"|full\s+analysis)\s+(?:population|set|analysis\s+set)(?=\s*\(\s*n\s*=))"),
     ("N_EVALUABLE", r"(?i:evaluable|assessable|evaluated\s+for\s+(?:response|efficacy)"
                     r"|(?:eligible|available)\s+for\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:analys[ie]s|evaluation|assessment))"),
     # "analysed for KRAS mutation" describes a laboratory test, "we evaluated 7,216 men" a study population
@@ -195,6 +198,9 @@ def _grade_floor(match: re.Match) -> tuple[int, bool]:
     return (low + 1 if cmp == ">" else low), False
 
 
+_ANALYSIS_BEFORE = re.compile(r"\banalys[ie]s\s+(?:(?:has|have|had)\s+)?$", re.IGNORECASE)
+_HEAD_COUNTS = {"N_ENROLLED", "N_TREATED", "N_EVALUABLE"}
+_NOT_BEFORE = re.compile(r"\b(?:not|never)\s+$", re.IGNORECASE)
 _STATE_BEFORE = re.compile(r"(?:\bin\s+(?:a\s+)?(?:first|second|third|1st|2nd|3rd)\s+|\bwho\s+(?:were|was|are|is)\s+in\s+(?:a\s+)?)$",
                            re.IGNORECASE)
 _RELAPSE_HISTORY = re.compile(r"\bhad\s+(?:\w+\s+)?relapsed\s+(?:after|following|post)\s+(?:an?\s+|the\s+|their\s+)?"
@@ -315,6 +321,10 @@ def _find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMent
             code = "OTHER"
         if code == "RELAPSE" and _RELAPSE_HISTORY.search(text, max(0, start - 12), min(len(text), end + 50)):
             continue  # "25 (66%) had relapsed after an earlier transplant": the patients' history, not an outcome
+        if code == "N_ENROLLED" and _ANALYSIS_BEFORE.search(text, max(0, start - 24), start):
+            code = "N_EVALUABLE"  # "The main analysis included 1948 women": an analysis set (guideline v2.2)
+        if code in _HEAD_COUNTS and _NOT_BEFORE.search(text, max(0, start - 8), start):
+            code = "OTHER"  # "69 patients were not randomised", "were not evaluable": the ones left out
         if code in ("CR", "CRi", "PR") and _STATE_BEFORE.search(text, max(0, start - 24), start):
             continue  # "patients in second CR", "the 7 patients who were in CR after bridging": a state at entry
         if code in ("CRS", "ICANS"):

@@ -27,11 +27,11 @@ from dataclasses import dataclass, replace
 from litmus.nlp.endpoints import EndpointMention, TextContext, find_endpoints, regrade, text_context
 from litmus.nlp.groups import compared_groups, group_after, group_before, group_list_after, leading_group
 from litmus.nlp.linking import (
-    COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, link_endpoint, pair_coordinated, timepoint_for, within,
+    COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, link_endpoint, modified_figures, pair_coordinated, timepoint_for, within,
 )
 from litmus.nlp.numbers import digitise_number_words, normalise_text, parse_number, snap_to_words
 from litmus.nlp.populations import (
-    GroupCount, breakdown_of_count, sentence_population_kind, sizes_in_parentheses, sizes_sent_to_arms,
+    POPULATION_CODES, GroupCount, breakdown_of_count, sentence_population_kind, sizes_in_parentheses, sizes_sent_to_arms,
 )
 from litmus.nlp.sentences import split_sentences
 from litmus.nlp.values import (
@@ -161,6 +161,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     skip_until = leading.end if leading else 0
     population = _leading_population(words, sentence, endpoints)
     links = pair_coordinated(sentence, values, endpoints, timepoints, clauses)
+    if "(" in sentence:
+        links = modified_figures(sentence, values, endpoints) | links
     linked: list[tuple[ValueMention, EndpointMention, Timepoint | None]] = []
     subjects = set()  # population counts already stated as the subject of their verb
     for value in values:
@@ -423,8 +425,12 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
                 if shared is not None:
                     groups[value] = shared.label
     endpoints = {value: endpoint for value, endpoint, _ in linked}
+    groups.update(_sexes_counted(words, [v for v, e, _ in linked if e.code in POPULATION_CODES and v not in groups]))
     for value, endpoint, _ in linked:
         if value in groups:
+            continue
+        if endpoint.code in POPULATION_CODES and _EACH_AFTER.match(words, value.end):
+            groups[value] = "each group"  # "two groups of fifty patients each" (guideline v2.1)
             continue
         after = group_after(words, value.end)
         if after is None and endpoint.start >= value.end and endpoint.start - value.end <= 3:
@@ -439,6 +445,23 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
             groups[value] = chosen.label
         elif leading is not None and _heads_a_subgroup(words, leading, endpoint):
             groups[value] = leading.label
+    return groups
+
+
+_EACH_AFTER = re.compile(r"\s*(?:each|per\s+(?:group|arm))\b", re.IGNORECASE)
+_SEX_COUNTED = re.compile(r"\s(?P<sex>men|women|boys|girls|males|females)$", re.IGNORECASE)
+_AND_BETWEEN = re.compile(r"\s*(?:,\s*)?and\s+")
+
+
+def _sexes_counted(words: str, counts: list[ValueMention]) -> dict[ValueMention, str]:
+    """"compared in 2733 men and 897 women": two coordinated head counts of the sexes are the groups compared."""
+    groups = {}
+    for first, second in zip(counts, counts[1:]):
+        one = _SEX_COUNTED.search(words, first.start, first.end)
+        other = _SEX_COUNTED.search(words, second.start, second.end)
+        if one and other and one.group("sex").lower() != other.group("sex").lower() and _AND_BETWEEN.fullmatch(
+                words, first.end, second.start):
+            groups[first], groups[second] = one.group("sex"), other.group("sex")
     return groups
 
 
@@ -493,10 +516,11 @@ class _Population:
     end: int
 
 
-# "Among the 52 patients infused, …", "Of 44 patients assessed for MRD, …", "In 30 evaluable patients, …":
+# "Among the 52 patients infused, …", "Of 44 patients assessed for MRD, …", "In 30 evaluable patients, …",
+# "In the sub-group of 583 women with hypertension, …":
 # the population the rest of the sentence is about, stated before its comma.
 _LEADING_POPULATION = re.compile(
-    rf"^\s*(?:Among|Of|In|From|For)\s+(?:the\s+|all\s+|a\s+total\s+of\s+)?(?P<k>{NUM})\s+"
+    rf"^\s*(?:Among|Of|In|From|For)\s+(?:the\s+|all\s+|a\s+total\s+of\s+)?(?:(?i:sub-?group|subset)\s+of\s+)?(?P<k>{NUM})\s+"
     rf"(?P<description>(?:[\w/-]+\s+){{0,4}}?{PATIENT_NOUN}(?:\([^()]{{0,80}}\)|[^,;()]){{0,120}}?),\s+(?!respectively)",
 )
 # "From 2,137 screened subjects", "Of 3,966 physicians who were invited": not the study's count

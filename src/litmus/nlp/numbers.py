@@ -7,6 +7,7 @@ offsets into the original and extractors can run their regexes on the normalised
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 # One character in, one character out: offsets must survive normalisation.
 _LOOKALIKES = {
@@ -142,11 +143,9 @@ def digitise_number_words(text: str) -> tuple[str, list[tuple[int, int]]]:
 
 def snap_to_words(position: int, spans: list[tuple[int, int]]) -> int:
     """`position` moved to the start of the rewritten number words it falls in (see `digitise_number_words`)."""
-    for start, end in spans:
-        if start <= position < end:
-            return start
-        if start > position:
-            break
+    index = bisect_right(spans, (position, float("inf"))) - 1  # spans are sorted: a bisection, not a scan
+    if index >= 0 and spans[index][0] <= position < spans[index][1]:
+        return spans[index][0]
     return position
 
 
