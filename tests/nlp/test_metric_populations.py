@@ -123,3 +123,61 @@ def test_parts_named_by_a_relative_clause_keep_the_totals_verb():
 def test_a_subgroup_heading_the_sentence_is_counted():
     text = "In the sub-group of 310 women with prior disease, use of drug A (OR 2.1) was associated with the outcome."
     assert ("N_ENROLLED", 310, None) in counts(text)
+
+
+def test_one_size_for_every_group():
+    assert ("N_ENROLLED", 12, "each group") in counts("Twenty-four volunteers were randomly divided into two groups of 12.")
+    text = "In this trial, 80 patients were allocated to diet or exercise with forty patients in each arm during follow-up."
+    assert ("N_ENROLLED", 40, "each group") in counts(text)
+    assert counts("We enrolled 10 patients and randomized 24 rats into 3 groups of 8 rats each.") == [("N_ENROLLED", 10, None)]
+    assert counts("Of those randomised to A or B, one patient in each group discontinued treatment.") == []
+
+
+def test_a_size_per_group_in_parentheses_before_the_verb():
+    assert ("N_ENROLLED", 60, "each group") in counts("In all, 120 patients (60 in each group) were enrolled.")
+
+
+def test_analysis_sets_listed_with_commas_and_named_before_their_size():
+    text = "We used data from the ALPHA study (N = 210 for the efficacy set, N = 230 for the safety set)."
+    assert counts(text) == [("N_EVALUABLE", 210, "efficacy set"), ("N_EVALUABLE", 230, "safety set")]
+    text = "At the primary efficacy analysis (n = 44; median follow-up, 12.0 months), the ORR was 70%."
+    assert ("N_EVALUABLE", 44, "primary efficacy analysis") in counts(text)
+
+
+def test_a_figure_inside_the_parenthesis_is_no_group_label():
+    text = "Median OS was 20.1 months (10.2-30.0; N = 64) overall."
+    assert [m.group for m in extract_metrics(text) if m.value == 64] in ([], [None])
+
+
+def test_an_arm_with_its_dose_in_parentheses_before_its_size():
+    text = "Twelve patients were randomized to continue drug A (5 patients) or to receive drug B (20 mg/day) plus A (7 patients)."
+    assert counts(text)[1:] == [("N_ENROLLED", 5, "continue drug A"), ("N_ENROLLED", 7, "drug B")]
+
+
+def test_included_in_the_per_protocol_group_is_evaluable():
+    assert counts("Ninety patients were included in the per-protocol group.") == [("N_EVALUABLE", 90, None)]
+
+
+def test_patients_allocated_an_arm_are_enrolled_in_it():
+    text = "Median survival in 150 patients allocated ABC was 11.0 months."
+    assert ("N_ENROLLED", 150, "ABC") in counts(text)
+
+
+def test_a_count_described_by_age_before_its_verb():
+    text = "METHODS: 300 women younger than 65 years of age with high-risk operable primary breast cancer were randomised after surgery."
+    assert counts(text) == [("N_ENROLLED", 300, None)]
+
+
+def test_a_population_heading_a_sentence_without_other_figures():
+    assert counts("In 850 newly diagnosed HNC patients, weight loss was recorded weekly.") == [("N_ENROLLED", 850, None)]
+    assert counts("In a substudy of 120 participants, we measured bone density.") == [("N_ENROLLED", 120, None)]
+    text = "PATIENTS AND METHODS: Of the 30 women with breast cancer (age 30 to 70 years), 10 were chemotherapy-naive."
+    assert ("N_ENROLLED", 30, None) in counts(text)
+
+
+def test_an_n_after_the_patients_it_counts_is_the_study_population():
+    assert ("N_ENROLLED", 64, None) in counts("Median follow-up in all patients (N = 64) was 20.5 months.")
+
+
+def test_a_group_that_consisted_of_a_count():
+    assert ("N_ENROLLED", 25, None) in counts("The control group consisted of 25 individuals (50 eyes).")

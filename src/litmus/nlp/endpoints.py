@@ -116,6 +116,9 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     # "analysed for KRAS mutation" describes a laboratory test, "we evaluated 7,216 men" a study population
     ("N_EVALUABLE", r"(?i:analy[sz]ed(?!\s+for\s+(?!(?:response|efficacy|safety|toxicity|outcomes?|survival"
                     r"|the\s+primary|the\s+(?:main|final)|intention)\b))|evaluated(?!\s+\d)|(?:included|entered)\s+in\s+the\s+(?:[\w-]+\s+){0,2}analys[ie]s"
+                    # "were included in the per-protocol group": an analysis set (guideline v2.2)
+                    r"|(?:included|entered)\s+in\s+the\s+(?:per[\s-]protocol|intention[\s-]to[\s-]treat|ITT|mITT|safety|efficacy)"
+                    r"\s+(?:group|population|set|cohort)"
                     r"|analysis\s+(?:was\s+)?(?:conducted|performed|done)\s+on)"),
     # "28 received TanCAR7", "35 received axicabtagene ciloleucel", "received CTL019": a product is a
     # word with CAR in it, a "-cel" name or an alphanumeric code.
@@ -129,6 +132,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("N_ENROLLED", r"(?i:enrolled|enroled|recruited|randomi[sz]ed|(?:(?<=were\s)|(?<=was\s)|(?<=been\s))included"
                    r"|included(?=\s+(?:in|into)\b)|registered|accrued|participated"
                    r"|underwent\s+randomi[sz]ation"
+                   # "Group 2 (control group) consisted of 20 individuals"
+                   r"|(?:consisted|consists|comprised)\s+of(?=\s+\d[\d,]*\s+(?:\(|[A-Za-z]))"
                    # "a randomised trial with 148 patients", "a phase III study of 806 patients"
                    r"|(?:trial|study|cohort|sample|series)\s+(?:with|of|in|including|involving|enrolling)"
                    r"(?=\s+(?:a\s+total\s+of\s+)?\d)"
@@ -137,6 +142,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                    # intention-to-treat population is the one that "underwent leukapheresis" (guideline v2.1)
                    r"|(?:allocated|assigned)(?=\s+(?:[\w-]+\s+){0,2}?(?:to|into|at\s+random)\b)"
                    r"|(?:(?<=were\s)|(?<=was\s))(?:allocated|assigned|studied)"
+                   # "in 275 patients allocated EOC": the participle right after the counted noun
+                   r"|(?:(?<=patients\s)|(?<=participants\s)|(?<=subjects\s)|(?<=women\s)|(?<=men\s))(?:allocated|assigned)\b"
                    r"|included(?=\s+(?:a\s+total\s+of\s+)?\d)"
                    r"|entered\s+(?:the|this)\s+(?:study|trial)|underwent\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),

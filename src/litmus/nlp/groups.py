@@ -32,7 +32,7 @@ _STOP = (r"(?:and|or|but|vs|versus|compared|respectively|who|whom|which|that|at|
 _WORD = rf"(?!{_STOP}\b)[A-Za-z\u0370-\u03ff][\w+/.\u0370-\u03ff-]*(?<![.])|\d+[+/]\d+|\d+(?:\.\d+)?[\s-]*(?:mg|µg|μg|Gy)(?:/\w+)?"
 _NAME = rf"(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,4}}"
 _LETTER = r"(?:[A-H]|[1-9]|I{1,3}V?|IV)"
-_BOUNDARY = r"(?=\s*(?:[,;.:)\]]|$|\band\b|\bor\b|\bvs\b|\bversus\b|\bcompared\b|\brespectively\b|[(\[]|\bwho\b|\bat\b|\bafter\b|\bwhile\b|\bwhereas\b|\bthan\b|\bin\b|\bwith\b))"
+_BOUNDARY = r"(?=\s*(?:[,;.:)\]]|$|\band\b|\bor\b|\bvs\b|\bversus\b|\bcompared\b|\brespectively\b|[(\[]|\bwho\b|\bat\b|\bafter\b|\bwhile\b|\bwhereas\b|\bthan\b|\bin\b|\bwith\b|\bwas\b|\bwere\b))"
 _PATIENTS_WITH = rf"(?:{PATIENT_NOUN}|those)\s+(?:(?:who\s+(?:were\s+)?)?(?:treated|given|receiving|allocated|assigned|randomi[sz]ed)\s+(?:to|with)\s+)"
 
 # "in the ASCT group", "in arm B", "for GV", "with CPX-351", "among patients treated with DTIC",
@@ -51,7 +51,7 @@ def _after_regex(preposition: str) -> re.Pattern:
     )
 
 
-_AFTER = _after_regex(r"(?P<prep>in|among|for|with|on|within)\s+")
+_AFTER = _after_regex(r"(?P<prep>in|among|for|with|on|within|allocated(?:\s+to)?|assigned(?:\s+to)?)\s+")  # "275 patients allocated EOC"
 # "13/15 (86.7%) patients with TP53 mutation": the figure's own patients, described
 _DESCRIBED_AFTER = re.compile(rf"\s*(?P<with>{PATIENT_NOUN}\s+(?:with(?:out)?|who\s+had|aged)\s+[^,;()]{{1,50}}?){_BOUNDARY}",
                               re.IGNORECASE)
@@ -216,8 +216,10 @@ _LETTERED_NOUN = re.compile(rf"\b(?P<noun>arms?|groups?|cohorts?)\s+{_LETTER}\b"
 # "randomized to receive a DDI pacemaker programmed to 80 bpm with hysteresis of 45 bpm (19 patients)": an arm
 # whose name is followed by its description
 _ARM_DESCRIBED = re.compile(
-    rf"\b(?:receive|to|or|either)\s+(?:(?-i:a|an|the)\s+)?(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,2}}?)\s+"
-    r"(?:programmed|given|administered|delivered|dosed|at|with|plus|in)\b[^()\[\];]{0,80}$",
+    rf"\b(?:receive|to|or|either)\s+(?:(?-i:a|an|the)\s+)?(?!receive\b)(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,2}}?)\s+"
+    # ("micronized fenofibrate (200 mg/day) plus UDCA (6 patients)": a dose in parentheses may follow the name)
+    r"(?:\([^()]{0,30}\)\s+)?(?:programmed|given|administered|delivered|dosed|at|with|plus|in)\b"
+    r"(?:[^()\[\];]|\([^()]{0,30}\)){0,80}$",
     re.IGNORECASE,
 )
 

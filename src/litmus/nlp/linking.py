@@ -47,7 +47,7 @@ _LINK_TO_NEXT = re.compile(
 # were recruited", "30 patients with carcinoma exceeding the Milan criteria underwent transplantation".
 _DESCRIBED_SUBJECT = re.compile(
     rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:\([^()]{{0,60}}\)\s*)?"
-    r"(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at)\b"
+    r"(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at|younger|older)\b"
     r"(?:\([^()]{0,100}\)|[^;:()]){0,140}?(?:\b(?:were|was|had\s+been|have\s+been)"
     r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally|randomly)\s+)?)?$",
     re.IGNORECASE,
@@ -399,6 +399,17 @@ _MODIFIED_ITEM = re.compile(r"(?P<modifier>\b[\w-]+)\s*\((?P<inside>[^()]{1,80})
 _CHANGE_BEFORE = re.compile(r"\b(?:reduc|decreas|increas|differen|improv|declin|lowered|risk\s+ratio|odds)", re.IGNORECASE)
 _DAYS_MODIFIER = re.compile(r"(?P<n>\d+)-(?P<unit>day|week|month|year)s?", re.IGNORECASE)
 _MONTHS_IN = {"day": 1 / 30.4375, "week": 7 / 30.4375, "month": 1.0, "year": 12.0}
+
+
+_POPULATION_BEFORE_PARENTHESIS = re.compile(rf"\b{PATIENT_NOUN}\s*[(\[]\s*$")
+
+
+def counted_in_parenthesis(sentence: str, value: ValueMention) -> EndpointMention | None:
+    """"median follow-up in all patients (N = 78) was …": an "N =" after the patients it counts, with no verb of
+    its own, is the study population (guideline v2.1)."""
+    if value.kind == "n_eq" and _POPULATION_BEFORE_PARENTHESIS.search(sentence, max(0, value.start - 40), value.start):
+        return EndpointMention("N_ENROLLED", value.start, value.start, "study population")
+    return None
 
 
 def modified_figures(sentence: str, values: list[ValueMention], endpoints: list[EndpointMention]) -> dict:

@@ -27,11 +27,13 @@ from dataclasses import dataclass, replace
 from litmus.nlp.endpoints import EndpointMention, TextContext, find_endpoints, regrade, text_context
 from litmus.nlp.groups import compared_groups, group_after, group_before, group_list_after, leading_group
 from litmus.nlp.linking import (
-    COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, link_endpoint, modified_figures, pair_coordinated, timepoint_for, within,
+    COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, counted_in_parenthesis, link_endpoint, modified_figures, pair_coordinated,
+    timepoint_for, within,
 )
 from litmus.nlp.numbers import digitise_number_words, normalise_text, parse_number, snap_to_words
 from litmus.nlp.populations import (
-    POPULATION_CODES, GroupCount, breakdown_of_count, sentence_population_kind, sizes_in_parentheses, sizes_sent_to_arms,
+    POPULATION_CODES, GroupCount, breakdown_of_count, sentence_population_kind, sizes_in_parentheses, sizes_per_group,
+    sizes_sent_to_arms,
 )
 from litmus.nlp.sentences import split_sentences
 from litmus.nlp.values import (
@@ -137,16 +139,19 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
                       ) -> tuple[list[OutcomeMetric], list[EndpointMention] | None]:
     """Metrics of one sentence that states a number, and the endpoint mentions found in it."""
     sentence, words = s.digits, s.words
-    if not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence) and not _SENT_TO_HINT.search(sentence):
+    heads = _LEADING_POPULATION.match(sentence) is not None  # "In 1340 newly diagnosed HNC patients, …"
+    if (not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence) and not _SENT_TO_HINT.search(sentence)
+            and not heads):
         return [], None  # fast path: years, p-values and ages alone
     masked, intervals, timepoints = find_masks(sentence)
     values = find_values(masked)
-    if not values and not _COUNTED_HINT.search(masked) and not _SENT_TO_HINT.search(masked):
+    if not values and not _COUNTED_HINT.search(masked) and not _SENT_TO_HINT.search(masked) and not heads:
         return [], None
     endpoints = find_endpoints(words, context=context)
     values = _with_counted_endpoints(masked, values, endpoints)
-    group_counts = sizes_in_parentheses(words, sentence, endpoints) + sizes_sent_to_arms(words, sentence, endpoints)
-    if not values and not group_counts:
+    group_counts = (sizes_in_parentheses(words, sentence, endpoints) + sizes_sent_to_arms(words, sentence, endpoints)
+                    + (sizes_per_group(words, sentence, endpoints) if _EACH_HINT.search(sentence) else []))
+    if not values and not group_counts and not heads:
         return [], endpoints
     if s.spelled:
         values = [replace(v, start=snap_to_words(v.start, s.spelled)) for v in values]
@@ -172,6 +177,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
         if endpoint is None:
             endpoint = link_endpoint(sentence, value, endpoints, clauses)
             timepoint = timepoint_for(value, endpoint, timepoints) if endpoint else None
+        if endpoint is None and value.kind == "n_eq":
+            endpoint = counted_in_parenthesis(sentence, value)
         if endpoint is None and value.kind == "hr" and survival_before is not None and not endpoints:
             # "… median PFS … . Weak expressers had similar outcomes (HR = 1.06)": the survival endpoint of the
             # sentence before (guideline: an HR needs one in its sentence or the one before it)
@@ -448,6 +455,7 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
     return groups
 
 
+_EACH_HINT = re.compile(r"\beach\s+(?:arm|group|cohort)|\bgroups\s+of\s+\d", re.IGNORECASE)
 _EACH_AFTER = re.compile(r"\s*(?:each|per\s+(?:group|arm))\b", re.IGNORECASE)
 _SEX_COUNTED = re.compile(r"\s(?P<sex>men|women|boys|girls|males|females)$", re.IGNORECASE)
 _AND_BETWEEN = re.compile(r"\s*(?:,\s*)?and\s+")
@@ -520,7 +528,8 @@ class _Population:
 # "In the sub-group of 583 women with hypertension, …":
 # the population the rest of the sentence is about, stated before its comma.
 _LEADING_POPULATION = re.compile(
-    rf"^\s*(?:Among|Of|In|From|For)\s+(?:the\s+|all\s+|a\s+total\s+of\s+)?(?:(?i:sub-?group|subset)\s+of\s+)?(?P<k>{NUM})\s+"
+    rf"^\s*(?:[A-Z][A-Z ]{{2,40}}:\s*)?(?:Among|Of|In|From|For)\s+(?:the\s+|all\s+|a\s+total\s+of\s+|a\s+)?"
+    rf"(?:(?i:sub-?group|subset|sub-?study)\s+of\s+)?(?P<k>{NUM})\s+"
     rf"(?P<description>(?:[\w/-]+\s+){{0,4}}?{PATIENT_NOUN}(?:\([^()]{{0,80}}\)|[^,;()]){{0,120}}?),\s+(?!respectively)",
 )
 # "From 2,137 screened subjects", "Of 3,966 physicians who were invited": not the study's count

@@ -53,14 +53,16 @@ _EACH = r"(?P<each>(?:per|in\s+each|for\s+each|each)\s+(?:arm|group|cohort))"
 _COUNTING_PARENTHESIS = re.compile(
     rf"(?:[(\[]|;(?=[^()]{{0,120}}\)))\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)(?:\s*[,;:]|\s+[-–—])\s*)?"
     rf"(?:[nN]\s*[=:]\s*{_NUMBER}(?:\s+{_PATIENTS})?(?:\s*,?\s*{_EACH})?"
-    rf"|{_number('k2')}\s+(?:{_PATIENTS}\s*)?(?P<verb>analy[sz]ed|evaluable|evaluated|assessable|assessed|treated|infused"
-    rf"|randomi[sz]ed|enrolled)?(?:\s+(?:to\s+)?(?P<each2>(?:in\s+|to\s+)?(?:each|either|both)\s+(?:arm|group|cohort)s?))?)"
+    rf"|{_number('k2')}(?=\s)(?:\s+{_PATIENTS})?(?:\s+(?P<verb>analy[sz]ed|evaluable|evaluated|assessable|assessed|treated"
+    rf"|infused|randomi[sz]ed|enrolled))?(?:\s+(?:to\s+)?(?P<each2>(?:in\s+|to\s+)?(?:each|either|both)\s+(?:arm|group|cohort)s?))?)"
     # "(N = 256 for the efficacy set)": an analysis set is counted as evaluable (guideline v2.2)
     rf"(?:\s+for\s+the\s+(?P<set>(?:[\w-]+\s+){{0,2}}?(?:set|population|analysis)))?\s*(?=[)\];,])"
 )
 # "GC, n = 203; MVAC, n = 202": further items inside the same parenthesis.
-_NEXT_ITEM = re.compile(rf"\s*;\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,:]\s*)?[nN]\s*[=:]\s*{_NUMBER}"
-                        rf"(?:\s+for\s+the\s+(?P<set>(?:[\w-]+\s+){{0,2}}?(?:set|population|analysis)))?\s*(?=[)\];])")
+# ("N = 256 for the efficacy set, N = 269 for the safety set": a comma may separate unlabelled items)
+_NEXT_ITEM = re.compile(rf"(?:\s*;\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,:]\s*)?|\s*,\s*(?=[nN]\s*[=:]))"
+                        rf"[nN]\s*[=:]\s*{_NUMBER}"
+                        rf"(?:\s+for\s+the\s+(?P<set>(?:[\w-]+\s+){{0,2}}?(?:set|population|analysis)))?\s*(?=[)\];,])")
 _NOT_PATIENTS = re.compile(r"\b(?:sites?|lesions?|tumou?rs|metastases|cycles|courses|fractions|procedures|samples"
                            r"|specimens|episodes|bones|vertebrae|nodules|teeth|eyes|limbs)\b", re.IGNORECASE)
 _VERB_AFTER = re.compile(r"\s*[)\]]\s*(?:were|was|had|have|who)\b", re.IGNORECASE)
@@ -75,6 +77,7 @@ _INNER_VERB = {
     "N_TREATED": re.compile(r"^(?:treated|infused|receiv\w*|given|underw\w+|had$)", re.IGNORECASE),
     "N_ENROLLED": re.compile(r"^(?:randomi[sz]ed|enrolled|allocated|assigned)", re.IGNORECASE),
 }
+_ANALYSIS_LABEL = re.compile(r"\banalys[ie]s$", re.IGNORECASE)
 _RESTATED_BEFORE = re.compile(rf"{_NUMBER}\s*$")
 _RESTATING = re.compile(rf"{_NUMBER}\s*\(\s*[nN]\s*=\s*$")
 
@@ -103,8 +106,8 @@ def _kind_from_word(word: str | None) -> str | None:
 
 def sentence_population_kind(endpoints: list[EndpointMention], position: int) -> str:
     """The kind of a group count at `position`: the nearest population verb before it, else N_TREATED."""
-    before = [e for e in endpoints[max(0, bisect_left(endpoints, position, key=_start_of) - 12):]
-              if e.code in POPULATION_CODES and e.end <= position]
+    index = bisect_left(endpoints, position, key=_start_of)
+    before = [e for e in endpoints[max(0, index - 12):index] if e.code in POPULATION_CODES and e.end <= position]
     verbs = [e for e in before if e.label.lower() not in _ADJECTIVES]
     chosen = (verbs or before)[-1:] if before else []
     return chosen[0].code if chosen else "N_TREATED"
@@ -136,11 +139,14 @@ def sizes_in_parentheses(words: str, digits: str, endpoints: list[EndpointMentio
             label = _label_of(words, item, match.start())
             if label is None:
                 continue
+            each = item.groupdict().get("each") or item.groupdict().get("each2")
             if (len(items) == 1 and item.group("inner_label") is None and _VERB_AFTER.match(digits, item.end())
-                    and len(parentheses) == 1):
+                    and len(parentheses) == 1 and not each):
                 continue  # "GPs (n = 125) were randomised": the study population, its verb after it
             verb = item.groupdict().get("verb")
-            code = ("N_EVALUABLE" if item.groupdict().get("set") else _kind_from_word(verb)
+            # "At the primary efficacy analysis (n = 37; …)": an analysis set (guideline v2.2)
+            analysis = item.groupdict().get("set") or _ANALYSIS_LABEL.search(label)
+            code = ("N_EVALUABLE" if analysis else _kind_from_word(verb)
                     or _subject_verb_after(digits, endpoints, cursor) or sentence_population_kind(endpoints, match.start()))
             found.append(GroupCount(code, count, *_number_span(item), label))
     return found
@@ -195,7 +201,9 @@ def _label_of(words: str, item: re.Match, parenthesis: int) -> str | None:
         while start > 0 and words[start - 1].isalnum():
             start -= 1  # a number word digitised inside the label ("(single injection, …)")
         label = tidy_label(words[start:item.end("inner_label")])
-        return None if re.fullmatch(_PATIENTS, label, re.IGNORECASE) else label
+        if re.fullmatch(_PATIENTS, label, re.IGNORECASE) or not re.search(r"[A-Za-z]{2}", label):
+            return None  # "(patients, n = 30)", "(1.2-47.0; N = 78)": no group named
+        return label
     before = group_before(words, parenthesis, boundaries_extra=True)
     if before is None and _RANDOMISATION.search(words, 0, parenthesis):
         before = arm_described_before(words, parenthesis)
@@ -232,6 +240,27 @@ def sizes_sent_to_arms(words: str, digits: str, endpoints: list[EndpointMention]
         if count and group is not None:
             found.append(GroupCount("N_ENROLLED", count, match.start("k"), match.end("k"), group.label))
     return found if len(found) >= 2 else []
+
+
+# "randomly divided into two groups of 11", "with thirty patients in each arm": one size for every group
+# ("4 groups of 7 rats each" counts animals; "one patient in each group discontinued" an event)
+_PER_GROUP = re.compile(rf"\bgroups\s+of\s+(?P<k>\d+)(?:\s+{_PATIENTS})?(?:\s+each)?(?=\s*[.,;:)]|\s*$)"
+                        rf"|{_number('k2')}\s+(?:{_PATIENTS}\s+)?(?:in|per|for)\s+each\s+(?:arm|group|cohort)\b"
+                        r"(?!\s+(?:were|was|had|have|[a-z]+ed)\b)",
+                        re.IGNORECASE)
+
+
+def sizes_per_group(words: str, digits: str, endpoints: list[EndpointMention]) -> list[GroupCount]:
+    """The size of each group when every group has the same: label "each group" (guideline v2.1)."""
+    found = []
+    if not (_RANDOMISATION.search(words) or any(e.code in POPULATION_CODES for e in endpoints)):
+        return found
+    for match in _PER_GROUP.finditer(digits):
+        count = _count(match)
+        if count is not None:
+            found.append(GroupCount(sentence_population_kind(endpoints, match.start()), count, *_number_span(match),
+                                    "each group"))
+    return found
 
 
 _LIST_NUMBER = re.compile(_NUMBER)

@@ -80,7 +80,8 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?P<verb_count>(?:(?<=randomized\s)|(?<=randomised\s)|(?<=enrolled\s)|(?<=recruited\s)"
             rf"|(?<=randomized\s\(\d:\d\)\s)|(?<=randomised\s\(\d:\d\)\s)"
             rf"|(?<=randomized\s\(\d:\d:\d\)\s)|(?<=randomised\s\(\d:\d:\d\)\s))(?P<k14>{NUMW})"
-            rf"(?=\s+[A-Za-z][\w-]+))",
+            # (laboratory animals are not patients: guideline v2.2)
+            rf"(?=\s+[A-Za-z][\w-]+)(?!\s+(?i:rats|mice|rabbits|pigs|piglets|sheep|monkeys|animals|hamsters|guinea)\b))",
             rf"(?P<count>(?P<k9>{NUMW})\s+(?:(?:(?!(?i:and|or|of|in|to|vs|versus)\b)[\w/-]+\s+){{0,2}}?{PATIENT_NOUN}"
             rf"|(?:(?!{_NOT_A_DESCRIPTION})[A-Za-z][\w/-]*\s+){{3,6}}?{PATIENT_NOUN}{_ENROLMENT_FOLLOWS}))",
             # ("155 (77: drug A, 78: drug B) received at least one dose": the split of the count may come first)
