@@ -35,6 +35,11 @@ UNITS = {
     "time point lists": "at 1 year and 2 years and ",
     "numbers in words": "twenty-four ",
     "respectively": "respectively, ",
+    "figures after modifiers": "30-day (12% vs 5%) and ",
+    "sizes after a left-out count": "were not randomised because of A (n = 5) or ",
+    "coordinated counts of the sexes": "in 12 men and 10 women and ",
+    "restated numbers": "forty (n = 40) patients each and ",
+    "sizes per group": "randomised with 12 patients in each arm and ",
 }
 SIZES = (500, 1000, 2000)
 

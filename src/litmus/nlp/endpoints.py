@@ -63,7 +63,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               r"|composite\s+of\s+(?:[\w-]+\s+){0,2}?deaths?(?:\s*,\s*[\w-]+(?:\s+[\w-]+)?){0,4},?\s+(?:or|and)\s+[\w-]+)"),
     # deaths of a named cause, the disease itself included, are deaths (guideline v2.1): "fatal bleeding" too
     ("MORTALITY", r"(?i:(?:cardiovascular|cardiac|vascular|non-vascular|cancer|coronary|stroke|infection|sepsis"
-                  r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortality|deaths?))"
+                  r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortalit(?:y|ies)|deaths?))"
                   r"|(?i:fatal\s+(?:bleeding|haemorrhage|hemorrhage|infections?|events?|adverse\s+events?))"),
     ("DOR", r"(?i:duration\s+of\s+(?:the\s+)?(?:overall\s+|disease\s+|complete\s+)?(?:response|remission)s?)"
             r"|(?i:response\s+duration)|DOR\b|DoR\b"),
@@ -105,14 +105,20 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                 r"|and|to|from|for|who|than|the|a|an|\d+)\b)[\w/()-]+\s+){0,4}?(?:B-|T-)?(?:ALL|AML|CLL|MM|NHL|DLBCL|MCL|HL|(?i:disease|leuk\w*|lymph\w*"
                 r"|myelo\w*|Hodgkin|cancers?|tumou?rs?|malignanc\w*|carcinoma|patients|subjects|cases|sarcoma"
                 r"|neuroblastoma|glioblastoma|melanoma))\b|or\b))"),
-    ("MORTALITY", r"(?i:(?:all[\s-]cause\s+|overall\s+|early\s+)?mortality(?:\s+rates?)?)|(?i:deaths?)"
+    ("MORTALITY", r"(?i:(?:all[\s-]cause\s+|overall\s+|early\s+)?mortalit(?:y|ies)(?:\s+rates?)?)|(?i:deaths?)"
                   r"|(?i:died)"),
     ("FOLLOW_UP", r"(?i:followed(?:[\s-]up)?\s+for)|(?i:follow[\s-]?up)"),
+    # "the full ITT population (n = 637)": an analysis set sized in a parenthesis (guideline v2.2)
+    ("N_EVALUABLE", r"(?i:(?:full\s+|modified\s+)?(?:ITT|mITT|intention[\s-]to[\s-]treat|per[\s-]protocol|safety|efficacy"
+                    r"|full\s+analysis)\s+(?:population|set|analysis\s+set)(?=\s*\(\s*n\s*=))"),
     ("N_EVALUABLE", r"(?i:evaluable|assessable|evaluated\s+for\s+(?:response|efficacy)"
                     r"|(?:eligible|available)\s+for\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:analys[ie]s|evaluation|assessment))"),
     # "analysed for KRAS mutation" describes a laboratory test, "we evaluated 7,216 men" a study population
     ("N_EVALUABLE", r"(?i:analy[sz]ed(?!\s+for\s+(?!(?:response|efficacy|safety|toxicity|outcomes?|survival"
                     r"|the\s+primary|the\s+(?:main|final)|intention)\b))|evaluated(?!\s+\d)|(?:included|entered)\s+in\s+the\s+(?:[\w-]+\s+){0,2}analys[ie]s"
+                    # "were included in the per-protocol group": an analysis set (guideline v2.2)
+                    r"|(?:included|entered)\s+in\s+the\s+(?:per[\s-]protocol|intention[\s-]to[\s-]treat|ITT|mITT|safety|efficacy)"
+                    r"\s+(?:group|population|set|cohort)"
                     r"|analysis\s+(?:was\s+)?(?:conducted|performed|done)\s+on)"),
     # "28 received TanCAR7", "35 received axicabtagene ciloleucel", "received CTL019": a product is a
     # word with CAR in it, a "-cel" name or an alphanumeric code.
@@ -126,6 +132,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("N_ENROLLED", r"(?i:enrolled|enroled|recruited|randomi[sz]ed|(?:(?<=were\s)|(?<=was\s)|(?<=been\s))included"
                    r"|included(?=\s+(?:in|into)\b)|registered|accrued|participated"
                    r"|underwent\s+randomi[sz]ation"
+                   # "Group 2 (control group) consisted of 20 individuals"
+                   r"|(?:consisted|consists|comprised)\s+of(?=\s+\d[\d,]*\s+(?:\(|[A-Za-z]))"
                    # "a randomised trial with 148 patients", "a phase III study of 806 patients"
                    r"|(?:trial|study|cohort|sample|series)\s+(?:with|of|in|including|involving|enrolling)"
                    r"(?=\s+(?:a\s+total\s+of\s+)?\d)"
@@ -134,6 +142,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                    # intention-to-treat population is the one that "underwent leukapheresis" (guideline v2.1)
                    r"|(?:allocated|assigned)(?=\s+(?:[\w-]+\s+){0,2}?(?:to|into|at\s+random)\b)"
                    r"|(?:(?<=were\s)|(?<=was\s))(?:allocated|assigned|studied)"
+                   # "in 275 patients allocated EOC": the participle right after the counted noun
+                   r"|(?:(?<=patients\s)|(?<=participants\s)|(?<=subjects\s)|(?<=women\s)|(?<=men\s))(?:allocated|assigned)\b"
                    r"|included(?=\s+(?:a\s+total\s+of\s+)?\d)"
                    r"|entered\s+(?:the|this)\s+(?:study|trial)|underwent\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
@@ -195,6 +205,11 @@ def _grade_floor(match: re.Match) -> tuple[int, bool]:
     return (low + 1 if cmp == ">" else low), False
 
 
+_ANALYSIS_BEFORE = re.compile(r"\banalys[ie]s\s+(?:(?:has|have|had)\s+)?$", re.IGNORECASE)
+_HEAD_COUNTS = {"N_ENROLLED", "N_TREATED", "N_EVALUABLE"}
+_NOT_BEFORE = re.compile(r"\b(?:not|never)\s+$", re.IGNORECASE)
+_STATE_BEFORE = re.compile(r"(?:\bin\s+(?:a\s+)?(?:first|second|third|1st|2nd|3rd)\s+|\bwho\s+(?:were|was|are|is)\s+in\s+(?:a\s+)?)$",
+                           re.IGNORECASE)
 _RELAPSE_HISTORY = re.compile(r"\bhad\s+(?:\w+\s+)?relapsed\s+(?:after|following|post)\s+(?:an?\s+|the\s+|their\s+)?"
                               r"(?:earlier|prior|previous|first|second|allogeneic|autologous|allo|auto|transplant|HSCT|SCT)",
                               re.IGNORECASE)
@@ -313,6 +328,12 @@ def _find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMent
             code = "OTHER"
         if code == "RELAPSE" and _RELAPSE_HISTORY.search(text, max(0, start - 12), min(len(text), end + 50)):
             continue  # "25 (66%) had relapsed after an earlier transplant": the patients' history, not an outcome
+        if code == "N_ENROLLED" and _ANALYSIS_BEFORE.search(text, max(0, start - 24), start):
+            code = "N_EVALUABLE"  # "The main analysis included 1948 women": an analysis set (guideline v2.2)
+        if code in _HEAD_COUNTS and _NOT_BEFORE.search(text, max(0, start - 8), start):
+            code = "OTHER"  # "69 patients were not randomised", "were not evaluable": the ones left out
+        if code in ("CR", "CRi", "PR") and _STATE_BEFORE.search(text, max(0, start - 24), start):
+            continue  # "patients in second CR", "the 7 patients who were in CR after bridging": a state at entry
         if code in ("CRS", "ICANS"):
             code, mild_label = _toxicity_code(code, text, start, end)
             label = mild_label or label

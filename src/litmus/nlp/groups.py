@@ -32,7 +32,7 @@ _STOP = (r"(?:and|or|but|vs|versus|compared|respectively|who|whom|which|that|at|
 _WORD = rf"(?!{_STOP}\b)[A-Za-z\u0370-\u03ff][\w+/.\u0370-\u03ff-]*(?<![.])|\d+[+/]\d+|\d+(?:\.\d+)?[\s-]*(?:mg|µg|μg|Gy)(?:/\w+)?"
 _NAME = rf"(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,4}}"
 _LETTER = r"(?:[A-H]|[1-9]|I{1,3}V?|IV)"
-_BOUNDARY = r"(?=\s*(?:[,;.:)\]]|$|\band\b|\bor\b|\bvs\b|\bversus\b|\bcompared\b|\brespectively\b|\(|\bwho\b|\bat\b|\bafter\b|\bwhile\b|\bwhereas\b|\bthan\b|\bin\b|\bwith\b))"
+_BOUNDARY = r"(?=\s*(?:[,;.:)\]]|$|\band\b|\bor\b|\bvs\b|\bversus\b|\bcompared\b|\brespectively\b|[(\[]|\bwho\b|\bat\b|\bafter\b|\bwhile\b|\bwhereas\b|\bthan\b|\bin\b|\bwith\b|\bwas\b|\bwere\b))"
 _PATIENTS_WITH = rf"(?:{PATIENT_NOUN}|those)\s+(?:(?:who\s+(?:were\s+)?)?(?:treated|given|receiving|allocated|assigned|randomi[sz]ed)\s+(?:to|with)\s+)"
 
 # "in the ASCT group", "in arm B", "for GV", "with CPX-351", "among patients treated with DTIC",
@@ -51,23 +51,25 @@ def _after_regex(preposition: str) -> re.Pattern:
     )
 
 
-_AFTER = _after_regex(r"(?P<prep>in|among|for|with|on|within)\s+")
+_AFTER = _after_regex(r"(?P<prep>in|among|for|with|on|within|allocated(?:\s+to)?|assigned(?:\s+to)?)\s+")  # "275 patients allocated EOC"
 # "13/15 (86.7%) patients with TP53 mutation": the figure's own patients, described
 _DESCRIBED_AFTER = re.compile(rf"\s*(?P<with>{PATIENT_NOUN}\s+(?:with(?:out)?|who\s+had|aged)\s+[^,;()]{{1,50}}?){_BOUNDARY}",
                               re.IGNORECASE)
 # After a count of a group: "41 pts in the XELIRI arm", "62 receiving X", "68 received X and 73 Y", "342 to the A group".
-_AFTER_BARE = _after_regex(r"(?::\s*|(?:who\s+)?(?P<prep>in|among|for|with|on|within|receiving|received|given|to)\s+"
+_AFTER_BARE = _after_regex(r"(?::\s*|(?:who\s+)?(?P<prep>in|among|for|with|on|within|receiving|received|given|to|had"
+                           r"|underwent|serving\s+as)\s+"
                            r"(?:(?-i:a|an)\s+)?)?")
 # "DA (71%)", "GC, 49%", "(prior chemotherapy: 11.0", "TAM 217": the label right before a figure.
 _BEFORE_BOUNDARY = r"^|(?<=[(\[;,:])|(?<=\bbetween)|(?<=\band)|(?<=\bvs)|(?<=\bvs\.)|(?<=\bversus)|(?<=\bwith)|(?<=\bin)"
-_BEFORE_LABEL = rf"\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,2}})\s*(?:\(|,|:|;|=)?\s*$"
+_BEFORE_LABEL = rf"(?!(?<=\w)\w)\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,2}})\s*(?:\(|,|:|;|=)?\s*$"
 _BEFORE = re.compile(rf"(?:{_BEFORE_BOUNDARY}){_BEFORE_LABEL}", re.IGNORECASE)
-_BEFORE_ARM_LABEL = rf"\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,4}})\s*(?:\(|,|:|;|=)?\s*$"
+_BEFORE_ARM_LABEL = rf"(?!(?<=\w)\w)\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,4}})\s*(?:\(|,|:|;|=)?\s*$"
 # Arms named before their size: "randomly assigned to nivolumab (n = 206) or docetaxel (n = 206)",
 # "to receive twice-daily radiotherapy (274 patients)", "divided into trial group, 69 patients".
 _BEFORE_ARM = re.compile(
     rf"(?:{_BEFORE_BOUNDARY}|(?<=\bto)|(?<=\bor)|(?<=\beither)|(?<=\breceive)|(?<=\binto)|(?<=\bof)|(?<=\bfrom)"
-    rf"|(?<=\bthe)|(?<=\bcompared)|(?<=\bcomparing)|(?<=\bversus)|(?<=\bincluding)|(?<=\breceived)){_BEFORE_ARM_LABEL}",
+    rf"|(?<=\bthe)|(?<=\bcompared)|(?<=\bcomparing)|(?<=\bversus)|(?<=\bincluding)|(?<=\breceived)"
+    rf"|(?<=\b(?-i:a))|(?<=\b(?-i:an))|(?<=\bgiven)|(?<=\breceiving)){_BEFORE_ARM_LABEL}",  # "treated with a stent (n=50)"
     re.IGNORECASE,
 )
 _LEADING_COUNT = re.compile(r"^(?:a\s+total\s+of\s+)?\d[\d,.]*\s+", re.IGNORECASE)
@@ -104,7 +106,8 @@ _NOT_AN_ARM_NAME = re.compile(r"(?:a|an|any|each|both|all|this|these|that|those|
 # After a figure, "in the first year", "in early stages" are times and states; an arm named before its own count
 # ("(early: 167; delayed: 111)") may be called anything.
 _NOT_A_GROUP_AFTER = re.compile(
-    r"^(?:first|second|third|fourth|initial|final|last|early|late|previous|months?|years?|weeks?|days?)\b",
+    r"^(?:first|second|third|fourth|initial|final|last|early|late|previous|months?|years?|weeks?|days?"
+    r"|(?:long|short|mid|medium)[\s-]term|\d+[\s-](?:days?|weeks?|months?|years?))\b",
     re.IGNORECASE,
 )
 _ENDPOINT_WORD = re.compile(
@@ -194,9 +197,42 @@ def group_before(sentence: str, position: int, *, window: int = 45,
     if match is None:
         return None
     label = tidy_label(match.group("label"))
+    plural = _PLURAL_LETTERED.fullmatch(label)
+    if plural:
+        label = f"{plural.group('noun')} {plural.group('letter')}"  # "to arms A (n = 9) and B": "arm A"
+    if boundaries_extra and re.fullmatch(_LETTER, label):
+        # "randomised to arms A (n:7) and B (n:6)": the letter takes the noun of the list ("arm B")
+        noun = _LETTERED_NOUN.search(sentence, max(0, position - 80), match.start("label"))
+        label = f"{noun.group('noun').rstrip('s')} {label}" if noun else label
     if not _acceptable(label, after_a_figure=not boundaries_extra) or len(label) < 2:
         return None
     return GroupMention(label, match.start("label"), match.end())
+
+
+_PLURAL_LETTERED = re.compile(rf"(?P<noun>arm|group|cohort)s\s+(?P<letter>{_LETTER})", re.IGNORECASE)
+_LETTERED_NOUN = re.compile(rf"\b(?P<noun>arms?|groups?|cohorts?)\s+{_LETTER}\b", re.IGNORECASE)
+
+
+# "randomized to receive a DDI pacemaker programmed to 80 bpm with hysteresis of 45 bpm (19 patients)": an arm
+# whose name is followed by its description
+_ARM_DESCRIBED = re.compile(
+    rf"\b(?:receive|to|or|either)\s+(?:(?-i:a|an|the)\s+)?(?!receive\b)(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,2}}?)\s+"
+    # ("micronized fenofibrate (200 mg/day) plus UDCA (6 patients)": a dose in parentheses may follow the name)
+    r"(?:\([^()]{0,30}\)\s+)?(?:programmed|given|administered|delivered|dosed|at|with|plus|in)\b"
+    r"(?:[^()\[\];]|\([^()]{0,30}\)){0,80}$",
+    re.IGNORECASE,
+)
+
+
+def arm_described_before(sentence: str, position: int, *, window: int = 120) -> GroupMention | None:
+    """The name of an arm described at length before its size, or None."""
+    match = _ARM_DESCRIBED.search(sentence, max(0, position - window), position)
+    if match is None:
+        return None
+    label = tidy_label(match.group("label"))
+    if not _acceptable(label, after_a_figure=False) or len(label) < 2:
+        return None
+    return GroupMention(label, match.start("label"), match.end("label"))
 
 
 def leading_group(sentence: str) -> GroupMention | None:

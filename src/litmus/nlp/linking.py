@@ -47,7 +47,7 @@ _LINK_TO_NEXT = re.compile(
 # were recruited", "30 patients with carcinoma exceeding the Milan criteria underwent transplantation".
 _DESCRIBED_SUBJECT = re.compile(
     rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:\([^()]{{0,60}}\)\s*)?"
-    r"(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at)\b"
+    r"(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at|younger|older)\b"
     r"(?:\([^()]{0,100}\)|[^;:()]){0,140}?(?:\b(?:were|was|had\s+been|have\s+been)"
     r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally|randomly)\s+)?)?$",
     re.IGNORECASE,
@@ -142,7 +142,7 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
     if design is not None:
         return design
     if value.kind in COUNT_KINDS or value.kind == "count_pct":  # "15 evaluable patients", "16 CRs (28%)"
-        inside = next((e for e in endpoints if value.start <= e.start and e.end <= value.end), None)
+        inside = next((e for e in within(endpoints, value.start, value.end) if e.end <= value.end), None)
         if inside is not None and compatible(inside, value) and not (
                 inside.code in COUNT_ENDPOINTS and value.kind == "count_pct"):  # "16 treated patients (80%) required …"
             event = _event_of_subject(sentence, value, endpoints, clause_end) if inside.code in COUNT_ENDPOINTS else None
@@ -182,6 +182,9 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
     if previous is not None and previous.code == "FOLLOW_UP" and not _MEDIAN_NEAR.search(
             sentence, max(0, previous.start - 25), value.start):
         previous = None  # a follow-up figure is the median follow-up: not "mean follow-up", nor "the 44-month follow-up"
+    if previous is not None and previous.code == "FOLLOW_UP" and _ANOTHER_MEDIAN_TIME.search(sentence, previous.end,
+                                                                                              value.start):
+        previous = None  # "follow-up at a median of 5 years and duplex ultrasound at a median of 4 years": another timing
     after = sentence[value.end:value.end + 30]
     counted_by_verb = value.kind in COUNT_KINDS and previous is not None and previous.code in COUNT_ENDPOINTS and (
         _VERB_RIGHT_BEFORE.fullmatch(sentence, previous.end, value.start))
@@ -268,8 +271,10 @@ def _main_verb_past_a_relative_clause(sentence: str, value: ValueMention, endpoi
     return main if main is not None and compatible(main, value) else None
 
 
-_POPULATION_PREPOSITION = re.compile(r"\b(?:in|of|involving|including|enrolling|among|for)\s+(?:a\s+total\s+of\s+)?$",
-                                     re.IGNORECASE)
+# ("in 2733 men and 897 women": the second of two coordinated counts has the first one's preposition)
+_POPULATION_PREPOSITION = re.compile(r"\b(?:in|of|involving|including|enrolling|among|for)\s+(?:a\s+total\s+of\s+)?"
+                                     r"(?:\d[\d,]*\s+(?:[\w-]+\s+){1,2}?and\s+)?$", re.IGNORECASE)
+_ANALYSIS_EVALUATED = re.compile(r"\banalys[ie]s\s+(?:evaluated|assessed|examined|included)\b", re.IGNORECASE)
 _DESIGN_VERB = re.compile(r"\b(?:compared|assessed|evaluated|studied|examined|analy[sz]ed|investigated|measured)\b",
                           re.IGNORECASE)
 # "Participants: 401 primary care patients aged 29-95 with …" (no verb): the study population (guideline v2.1)
@@ -299,7 +304,7 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
         return None
     if _HEADS_A_VERBLESS_SENTENCE.fullmatch(sentence, 0, value.start) and not _has_a_verb(sentence, value.end):
         return EndpointMention("N_ENROLLED", value.start, value.start, "study population")  # "401 primary care patients aged …"
-    preposition = _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 25), value.start)
+    preposition = _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 50), value.start)
     if preposition is None or (preposition.group(0).lower().startswith("for")
                                and not _DESIGN_VERB.search(sentence, max(0, preposition.start() - 20), preposition.start())):
         return None  # "compared for 492 men" counts the study; "reported for 33 patients" a subgroup
@@ -313,6 +318,8 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
         return None  # "in 12 patients who achieved CR": the count of an outcome
     treated = _WHO_RECEIVED.match(sentence[value.end:value.end + 160])
     code = "N_TREATED" if treated else "N_ENROLLED"  # "among 343 patients … who received ide-cel" (v2.2)
+    if _ANALYSIS_EVALUATED.search(sentence, max(0, value.start - 120), value.start):
+        code = "N_EVALUABLE"  # "A sub-group analysis evaluated the options among 583 women": an analysis set (v2.2)
     return EndpointMention(code, value.start, value.start, "study population")
 
 
@@ -332,6 +339,8 @@ def _in_one_parenthesis(sentence: str, previous: EndpointMention, value: ValueMe
     return opening != -1 and ")" not in sentence[opening:previous.start]
 _FINITE_VERB = re.compile(r"\b(?:were|was|had|have|received|underwent|entered|went|participated)\b", re.IGNORECASE)
 _SEX_SPLIT = re.compile(r"\b(?:male|female|males|females)\b", re.IGNORECASE)
+_ANOTHER_MEDIAN_TIME = re.compile(r"\band\s+(?!follow)(?:[\w-]+\s+){1,4}(?:at|after)\s+(?:a\s+)?(?:median|mean)\b[^;]*$",
+                                  re.IGNORECASE)
 _REACH = 250  # characters between a value and the endpoint it reports, at most
 _MEDIAN_NEAR = re.compile(r"\bmedian\b", re.IGNORECASE)
 
@@ -382,6 +391,50 @@ def compatible(endpoint: EndpointMention, value: ValueMention) -> bool:
     if value.kind in COUNT_KINDS and code in _SURVIVAL_ENDPOINTS:
         return False  # "median OS in 275 patients allocated EOC was 11.3 months": a survival figure's group size
     return True
+
+
+# "higher 30-day (10.8% versus 1.5%, P=0.027) and long-term (17.2% versus 4.5%) cardiac mortalities": figures in
+# parentheses after the modifiers of a noun that comes last
+_MODIFIED_ITEM = re.compile(r"(?P<modifier>\b[\w-]+)\s*\((?P<inside>[^()]{1,80})\)\s*(?:(?:,\s*)?(?:and|or)\s+|,\s*)?$")
+_CHANGE_BEFORE = re.compile(r"\b(?:reduc|decreas|increas|differen|improv|declin|lowered|risk\s+ratio|odds)", re.IGNORECASE)
+_DAYS_MODIFIER = re.compile(r"(?P<n>\d+)-(?P<unit>day|week|month|year)s?", re.IGNORECASE)
+_MONTHS_IN = {"day": 1 / 30.4375, "week": 7 / 30.4375, "month": 1.0, "year": 12.0}
+
+
+_POPULATION_BEFORE_PARENTHESIS = re.compile(rf"\b{PATIENT_NOUN}\s*[(\[]\s*$")
+
+
+def counted_in_parenthesis(sentence: str, value: ValueMention) -> EndpointMention | None:
+    """"median follow-up in all patients (N = 78) was …": an "N =" after the patients it counts, with no verb of
+    its own, is the study population (guideline v2.1)."""
+    if value.kind == "n_eq" and _POPULATION_BEFORE_PARENTHESIS.search(sentence, max(0, value.start - 40), value.start):
+        return EndpointMention("N_ENROLLED", value.start, value.start, "study population")
+    return None
+
+
+def modified_figures(sentence: str, values: list[ValueMention], endpoints: list[EndpointMention]) -> dict:
+    """Figures in parentheses after two or more coordinated modifiers of the endpoint that follows them, each with
+    the time point its modifier names ("30-day"); value -> (endpoint, time point)."""
+    links = {}
+    for endpoint in endpoints:
+        if endpoint.code in COUNT_ENDPOINTS or endpoint.code == "OTHER" or "(" not in sentence[max(0, endpoint.start - 200):endpoint.start]:
+            continue
+        items, position = [], endpoint.start
+        while (item := _MODIFIED_ITEM.search(sentence, max(0, position - 120), position)) is not None and len(items) < 6:
+            if not items and re.search(r"\b(?:and|or)\s*$|,\s*$", item.group(0)):
+                break  # the last modifier comes right before the noun
+            items.append(item)
+            position = item.start()
+        if len(items) < 2 or _CHANGE_BEFORE.search(sentence, max(0, items[-1].start() - 60), items[-1].start()):
+            continue  # "reductions in the risk of invasive (40%) and non-invasive (35%) recurrence": changes
+        for item in items:
+            days = _DAYS_MODIFIER.fullmatch(item.group("modifier"))
+            timepoint = Timepoint(item.start("modifier"), item.end("modifier"), item.group("modifier"),
+                                  (round(int(days.group("n")) * _MONTHS_IN[days.group("unit").lower()], 4),)) if days else None
+            for value in within(values, item.start("inside"), item.end("inside")):
+                if value.kind in ("pct", "frac_pct", "pct_frac", "k_pct", "count_pct", "frac") and compatible(endpoint, value):
+                    links[value] = (endpoint, timepoint)
+    return links
 
 
 def pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[EndpointMention],

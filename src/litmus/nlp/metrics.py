@@ -27,11 +27,13 @@ from dataclasses import dataclass, replace
 from litmus.nlp.endpoints import EndpointMention, TextContext, find_endpoints, regrade, text_context
 from litmus.nlp.groups import compared_groups, group_after, group_before, group_list_after, leading_group
 from litmus.nlp.linking import (
-    COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, link_endpoint, pair_coordinated, timepoint_for, within,
+    COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, counted_in_parenthesis, link_endpoint, modified_figures, pair_coordinated,
+    timepoint_for, within,
 )
 from litmus.nlp.numbers import digitise_number_words, normalise_text, parse_number, snap_to_words
 from litmus.nlp.populations import (
-    GroupCount, breakdown_of_count, sentence_population_kind, sizes_in_parentheses, sizes_sent_to_arms,
+    POPULATION_CODES, GroupCount, breakdown_of_count, sentence_population_kind, sizes_in_parentheses, sizes_per_group,
+    sizes_sent_to_arms,
 )
 from litmus.nlp.sentences import split_sentences
 from litmus.nlp.values import (
@@ -50,6 +52,9 @@ _PERCENT_AFTER = re.compile(r"\s*\(\s*")
 _ELLIPSIS = re.compile(r"(?:\band|\bversus|\bvs\.?|\bcompared\s+with|,)\s+(?P<k>\d+)\s+(?=(?:in|among)\s+(?:the|those)\b)",
                        re.IGNORECASE)
 _ELLIPSIS_HINT = re.compile(r"\d\s+(?:in|among)\s+(?:the|those)\b")  # a cheap first look
+# "(grade 3 in 2)", "severe (grade 3-5) in 7.", "grade 3 in 2 of them": the count closes its clause
+_IN_K = re.compile(r"\bin\s+(?P<k>\d+)(?=\s*(?:[.;,)]|$)|\s+of\s+(?:them|these|those)\b)")
+_IN_K_HINT = re.compile(r"\bin\s+\d+(?:\s*[.;,)]|\s*$|\s+of\s+)")
 _COUNTABLE = {"CR", "PR", "SD", "PD", "ORR", "CRi", "MORTALITY", "RELAPSE", "NRM"}
 _DIGIT = re.compile(r"\d")
 _NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
@@ -79,18 +84,21 @@ def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None
     digits, spelled = digitise_number_words(normalised)  # one value grammar: digits only
     events = _safety_event_positions(normalised)
     metrics: list[OutcomeMetric] = []
+    survival_before: EndpointMention | None = None  # for a hazard ratio whose sentence names no endpoint
     for index, (start, end) in enumerate(spans):
         has_number = _DIGIT.search(digits, start, end) or any(h in normalised[start:end] for h in _NOT_REACHED_HINTS)
         event = bisect_left(events, start)
         may_be_absent = (event < len(events) and events[event] < end
                          and _NEGATION_WORD.search(normalised, start, end) is not None)
         if not (has_number or may_be_absent):
+            survival_before = None
             continue  # most sentences state no number and no absence
         first = bisect_left(spelled, (start, 0))
         here = [(a - start, b - start) for a, b in spelled[first:bisect_left(spelled, (end, 0), first)]]
         sentence = _Sentence(text[start:end], normalised[start:end], digits[start:end], start, index, here)
-        found, endpoints = _sentence_metrics(sentence, context) if has_number else ([], None)
+        found, endpoints = _sentence_metrics(sentence, context, survival_before) if has_number else ([], None)
         metrics += found
+        survival_before = _last_survival_endpoint(endpoints)
         if may_be_absent:
             stated = {m.endpoint for m in found if m.value == 0}  # "no grade ≥3 CRS (0%)" is read once
             metrics += [z for z in _zero_event_metrics(sentence, context, endpoints) if z.endpoint not in stated]
@@ -127,19 +135,23 @@ def find_proportions(text: str) -> list[tuple[int, int]]:
     return pairs
 
 
-def _sentence_metrics(s: _Sentence, context: TextContext) -> tuple[list[OutcomeMetric], list[EndpointMention] | None]:
+def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: EndpointMention | None = None,
+                      ) -> tuple[list[OutcomeMetric], list[EndpointMention] | None]:
     """Metrics of one sentence that states a number, and the endpoint mentions found in it."""
     sentence, words = s.digits, s.words
-    if not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence) and not _SENT_TO_HINT.search(sentence):
+    heads = _LEADING_POPULATION.match(sentence) is not None  # "In 1340 newly diagnosed HNC patients, …"
+    if (not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence) and not _SENT_TO_HINT.search(sentence)
+            and not heads):
         return [], None  # fast path: years, p-values and ages alone
     masked, intervals, timepoints = find_masks(sentence)
     values = find_values(masked)
-    if not values and not _COUNTED_HINT.search(masked) and not _SENT_TO_HINT.search(masked):
+    if not values and not _COUNTED_HINT.search(masked) and not _SENT_TO_HINT.search(masked) and not heads:
         return [], None
     endpoints = find_endpoints(words, context=context)
     values = _with_counted_endpoints(masked, values, endpoints)
-    group_counts = sizes_in_parentheses(words, sentence, endpoints) + sizes_sent_to_arms(words, sentence, endpoints)
-    if not values and not group_counts:
+    group_counts = (sizes_in_parentheses(words, sentence, endpoints) + sizes_sent_to_arms(words, sentence, endpoints)
+                    + (sizes_per_group(words, sentence, endpoints) if _EACH_HINT.search(sentence) else []))
+    if not values and not group_counts and not heads:
         return [], endpoints
     if s.spelled:
         values = [replace(v, start=snap_to_words(v.start, s.spelled)) for v in values]
@@ -154,6 +166,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext) -> tuple[list[OutcomeM
     skip_until = leading.end if leading else 0
     population = _leading_population(words, sentence, endpoints)
     links = pair_coordinated(sentence, values, endpoints, timepoints, clauses)
+    if "(" in sentence:
+        links = modified_figures(sentence, values, endpoints) | links
     linked: list[tuple[ValueMention, EndpointMention, Timepoint | None]] = []
     subjects = set()  # population counts already stated as the subject of their verb
     for value in values:
@@ -163,6 +177,12 @@ def _sentence_metrics(s: _Sentence, context: TextContext) -> tuple[list[OutcomeM
         if endpoint is None:
             endpoint = link_endpoint(sentence, value, endpoints, clauses)
             timepoint = timepoint_for(value, endpoint, timepoints) if endpoint else None
+        if endpoint is None and value.kind == "n_eq":
+            endpoint = counted_in_parenthesis(sentence, value)
+        if endpoint is None and value.kind == "hr" and survival_before is not None and not endpoints:
+            # "… median PFS … . Weak expressers had similar outcomes (HR = 1.06)": the survival endpoint of the
+            # sentence before (guideline: an HR needs one in its sentence or the one before it)
+            endpoint = replace(survival_before, start=value.start, end=value.start)
         if endpoint is None:
             continue
         if value.start < skip_until and not (endpoint.code in COUNT_ENDPOINTS and endpoint.start >= value.start):
@@ -221,19 +241,21 @@ def _with_counted_endpoints(masked: str, values: list[ValueMention],
 
 
 def _elliptical_counts(masked: str, values: list[ValueMention]) -> list[ValueMention]:
-    """"Eleven deaths occurred in arm A and 13 in arm B": a bare number repeating a count stated before it."""
-    counts = [v for v in values if v.count is not None and v.total is None]
+    """"Eleven deaths occurred in arm A and 13 in arm B", "CRS in 6 patients (grade 3 in 2)", "severe in 7": a bare
+    number repeating the shape of a count stated before it."""
+    counts = [v for v in values if v.count is not None]
     if not counts:
         return []
     found = []
-    if _ELLIPSIS_HINT.search(masked, counts[0].end) is None:
-        return found
-    for match in _ELLIPSIS.finditer(masked, counts[0].end):
-        k = match.start("k")
-        if not _inside_any(k, values):
-            count = int(match.group("k"))
-            found.append(ValueMention("count", k, match.end("k"), float(count), "patients", count))
-    return found
+    for pattern, hint in ((_ELLIPSIS, _ELLIPSIS_HINT), (_IN_K, _IN_K_HINT)):
+        if hint.search(masked, counts[0].end) is None:
+            continue
+        for match in pattern.finditer(masked, counts[0].end):
+            k = match.start("k")
+            if not _inside_any(k, values):
+                count = int(match.group("k"))
+                found.append(ValueMention("count", k, match.end("k"), float(count), "patients", count))
+    return sorted(found, key=lambda v: v.start)
 
 
 
@@ -243,6 +265,10 @@ def _build_metric(s: _Sentence, value: ValueMention, endpoint: EndpointMention, 
     if stat is None:
         return None
     code, negated = endpoint.code, False
+    total = value.total
+    if stat == "count" and code not in COUNT_ENDPOINTS and value.count and _ALL_OF_THEM.search(
+            s.words, max(0, value.start - 5), value.start):
+        stat, number, unit, total = "rate", 100.0, "%", value.count  # "All 7 patients were still in CR": 7 of 7
     if code == "MORTALITY" and stat == "hr" and _ALL_CAUSE.fullmatch(endpoint.label):
         code = "OS"  # a hazard ratio of death compares survival ("HR for death" is an OS HR); of a cause, deaths
     if endpoint.code in ZERO_EVENT_ENDPOINTS and stat == "count" and number == 0:
@@ -254,7 +280,7 @@ def _build_metric(s: _Sentence, value: ValueMention, endpoint: EndpointMention, 
         label=endpoint.label,
         timepoint=timepoint.text.strip() if timepoint else None,
         timepoint_months=timepoint.months[0] if timepoint else None,
-        count=value.count, total=value.total,
+        count=value.count, total=total,
         ci_low=interval.low if interval else None, ci_high=interval.high if interval else None,
         not_reached=value.kind == "nr", composite=endpoint.composite, negated=negated,
         sentence_index=s.index, sentence_start=s.offset,
@@ -293,6 +319,7 @@ def _proportions_in_parentheses(sentence: str, values: list[ValueMention]) -> li
     return [merged.get(v, v) for v in values if v not in dropped]
 
 
+_ALL_OF_THEM = re.compile(r"\b(?:All|all)\s+$")
 _ALL_CAUSE = re.compile(r"(?i:(?:all[\s-]cause\s+|overall\s+|total\s+)?(?:mortality(?:\s+rates?)?|deaths?|died))")
 _RATE_KINDS = {"frac_pct", "pct_frac", "count_pct", "frac", "pct"}
 _HEADING_TIME = re.compile(r"^\s*(?:(?:Overall|Thereafter|Finally),?\s+)?(?:At|By|After|Within|On)\b", re.IGNORECASE)
@@ -326,6 +353,13 @@ def _inside_any(position: int, spans: list) -> bool:
 
 def _overlaps_any(value: ValueMention, spans: list) -> bool:
     return _inside_any(value.start, spans) or any(True for _ in within(spans, value.start, value.end))
+
+
+_SURVIVAL_CODES = {"PFS", "OS", "EFS", "LFS", "DOR"}
+
+
+def _last_survival_endpoint(endpoints: list[EndpointMention] | None) -> EndpointMention | None:
+    return next((e for e in reversed(endpoints or []) if e.code in _SURVIVAL_CODES), None)
 
 
 # ----------------------------------------------------------------------------- intervals
@@ -398,8 +432,12 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
                 if shared is not None:
                     groups[value] = shared.label
     endpoints = {value: endpoint for value, endpoint, _ in linked}
+    groups.update(_sexes_counted(words, [v for v, e, _ in linked if e.code in POPULATION_CODES and v not in groups]))
     for value, endpoint, _ in linked:
         if value in groups:
+            continue
+        if endpoint.code in POPULATION_CODES and _EACH_AFTER.match(words, value.end):
+            groups[value] = "each group"  # "two groups of fifty patients each" (guideline v2.1)
             continue
         after = group_after(words, value.end)
         if after is None and endpoint.start >= value.end and endpoint.start - value.end <= 3:
@@ -414,6 +452,24 @@ def _groups_of(words: str, masked: str, linked: list[tuple[ValueMention, Endpoin
             groups[value] = chosen.label
         elif leading is not None and _heads_a_subgroup(words, leading, endpoint):
             groups[value] = leading.label
+    return groups
+
+
+_EACH_HINT = re.compile(r"\beach\s+(?:arm|group|cohort)|\bgroups\s+of\s+\d", re.IGNORECASE)
+_EACH_AFTER = re.compile(r"\s*(?:each|per\s+(?:group|arm))\b", re.IGNORECASE)
+_SEX_COUNTED = re.compile(r"\s(?P<sex>men|women|boys|girls|males|females)$", re.IGNORECASE)
+_AND_BETWEEN = re.compile(r"\s*(?:,\s*)?and\s+")
+
+
+def _sexes_counted(words: str, counts: list[ValueMention]) -> dict[ValueMention, str]:
+    """"compared in 2733 men and 897 women": two coordinated head counts of the sexes are the groups compared."""
+    groups = {}
+    for first, second in zip(counts, counts[1:]):
+        one = _SEX_COUNTED.search(words, first.start, first.end)
+        other = _SEX_COUNTED.search(words, second.start, second.end)
+        if one and other and one.group("sex").lower() != other.group("sex").lower() and _AND_BETWEEN.fullmatch(
+                words, first.end, second.start):
+            groups[first], groups[second] = one.group("sex"), other.group("sex")
     return groups
 
 
@@ -468,10 +524,12 @@ class _Population:
     end: int
 
 
-# "Among the 52 patients infused, …", "Of 44 patients assessed for MRD, …", "In 30 evaluable patients, …":
+# "Among the 52 patients infused, …", "Of 44 patients assessed for MRD, …", "In 30 evaluable patients, …",
+# "In the sub-group of 583 women with hypertension, …":
 # the population the rest of the sentence is about, stated before its comma.
 _LEADING_POPULATION = re.compile(
-    rf"^\s*(?:Among|Of|In|From|For)\s+(?:the\s+|all\s+|a\s+total\s+of\s+)?(?P<k>{NUM})\s+"
+    rf"^\s*(?:[A-Z][A-Z ]{{2,40}}:\s*)?(?:Among|Of|In|From|For)\s+(?:the\s+|all\s+|a\s+total\s+of\s+|a\s+)?"
+    rf"(?:(?i:sub-?group|subset|sub-?study)\s+of\s+)?(?P<k>{NUM})\s+"
     rf"(?P<description>(?:[\w/-]+\s+){{0,4}}?{PATIENT_NOUN}(?:\([^()]{{0,80}}\)|[^,;()]){{0,120}}?),\s+(?!respectively)",
 )
 # "From 2,137 screened subjects", "Of 3,966 physicians who were invited": not the study's count

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from litmus.nlp.metrics import extract_metrics
 
-EXTRACTOR_VERSION = "2.3.0"
+EXTRACTOR_VERSION = "2.5.0"
 
 if not Doc.has_extension("metrics"):
     Doc.set_extension("metrics", default=None)

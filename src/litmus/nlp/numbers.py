@@ -7,6 +7,7 @@ offsets into the original and extractors can run their regexes on the normalised
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 # One character in, one character out: offsets must survive normalisation.
 _LOOKALIKES = {
@@ -78,7 +79,8 @@ NUMBER_WORD_PATTERN = (
 _NUMBER_WORD_RE = re.compile(rf"^(?:{NUMBER_WORD_PATTERN})$", re.IGNORECASE)
 
 # Digits with optional thousands separators and decimals: "1,171", "14.8", ".5"
-DIGITS_PATTERN = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+"
+# "1,171", "14.8", ".5"; and "53 456 persons", "20 170 patients": thousands grouped by a space, when a word follows
+DIGITS_PATTERN = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?= [A-Za-z])|\d+)(?:\.\d+)?|\.\d+"
 
 
 def parse_number_words(words: str) -> int | None:
@@ -141,11 +143,9 @@ def digitise_number_words(text: str) -> tuple[str, list[tuple[int, int]]]:
 
 def snap_to_words(position: int, spans: list[tuple[int, int]]) -> int:
     """`position` moved to the start of the rewritten number words it falls in (see `digitise_number_words`)."""
-    for start, end in spans:
-        if start <= position < end:
-            return start
-        if start > position:
-            break
+    index = bisect_right(spans, (position, float("inf"))) - 1  # spans are sorted: a bisection, not a scan
+    if index >= 0 and spans[index][0] <= position < spans[index][1]:
+        return spans[index][0]
     return position
 
 
@@ -156,7 +156,7 @@ def parse_number(token: str) -> float | None:
         return None
     if cleaned[0].isdigit() or cleaned[0] == ".":
         try:
-            return float(cleaned.replace(",", ""))
+            return float(cleaned.replace(",", "").replace(" ", ""))
         except ValueError:
             return None
     words = parse_number_words(cleaned)

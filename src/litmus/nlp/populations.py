@@ -22,11 +22,11 @@ the therapy. Every pattern looks at a bounded window, so a sentence is read in l
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from litmus.nlp.endpoints import EndpointMention
-from litmus.nlp.groups import group_after, group_before, tidy_label
+from litmus.nlp.groups import arm_described_before, group_after, group_before, group_list_after, tidy_label
 from litmus.nlp.numbers import DIGITS_PATTERN, parse_number
 from litmus.nlp.values import PATIENT_NOUN
 
@@ -51,16 +51,18 @@ _PATIENTS = rf"(?:{PATIENT_NOUN}|pts\.?)"
 _EACH = r"(?P<each>(?:per|in\s+each|for\s+each|each)\s+(?:arm|group|cohort))"
 # The inside of a parenthesis that counts the label before it (or the label written inside it).
 _COUNTING_PARENTHESIS = re.compile(
-    rf"(?:[(\[]|;(?=[^()]{{0,120}}\)))\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,;:]\s*)?"
+    rf"(?:[(\[]|;(?=[^()]{{0,120}}\)))\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)(?:\s*[,;:]|\s+[-–—])\s*)?"
     rf"(?:[nN]\s*[=:]\s*{_NUMBER}(?:\s+{_PATIENTS})?(?:\s*,?\s*{_EACH})?"
-    rf"|{_number('k2')}\s+(?:{_PATIENTS}\s*)?(?P<verb>analy[sz]ed|evaluable|evaluated|assessable|assessed|treated|infused"
-    rf"|randomi[sz]ed|enrolled)?(?:\s+(?:to\s+)?(?P<each2>(?:in\s+|to\s+)?(?:each|either|both)\s+(?:arm|group|cohort)s?))?)"
+    rf"|{_number('k2')}(?=\s)(?:\s+{_PATIENTS})?(?:\s+(?P<verb>analy[sz]ed|evaluable|evaluated|assessable|assessed|treated"
+    rf"|infused|randomi[sz]ed|enrolled))?(?:\s+(?:to\s+)?(?P<each2>(?:in\s+|to\s+)?(?:each|either|both)\s+(?:arm|group|cohort)s?))?)"
     # "(N = 256 for the efficacy set)": an analysis set is counted as evaluable (guideline v2.2)
     rf"(?:\s+for\s+the\s+(?P<set>(?:[\w-]+\s+){{0,2}}?(?:set|population|analysis)))?\s*(?=[)\];,])"
 )
 # "GC, n = 203; MVAC, n = 202": further items inside the same parenthesis.
-_NEXT_ITEM = re.compile(rf"\s*;\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,:]\s*)?[nN]\s*[=:]\s*{_NUMBER}"
-                        rf"(?:\s+for\s+the\s+(?P<set>(?:[\w-]+\s+){{0,2}}?(?:set|population|analysis)))?\s*(?=[)\];])")
+# ("N = 256 for the efficacy set, N = 269 for the safety set": a comma may separate unlabelled items)
+_NEXT_ITEM = re.compile(rf"(?:\s*;\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\s*[,:]\s*)?|\s*,\s*(?=[nN]\s*[=:]))"
+                        rf"[nN]\s*[=:]\s*{_NUMBER}"
+                        rf"(?:\s+for\s+the\s+(?P<set>(?:[\w-]+\s+){{0,2}}?(?:set|population|analysis)))?\s*(?=[)\];,])")
 _NOT_PATIENTS = re.compile(r"\b(?:sites?|lesions?|tumou?rs|metastases|cycles|courses|fractions|procedures|samples"
                            r"|specimens|episodes|bones|vertebrae|nodules|teeth|eyes|limbs)\b", re.IGNORECASE)
 _VERB_AFTER = re.compile(r"\s*[)\]]\s*(?:were|was|had|have|who)\b", re.IGNORECASE)
@@ -72,9 +74,23 @@ _SENT_TO = re.compile(
 _RANDOMISATION = re.compile(r"\b(?:randomi[sz]\w*|randomly|assigned|allocated|allocation|divided)\b", re.IGNORECASE)
 _INNER_VERB = {
     "N_EVALUABLE": re.compile(r"^(?:analy[sz]ed|evaluable|evaluated|assessable|assessed)", re.IGNORECASE),
-    "N_TREATED": re.compile(r"^(?:treated|infused|receiv\w*|given)", re.IGNORECASE),
+    "N_TREATED": re.compile(r"^(?:treated|infused|receiv\w*|given|underw\w+|had$)", re.IGNORECASE),
     "N_ENROLLED": re.compile(r"^(?:randomi[sz]ed|enrolled|allocated|assigned)", re.IGNORECASE),
 }
+_ANALYSIS_LABEL = re.compile(r"\banalys[ie]s$", re.IGNORECASE)
+_RESTATED_BEFORE = re.compile(rf"{_NUMBER}\s*$")
+_RESTATING = re.compile(rf"{_NUMBER}\s*\(\s*[nN]\s*=\s*$")
+
+
+def _restates(digits: str, position: int, number: str) -> bool:
+    """Whether the number at `position` ("(n = 50" or the parenthesis opening there) repeats the one before it."""
+    before = (_RESTATED_BEFORE if digits.startswith("(", position) else _RESTATING).search(
+        digits, max(0, position - 16), position)
+    return before is not None and before.group("k") == number
+
+
+_LEFT_OUT = re.compile(r"\b(?:not|never)\s+(?:been\s+)?(?:randomi[sz]ed|enrolled|included|treated|infused|evaluable"
+                       r"|assessable|analy[sz]ed|eligible)\b", re.IGNORECASE)
 _ADJECTIVES = ("evaluable", "assessable")  # describe patients; the verb of the clause says what was counted
 
 
@@ -90,8 +106,8 @@ def _kind_from_word(word: str | None) -> str | None:
 
 def sentence_population_kind(endpoints: list[EndpointMention], position: int) -> str:
     """The kind of a group count at `position`: the nearest population verb before it, else N_TREATED."""
-    before = [e for e in endpoints[max(0, bisect_left(endpoints, position, key=_start_of) - 12):]
-              if e.code in POPULATION_CODES and e.end <= position]
+    index = bisect_left(endpoints, position, key=_start_of)
+    before = [e for e in endpoints[max(0, index - 12):index] if e.code in POPULATION_CODES and e.end <= position]
     verbs = [e for e in before if e.label.lower() not in _ADJECTIVES]
     chosen = (verbs or before)[-1:] if before else []
     return chosen[0].code if chosen else "N_TREATED"
@@ -104,7 +120,13 @@ def sizes_in_parentheses(words: str, digits: str, endpoints: list[EndpointMentio
     if parentheses and _NOT_PATIENTS.search(words, 0, parentheses[0].start()) and not re.search(
             _PATIENTS, words[:parentheses[0].start()], re.IGNORECASE):
         return found  # "Sites of treatment included spine (n = 27), pelvis (n = 25)": counts of sites (v2.2)
+    left_out = [m.end() for m in _LEFT_OUT.finditer(words)] if parentheses else []
+    verbs = [e.start for e in endpoints if e.code in POPULATION_CODES] if left_out else []
     for match in parentheses:
+        if left_out and _after_leaving_out(left_out, verbs, match.start()):
+            continue  # "69 patients were not randomised because of A (n = 6) or B (n = 63)": reasons, not arms
+        if _restates(digits, match.start(), _number_text(match)):
+            continue  # "fifty (n = 50) patients": the parenthesis restates the number before it
         items = [match]
         cursor = match.end()
         while (more := _NEXT_ITEM.match(digits, cursor)) is not None:
@@ -117,14 +139,26 @@ def sizes_in_parentheses(words: str, digits: str, endpoints: list[EndpointMentio
             label = _label_of(words, item, match.start())
             if label is None:
                 continue
+            each = item.groupdict().get("each") or item.groupdict().get("each2")
             if (len(items) == 1 and item.group("inner_label") is None and _VERB_AFTER.match(digits, item.end())
-                    and len(parentheses) == 1):
+                    and len(parentheses) == 1 and not each):
                 continue  # "GPs (n = 125) were randomised": the study population, its verb after it
             verb = item.groupdict().get("verb")
-            code = ("N_EVALUABLE" if item.groupdict().get("set") else _kind_from_word(verb)
+            # "At the primary efficacy analysis (n = 37; …)": an analysis set (guideline v2.2)
+            analysis = item.groupdict().get("set") or _ANALYSIS_LABEL.search(label)
+            code = ("N_EVALUABLE" if analysis else _kind_from_word(verb)
                     or _subject_verb_after(digits, endpoints, cursor) or sentence_population_kind(endpoints, match.start()))
             found.append(GroupCount(code, count, *_number_span(item), label))
     return found
+
+
+def _after_leaving_out(left_out: list[int], verbs: list[int], position: int) -> bool:
+    """Whether the last population verb before `position` is a negated one ("were not randomised")."""
+    index = bisect_right(left_out, position)
+    if index == 0:
+        return False
+    verb = bisect_left(verbs, left_out[index - 1])  # the first population verb after the negated one
+    return verb == len(verbs) or verbs[verb] >= position
 
 
 def _subject_verb_after(digits: str, endpoints: list[EndpointMention], position: int) -> str | None:
@@ -163,9 +197,16 @@ def _label_of(words: str, item: re.Match, parenthesis: int) -> str | None:
     if item.groupdict().get("set"):
         return item.group("set")
     if inner:
-        label = tidy_label(words[item.start("inner_label"):item.end("inner_label")])
-        return None if re.fullmatch(_PATIENTS, label, re.IGNORECASE) else label
+        start = item.start("inner_label")
+        while start > 0 and words[start - 1].isalnum():
+            start -= 1  # a number word digitised inside the label ("(single injection, …)")
+        label = tidy_label(words[start:item.end("inner_label")])
+        if re.fullmatch(_PATIENTS, label, re.IGNORECASE) or not re.search(r"[A-Za-z]{2}", label):
+            return None  # "(patients, n = 30)", "(1.2-47.0; N = 78)": no group named
+        return label
     before = group_before(words, parenthesis, boundaries_extra=True)
+    if before is None and _RANDOMISATION.search(words, 0, parenthesis):
+        before = arm_described_before(words, parenthesis)
     if before is None:
         return _dose_level(words, parenthesis)
     if re.fullmatch(rf"(?:\w+\s+)?{_PATIENTS}", before.label, re.IGNORECASE):
@@ -201,6 +242,27 @@ def sizes_sent_to_arms(words: str, digits: str, endpoints: list[EndpointMention]
     return found if len(found) >= 2 else []
 
 
+# "randomly divided into two groups of 11", "with thirty patients in each arm": one size for every group
+# ("4 groups of 7 rats each" counts animals; "one patient in each group discontinued" an event)
+_PER_GROUP = re.compile(rf"\bgroups\s+of\s+(?P<k>\d+)(?:\s+{_PATIENTS})?(?:\s+each)?(?=\s*[.,;:)]|\s*$)"
+                        rf"|{_number('k2')}\s+(?:{_PATIENTS}\s+)?(?:in|per|for)\s+each\s+(?:arm|group|cohort)\b"
+                        r"(?!\s+(?:were|was|had|have|[a-z]+ed)\b)",
+                        re.IGNORECASE)
+
+
+def sizes_per_group(words: str, digits: str, endpoints: list[EndpointMention]) -> list[GroupCount]:
+    """The size of each group when every group has the same: label "each group" (guideline v2.1)."""
+    found = []
+    if not (_RANDOMISATION.search(words) or any(e.code in POPULATION_CODES for e in endpoints)):
+        return found
+    for match in _PER_GROUP.finditer(digits):
+        count = _count(match)
+        if count is not None:
+            found.append(GroupCount(sentence_population_kind(endpoints, match.start()), count, *_number_span(match),
+                                    "each group"))
+    return found
+
+
 _LIST_NUMBER = re.compile(_NUMBER)
 # "early: 167 [57.2%]", "50 mg", "(group 1)": percentages, doses, times and labels are not parts of a count
 _NOT_A_PART_AFTER = re.compile(r"\s*(?:%|mg|µg|μg|g\b|kg|ml|mL|IU|Gy|months?|years?|weeks?|days?|hours?|cycles?|courses?)",
@@ -219,7 +281,8 @@ def breakdown_of_count(words: str, digits: str, total: int, after: int, code: st
     end = stop.end() if stop is not None else end
     numbers = [m for m in _LIST_NUMBER.finditer(digits, after, end)
                if not _NOT_A_PART_AFTER.match(digits, m.end()) and not _NOT_A_PART_BEFORE.search(digits, max(0, m.start() - 12),
-                                                                                                   m.start())]
+                                                                                                   m.start())
+               and not _restates(digits, m.start(), m.group("k"))]
     for first in range(len(numbers)):
         running = 0
         for last in range(first, min(first + 4, len(numbers))):
@@ -236,12 +299,18 @@ def breakdown_of_count(words: str, digits: str, total: int, after: int, code: st
 
 def _labelled_parts(words: str, digits: str, parts: list[re.Match], code: str) -> list[GroupCount]:
     """Each part with its group label; a verb written with one part ("68 received A and 73 B") kinds them all."""
+    listed = group_list_after(words, parts[-1].end())
+    if len(listed) == len(parts):  # "221 and 113 in vaccine and control arms, respectively"
+        return [GroupCount(code, _count(number), number.start("k"), number.end("k"), group.label)
+                for number, group in zip(parts, listed)]
     labelled, kinds = [], []
     for number in parts:
         noun = _PATIENTS_AFTER.match(digits, number.end())
         after = noun.end() if noun else number.end()
         verb = re.match(r"\s*(\w+)", digits[after:after + 20])
-        kind = _kind_from_word(verb.group(1)) if verb and code in POPULATION_CODES else None
+        relative = noun is not None and "which" in noun.group(0) or noun is not None and "whom" in noun.group(0)
+        # ("39 of which received Se": a relative clause names the part's group; the count's verb is the total's, v2.2)
+        kind = _kind_from_word(verb.group(1)) if verb and code in POPULATION_CODES and not relative else None
         if kind:
             kinds.append(kind)
         group = (group_after(words, after, limit=70, bare=True)
@@ -253,4 +322,4 @@ def _labelled_parts(words: str, digits: str, parts: list[re.Match], code: str) -
     return [GroupCount(kind, _count(number), number.start("k"), number.end("k"), label) for number, label in labelled]
 
 
-_PATIENTS_AFTER = re.compile(rf"\s*{_PATIENTS}\s*")
+_PATIENTS_AFTER = re.compile(rf"\s*(?:{_PATIENTS}|of\s+(?:which|whom|them))\s*")  # "39 of which received Se"

@@ -72,20 +72,26 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?:\s+(?i:for|of)(?:,?\s+(?:(?i:or|and)\s+)?(?i:[a-z][\w-]*)){{1,6}}?)?"
             rf"(?:\s*(?:[,:=]|(?i:of|was|were)\b))*\s*(?P<h6>{NUM}))",
             rf"(?P<duration>(?P<d7>{NUM})\s*(?P<u7>{_TIME_UNIT}))",
-            rf"(?P<n_eq>\b[nN]\s*=\s*(?P<k8>{NUM}))",
+            rf"(?P<n_eq>\b[nN]\s*[=:]\s*(?P<k8>{NUM}))",
             # "103 postsurgical non-small cell lung cancer patients were randomly assigned": a longer description
             # only when an enrolment verb follows, so "12 months after infusion in patients" never counts
             # "Phase 2 randomized 10,126 non-attenders": after a counting verb the noun may be anyone
-            rf"(?P<verb_count>(?:(?<=randomized\s)|(?<=randomised\s)|(?<=enrolled\s)|(?<=recruited\s))(?P<k14>{NUMW})"
-            rf"(?=\s+[A-Za-z][\w-]+))",
+            # "randomized (1:1) 122 patients": an allocation ratio may stand between the verb and its count
+            rf"(?P<verb_count>(?:(?<=randomized\s)|(?<=randomised\s)|(?<=enrolled\s)|(?<=recruited\s)"
+            rf"|(?<=randomized\s\(\d:\d\)\s)|(?<=randomised\s\(\d:\d\)\s)"
+            rf"|(?<=randomized\s\(\d:\d:\d\)\s)|(?<=randomised\s\(\d:\d:\d\)\s))(?P<k14>{NUMW})"
+            # (laboratory animals are not patients: guideline v2.2)
+            rf"(?=\s+[A-Za-z][\w-]+)(?!\s+(?i:rats|mice|rabbits|pigs|piglets|sheep|monkeys|animals|hamsters|guinea)\b))",
             rf"(?P<count>(?P<k9>{NUMW})\s+(?:(?:(?!(?i:and|or|of|in|to|vs|versus)\b)[\w/-]+\s+){{0,2}}?{PATIENT_NOUN}"
             rf"|(?:(?!{_NOT_A_DESCRIPTION})[A-Za-z][\w/-]*\s+){{3,6}}?{PATIENT_NOUN}{_ENROLMENT_FOLLOWS}))",
             # ("155 (77: drug A, 78: drug B) received at least one dose": the split of the count may come first)
             rf"(?P<bare>(?<![≥≤<>=]\s)(?P<k10>{NUMW})(?=(?:\s*\([^()]{{1,80}}\))?\s+(?:were|was|had|achieved|attained|developed"
-            rf"|experienced|died|relapsed"
+            rf"|experienced|died|relapsed|met"
             rf"|remained|underwent|received|responded|completed|discontinued|entered|participated|consented)\b"
             # "nine of them received", "115 of them had been infused", "2 of them died"
-            rf"|\s+(?i:of\s+(?:them|these|those|whom|which))\b))",
+            rf"|\s+(?i:of\s+(?:them|these|those|whom|which))\b"
+            # "135 for whom efficacy data were available were analyzed"
+            rf"|\s+(?i:for|in)\s+whom\b))",
         ]
     ) + ")"
     )
@@ -314,7 +320,13 @@ def find_masks(sentence: str) -> tuple[str, list[Interval], list[Timepoint]]:
         masked = _blank(masked, spans)
         timepoints = _coordinated_timepoints(sentence, timepoints)
     masked = _blank(masked, [m.span() for m in _MASK_RE.finditer(masked)])
+    if "(n" in masked or "(N" in masked:
+        masked = _blank(masked, [m.span(2) for m in _RESTATED.finditer(masked) if m.group(1) == m.group(3)])
     return masked, intervals, timepoints
+
+
+# "fifty (n = 50) patients": the parenthesis restates the number before it (one figure)
+_RESTATED = re.compile(r"(?<![\d.,])(\d+)\s*(\(\s*[nN]\s*=\s*(\d+)\s*\))")
 
 
 _MORE_TIMEPOINTS = re.compile(rf"\s*(?:,\s*)?(?:and|or)\s+(?P<n>{NUM_BODY})\s*(?P<u>{_TIME_UNIT})", re.IGNORECASE)
@@ -328,7 +340,9 @@ def _coordinated_timepoints(sentence: str, timepoints: list[Timepoint]) -> list[
     merged = [timepoints[0]]
     for timepoint in timepoints[1:]:
         last = merged[-1]
-        if _TIMEPOINT_JOIN.match(sentence, last.end, timepoint.start) and sentence[last.end:timepoint.start].strip():
+        # (at most a dozen in one list: a list keeps its cost bounded, so a sentence is read in linear time)
+        if (len(last.months) < 12 and _TIMEPOINT_JOIN.match(sentence, last.end, timepoint.start)
+                and sentence[last.end:timepoint.start].strip()):
             merged[-1] = Timepoint(last.start, timepoint.end, sentence[last.start:timepoint.end],
                                    last.months + timepoint.months)
         else:
