@@ -5,7 +5,7 @@ The CLI prints these as one line and exits 2; anything else keeps its traceback.
 
 from __future__ import annotations
 
-import importlib
+import sys
 
 
 class InputError(ValueError):
@@ -33,12 +33,14 @@ _USER_FACING = [
 
 
 def user_facing_errors() -> tuple[type[BaseException], ...]:
+    """The user-facing exception classes of the modules imported so far.
+
+    A class whose module was never imported cannot have been raised, and importing them all here
+    would make every command pay for spaCy and Prefect (seconds) before it starts.
+    """
     found: list[type[BaseException]] = []
     for module_name, name in _USER_FACING:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
+        module = sys.modules.get(module_name)
         error = getattr(module, name, None)
         if isinstance(error, type) and issubclass(error, BaseException):
             found.append(error)
