@@ -1,4 +1,5 @@
-"""Prefect flow: a review's claims checked against the stored papers it cites."""
+"""Prefect flow: a review's claims checked against the stored papers it cites, and the verdict table
+published as an artifact."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
-from litmus.reviews import load_review_input, review_text_for, transcription_for
+from flows.publish import publish_verdicts
+from flows.runs import flow_parameters, run_tags, tagged_run
+from litmus.reviews import load_review_input, review_label, review_text_for, transcription_for
 from litmus.verification import load_claims, source_evidence, store_verdicts, verify_claims
 from litmus.warehouse import open_warehouse
 
 
-@task(name="verify-claims", cache_policy=NONE)
-def verify_review(review: str | None, review_text: str | None, warehouse: Path) -> dict:
+@task(name="verify", task_run_name="verify-{review_id}", cache_policy=NONE)
+def verify_review(review_id: str, review: str | None, review_text: str | None, warehouse: Path) -> dict:
+    """Verify the claims of the review read from `review` (its id, `review_id`, names the task run)."""
     loaded = load_review_input(review)
     text_path = Path(review_text) if review_text else review_text_for(review)
     claim_set = load_claims(loaded, review_text=text_path, transcription=transcription_for(review))
@@ -31,7 +35,20 @@ def verify_review(review: str | None, review_text: str | None, warehouse: Path) 
     }
 
 
-@flow(name="verify")
+def verify_and_publish(review_id: str, review: str | None, review_text: str | None, warehouse: Path) -> dict:
+    """Verify a review and publish its verdict table; a stage of `verify`, `litmus-run` and `update-evidence`."""
+    summary = verify_review(review_id, review, review_text, warehouse)
+    publish_verdicts(summary["review_id"], warehouse)
+    return summary
+
+
+def _verify_run_name() -> str:
+    return f"verify-{review_label(flow_parameters().get('review'))}"
+
+
+@flow(name="verify", flow_run_name=_verify_run_name)
 def verify_flow(warehouse: str, review: str | None = None, review_text: str | None = None) -> dict:
     """Verify the review's claims against the warehouse."""
-    return verify_review(review, review_text, Path(warehouse))
+    review_id = review_label(review)
+    with tagged_run(run_tags("verify", review=review_id)):
+        return verify_and_publish(review_id, review, review_text, Path(warehouse))

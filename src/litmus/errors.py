@@ -5,6 +5,7 @@ The CLI prints these as one line and exits 2; anything else keeps its traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 
@@ -32,15 +33,21 @@ _USER_FACING = [
 ]
 
 
-def user_facing_errors() -> tuple[type[BaseException], ...]:
-    """The user-facing exception classes of the modules imported so far.
+def user_facing_errors(*, imported_only: bool = False) -> tuple[type[BaseException], ...]:
+    """The user-facing exception classes; with `imported_only`, those of the modules imported so far.
 
-    A class whose module was never imported cannot have been raised, and importing them all here
-    would make every command pay for spaCy and Prefect (seconds) before it starts.
+    The CLI asks for the imported ones: a class whose module was never imported cannot have been
+    raised, and importing them all would make every command pay for spaCy (seconds) before it starts.
     """
     found: list[type[BaseException]] = []
     for module_name, name in _USER_FACING:
-        module = sys.modules.get(module_name)
+        if imported_only:
+            module = sys.modules.get(module_name)
+        else:
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:
+                continue
         error = getattr(module, name, None)
         if isinstance(error, type) and issubclass(error, BaseException):
             found.append(error)

@@ -74,7 +74,7 @@ def test_litmus_new_prints_text_and_json(two_days, warehouse, capsys, litmus):
     assert "36346962" in out and "searches: cd19-cd22-dual-car-t" in out and "30988175" not in out
 
     assert litmus(["new", "--since", "2026-01-05", "--json", "--warehouse", str(warehouse)]) == 0
-    papers = json.loads(capsys.readouterr().out)
+    papers = json.loads(capsys.readouterr().out)["papers"]
     assert {p["pmid"] for p in papers} >= {"30988175", "34312556"}
     assert next(p for p in papers if p["pmid"] == "30988175")["metrics"] == ["ORR 88.2%"]
 

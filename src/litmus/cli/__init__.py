@@ -70,7 +70,7 @@ class _HideUserErrors(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         from litmus.errors import user_facing_errors
 
-        kinds = user_facing_errors()
+        kinds = user_facing_errors(imported_only=True)
         if record.exc_info and isinstance(record.exc_info[1], kinds):
             return False
         return not any(kind.__name__ in record.getMessage() for kind in kinds)
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(name).addFilter(hide)
     try:
         return args.handler(args)
-    except user_facing_errors() as error:
+    except user_facing_errors(imported_only=True) as error:
         errors.print(f"[red]error:[/red] {error}")
         return 2
     except KeyboardInterrupt:

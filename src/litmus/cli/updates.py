@@ -6,13 +6,20 @@ import argparse
 import time
 from datetime import date
 
-from litmus.cli.common import add_warehouse_flag, console, errors, print_json, warehouse_path
+from litmus.cli.common import (
+    add_json_flags, add_warehouse_flag, console, errors, print_json, print_json_lines, warehouse_path,
+)
 
 UPDATE_EXAMPLES = """\
 examples:
   litmus update --as-of 2026-01-05     the shipped offline replay, day 1 (then --as-of 2026-01-06)
   litmus update --live                 ask PubMed for what is new since the last run (needs NCBI_EMAIL)
+  litmus update --live --record        ... and save every answer under corpus/entrez for offline replay
   litmus update --searches my.toml     other saved searches (format: docs/updates.md)
+
+Each saved search succeeds or fails on its own: the others are stored, extracted and digested, the
+failed ones are named and keep their window for the next run, and the exit status is 1.
+Exit status: 0 done, 1 some searches failed, 2 nothing ran (bad input, warehouse busy).
 """
 
 
@@ -45,9 +52,13 @@ def register(commands) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_common(update)
+    update.add_argument("--record", action="store_true", help="with --live: save every answer under corpus/entrez for offline replay")
     update.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="the run date (default: today)")
-    update.add_argument("--digest", metavar="PATH", help="where to write the digest (default: warehouse/digests/<date>.md)")
-    update.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    update.add_argument(
+        "--digest", metavar="PATH",
+        help="add the run's digest to this file (default: a new warehouse/digests/<date>.md, <date>-2.md for a second run)",
+    )
+    add_json_flags(update, "the run summary (one record per saved search with --nl)")
     update.set_defaults(handler=cmd_update)
 
     new = commands.add_parser(
@@ -56,7 +67,7 @@ def register(commands) -> None:
         description="Papers that came into the warehouse through saved searches on or after --since.",
     )
     new.add_argument("--since", type=_iso_date, required=True, metavar="YYYY-MM-DD", help="first day to list")
-    new.add_argument("--json", action="store_true", help="print as JSON")
+    add_json_flags(new, "the papers (one record per paper with --nl)")
     add_warehouse_flag(new)
     new.set_defaults(handler=cmd_new)
 
@@ -75,20 +86,47 @@ def register(commands) -> None:
     serve.set_defaults(handler=cmd_serve)
 
 
+UPDATE_RECORDS = {"searches": "search", "failed_searches": "failed_search"}
+
+
 def cmd_update(args) -> int:
-    from flows.update import update_evidence_flow
+    from litmus.cli.prefect_runs import ensure_prefect_api, load_flow
+    from litmus.settings import EntrezSettings
     from litmus.updates.searches import load_searches
 
     started = time.perf_counter()
-    load_searches(args.searches)  # a mistake in the file is reported before Prefect starts
-    summary = update_evidence_flow(
+    # Mistakes in the searches file or the flags are reported before Prefect starts.
+    load_searches(args.searches)
+    EntrezSettings.from_flags(live=args.live, record=args.record)
+    update_evidence_flow = load_flow("flows.update", "update_evidence_flow")
+    ensure_prefect_api()
+    state = update_evidence_flow(
         searches_path=args.searches, as_of=args.as_of.isoformat() if args.as_of else None, live=args.live,
-        warehouse=str(warehouse_path(args)), extract=args.extract, digest=args.digest,
-        wait_seconds=args.wait if args.wait is not None else 0.0,
+        record=args.record, warehouse=str(warehouse_path(args)), extract=args.extract, digest=args.digest,
+        wait_seconds=args.wait if args.wait is not None else 0.0, return_state=True,
     )
+    outcome = state.result(raise_on_failure=False)
+    from litmus.updates.incremental import SearchesFailed
+
+    if isinstance(outcome, SearchesFailed):
+        summary = outcome.summary
+    elif isinstance(outcome, BaseException):
+        raise outcome
+    else:
+        summary = outcome
     if args.json:
         print_json({k: v for k, v in summary.items() if k != "digest"})
-        return 0
+    elif args.nl:
+        print_json_lines({k: v for k, v in summary.items() if k != "digest"}, UPDATE_RECORDS)
+    else:
+        _print_update_summary(summary, time.perf_counter() - started)
+    if isinstance(outcome, SearchesFailed):
+        errors.print(f"[red]error:[/red] {outcome}")
+        return 1
+    return 0
+
+
+def _print_update_summary(summary: dict, elapsed: float) -> None:
     console.print(f"[bold]update {summary['as_of']}[/bold] via {summary['mode']}")
     for result in summary["searches"]:
         window = result["window"] or "up to date"
@@ -96,12 +134,18 @@ def cmd_update(args) -> int:
             f"  {result['search']:<28} {window:<24} found {result['found']:>4}, new {len(result['new']):>3},"
             f" updated {len(result['updated']):>3}" + (f", [yellow]missing {', '.join(result['missing'])}[/yellow]" if result["missing"] else "")
         )
+    for failure in summary["failed_searches"]:
+        console.print(f"  {failure['search']:<28} [red]failed[/red]: {failure['error']}")
+    extracted = summary["extracted"]
     console.print(
-        f"  {len(summary['new_pmids'])} new, {len(summary['updated_pmids'])} updated; "
-        f"E-utilities requests: {len(summary['requests'])}; time {time.perf_counter() - started:.1f} s"
+        f"  {len(summary['new_pmids'])} new, {len(summary['updated_pmids'])} updated"
+        + (f"; extracted {extracted['papers']} papers, {extracted['strategy_assignments']} strategy assignments" if extracted else "")
+        + f"; E-utilities requests: {len(summary['requests'])}; time {elapsed:.1f} s"
     )
+    for review in summary["verified"]:
+        verdicts = ", ".join(f"{k}: {v}" for k, v in sorted(review["verdicts"].items()))
+        console.print(f"  verified again: {review['review_id']} ({review['claims']} claims; {verdicts})")
     console.print(f"  digest: {summary['digest_path']}")
-    return 0
 
 
 def cmd_new(args) -> int:
@@ -115,7 +159,10 @@ def cmd_new(args) -> int:
             raise WarehouseError(f"no saved search has run on {warehouse_path(args)} yet: run `litmus update` first")
         papers = new_since(con, args.since)
     if args.json:
-        print_json(papers)
+        print_json({"since": args.since.isoformat(), "papers": papers})
+        return 0
+    if args.nl:
+        print_json_lines({"since": args.since.isoformat(), "papers": papers}, {"papers": "paper"})
         return 0
     if not papers:
         console.print(f"nothing new since {args.since}")

@@ -52,6 +52,24 @@ class UpdateBusy(WarehouseBusy):
     """Another update run holds the update lock of this warehouse."""
 
 
+class SearchesFailed(RuntimeError):
+    """Some saved searches of a run failed; the others completed and are stored. `summary` is the
+    run's summary, `failed` maps each failed search to its one-line reason."""
+
+    def __init__(self, failed: dict[str, str], summary: dict):
+        total = len(summary.get("searches", [])) + len(failed)
+        reasons = "; ".join(f"{name}: {reason}" for name, reason in failed.items())
+        super().__init__(
+            f"{len(failed)} of {total} saved searches failed ({reasons}); the other {total - len(failed)} completed "
+            "and are stored. The failed ones keep their watermark: the next `litmus update` asks their window again."
+        )
+        self.failed = failed
+        self.summary = summary
+
+    def __reduce__(self):  # picklable, should Prefect persist the failed state
+        return type(self), (self.failed, self.summary)
+
+
 # --------------------------------------------------------------------------- date windows
 
 
@@ -368,15 +386,7 @@ def update_lock(warehouse: Path | str, *, wait_seconds: float = 0.0, poll_second
         handle.close()  # closing releases the lock
 
 
-def papers_to_extract_after_update(
-    con: duckdb.DuckDBPyConnection, version: str, new_pmids: list[str], updated_pmids: list[str]
-) -> list:
-    """New papers, papers searches found earlier but never extracted, and updated ones again."""
-    from litmus.extraction import papers_to_extract
-
-    found = [row[0] for row in con.execute("SELECT DISTINCT pmid FROM search_hits").fetchall()]
-    papers = papers_to_extract(con, version, pmids=sorted(set(found) | set(new_pmids)))
-    if updated_pmids:
-        pending = {p.pmid for p in papers}
-        papers += [p for p in papers_to_extract(con, version, pmids=updated_pmids, force=True) if p.pmid not in pending]
-    return papers
+def found_by_searches(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every PMID a saved search has found and the warehouse stored; those never extracted (say, by a
+    run with --no-extract) are extracted by the next run that extracts."""
+    return [row[0] for row in con.execute("SELECT DISTINCT pmid FROM search_hits ORDER BY pmid").fetchall()]
