@@ -28,6 +28,7 @@ _USER_FACING = [
     ("litmus.corpus.sources", "CorpusError"),
     ("litmus.status", "StatusError"),
     ("litmus.updates.deploy", "PrefectServerUnavailable"),
+    ("litmus.updates.deploy", "DeploymentConfigError"),
     ("litmus.bulk.ingest", "BulkInputError"),
     ("litmus.bulk.query", "QueryError"),
 ]

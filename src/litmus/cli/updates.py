@@ -73,20 +73,27 @@ def register(commands) -> None:
 
     serve = commands.add_parser(
         "serve",
-        help="serve the update as a Prefect deployment with a daily schedule",
+        help="serve the Prefect deployments of prefect.yaml: the daily update and the weekly full run",
         description=(
-            "Register the update-evidence deployment with a cron schedule on a running Prefect server and "
-            "serve it until stopped (Ctrl-C or SIGTERM). Needs `prefect server start` and "
-            "PREFECT_API_URL=http://127.0.0.1:4200/api."
+            "Register the deployments defined in prefect.yaml (the daily update of the evidence and the weekly "
+            "full run: cron schedules with their time zone, live by default) with a running Prefect server and "
+            "serve them until stopped (Ctrl-C or SIGTERM). Needs `prefect server start` and "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api; live runs need NCBI_EMAIL here or the Prefect "
+            "Variable ncbi-email (and optionally NCBI_API_KEY or the Secret block ncbi-api-key)."
         ),
+        epilog=SERVE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_common(serve)
-    serve.add_argument("--cron", default=None, metavar="EXPR", help='schedule (default: "0 6 * * *", daily at 06:00)')
-    serve.add_argument("--name", default=None, help="deployment name (default: daily-evidence-update)")
+    serve.add_argument("--list", action="store_true", help="print the deployments and their schedules, then exit")
+    serve.add_argument("--deployment", action="append", metavar="NAME", help="serve only this deployment (repeatable)")
+    serve.add_argument("--offline", action="store_true", help="replay corpus/entrez instead of asking NCBI (a demo)")
+    serve.add_argument("--searches", metavar="PATH", help="saved searches TOML for the update (default: corpus/searches.toml)")
+    serve.add_argument("--no-extract", dest="extract", action="store_const", const=False, default=None,
+                       help="the update stores new papers without extracting them")
+    serve.add_argument("--cron", metavar="EXPR", help="another schedule for the one deployment named with --deployment")
+    serve.add_argument("--timezone", metavar="ZONE", help="its time zone (IANA name, e.g. Europe/Berlin)")
+    add_warehouse_flag(serve)
     serve.set_defaults(handler=cmd_serve)
-
-
-UPDATE_RECORDS = {"searches": "search", "failed_searches": "failed_search"}
 
 
 def cmd_update(args) -> int:
@@ -178,25 +185,42 @@ def cmd_new(args) -> int:
     return 0
 
 
+SERVE_EXAMPLES = """\
+examples:
+  litmus serve --list                              what prefect.yaml defines
+  litmus serve                                     every deployment, live (NCBI_EMAIL)
+  litmus serve --deployment daily-evidence-update --cron "30 5 * * *" --timezone Europe/Berlin
+  litmus serve --offline --warehouse demo.duckdb   replay corpus/entrez, for a demo
+"""
+
+
 def cmd_serve(args) -> int:
+    from litmus.settings import PREFECT_EMAIL_VARIABLE, SettingsError, ncbi_email
     from litmus.updates.deploy import (
-        DEFAULT_CRON, DEPLOYMENT_NAME, PrefectServerUnavailable, check_prefect_server, serve_plan, serve_updates,
+        DeploymentConfigError, Overrides, check_prefect_server, load_deployments, needs_ncbi, serve_deployments,
+        serve_plan,
     )
 
+    overrides = Overrides(
+        offline=args.offline, warehouse=args.warehouse, searches_path=args.searches, extract=args.extract,
+        cron=args.cron, timezone=args.timezone,
+    )
     try:
-        plan = serve_plan(
-            name=args.name or DEPLOYMENT_NAME, cron=args.cron or DEFAULT_CRON, searches_path=args.searches,
-            warehouse=args.warehouse, live=args.live, extract=args.extract,
-            wait_seconds=args.wait if args.wait is not None else 600.0,
+        plan = serve_plan(load_deployments(), args.deployment, overrides)
+    except ValueError as error:  # DeploymentConfigError, or a bad --cron / --timezone
+        raise DeploymentConfigError(str(error)) from None
+    if args.list:
+        for spec in plan:
+            console.print(f"{spec.flow_name}/{spec.describe()}")
+        return 0
+    api_url = check_prefect_server()
+    if needs_ncbi(plan) and not ncbi_email(ask_prefect=True):
+        raise SettingsError(
+            "the deployments ask NCBI (live by default), which needs a contact address: set NCBI_EMAIL here, or "
+            f"`prefect variable set {PREFECT_EMAIL_VARIABLE} you@example.org`; or serve them offline with --offline"
         )
-    except ValueError as error:
-        errors.print(f"[red]error:[/red] bad --cron: {error}")
-        return 2
-    try:
-        api_url = check_prefect_server()
-        console.print(f"serving {plan.describe()} on {api_url}; stop with Ctrl-C")
-        serve_updates(plan, api_url=api_url)
-    except PrefectServerUnavailable as error:
-        errors.print(f"[red]error:[/red] {error}")
-        return 2
+    for spec in plan:
+        console.print(f"serving {spec.flow_name}/{spec.describe()}")
+    console.print(f"on {api_url}; stop with Ctrl-C")
+    serve_deployments(plan, api_url=api_url)
     return 0
