@@ -10,7 +10,7 @@ import pytest
 from litmus.updates.digest import build_digest, new_since
 from litmus.updates.incremental import update_search
 from litmus.updates.relevance import classify_and_store
-from litmus.updates.replay_fixtures import FIRST_DAY, SECOND_DAY
+from search_replay import FIRST_DAY, SECOND_DAY
 from litmus.updates.searches import load_searches
 from litmus.warehouse import open_warehouse
 

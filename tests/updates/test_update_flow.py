@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from litmus.updates.replay_fixtures import FIRST_DAY, SCENARIO, SECOND_DAY
+from search_replay import FIRST_DAY, SCENARIO, SECOND_DAY
 from litmus.warehouse import open_warehouse
 
 pytestmark = pytest.mark.integration
