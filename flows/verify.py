@@ -10,6 +10,7 @@ from prefect.cache_policies import NONE
 
 from flows.publish import publish_verdicts
 from flows.runs import flow_parameters, run_tags, tagged_run
+from litmus.progress import step
 from litmus.reviews import load_review_input, review_label, review_text_for, transcription_for
 from litmus.verification import load_claims, source_evidence, store_verdicts, verify_claims
 from litmus.warehouse import open_warehouse
@@ -18,13 +19,14 @@ from litmus.warehouse import open_warehouse
 @task(name="verify", task_run_name="verify-{review_id}", cache_policy=NONE)
 def verify_review(review_id: str, review: str | None, review_text: str | None, warehouse: Path) -> dict:
     """Verify the claims of the review read from `review` (its id, `review_id`, names the task run)."""
-    loaded = load_review_input(review)
-    text_path = Path(review_text) if review_text else review_text_for(review)
-    claim_set = load_claims(loaded, review_text=text_path, transcription=transcription_for(review))
-    with open_warehouse(warehouse) as con:
-        evidence = source_evidence(con, loaded.review_id)
-        verdicts = verify_claims(claim_set.claims, evidence)
-        store_verdicts(con, loaded.review_id, verdicts, origin=claim_set.origin, evidence=evidence)
+    with step(f"verifying the claims of {review_id}"):
+        loaded = load_review_input(review)
+        text_path = Path(review_text) if review_text else review_text_for(review)
+        claim_set = load_claims(loaded, review_text=text_path, transcription=transcription_for(review))
+        with open_warehouse(warehouse) as con:
+            evidence = source_evidence(con, loaded.review_id)
+            verdicts = verify_claims(claim_set.claims, evidence)
+            store_verdicts(con, loaded.review_id, verdicts, origin=claim_set.origin, evidence=evidence)
     counts: dict[str, int] = {}
     for verdict in verdicts:
         counts[verdict.verdict] = counts.get(verdict.verdict, 0) + 1

@@ -26,11 +26,23 @@ def _open_display():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         _display = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            SpinnerColumn(), TextColumn("{task.description}"), _counted(BarColumn()), _counted(MofNCompleteColumn()),
             TimeElapsedColumn(), console=Console(stderr=True), transient=True,
         )
         _display.start()
     return _display
+
+
+def _counted(column):
+    """`column` for bars; nothing for steps, whose length is unknown (a spinner and a clock say enough)."""
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class WhenCounted(ProgressColumn):
+        def render(self, task):
+            return column.render(task) if task.total is not None else Text("")
+
+    return WhenCounted()
 
 
 def _close_display() -> None:
