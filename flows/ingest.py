@@ -98,12 +98,14 @@ def ingest_review_flow(
 ) -> dict:
     """Resolve every citation of a review to PubMed and store the cited papers.
 
-    review: a .toml transcription, a .md/.txt review with a numbered reference list, a JATS .xml
-        file, or (live) a PMCID or DOI; default: the shipped editorial.
-    warehouse: the DuckDB file (default: warehouse/litmus.duckdb of the checkout or LITMUS_HOME).
-    live: ask NCBI instead of replaying corpus/entrez (NCBI_EMAIL from the environment or the
-        Prefect Variable `ncbi-email`). record: with live, save every answer for offline replay.
-    refresh: resolve and fetch again what the warehouse already holds.
+    Args:
+        review: a .toml transcription, a .md/.txt review with a numbered reference list, a JATS .xml
+            file, or (live) a PMCID or DOI (default: the shipped editorial).
+        warehouse: the DuckDB file (default: warehouse/litmus.duckdb of the checkout or LITMUS_HOME).
+        live: ask NCBI instead of replaying corpus/entrez (NCBI_EMAIL from the environment or the
+            Prefect Variable `ncbi-email`).
+        record: with live, also save every answer under corpus/entrez for offline replay.
+        refresh: resolve and fetch again what the warehouse already holds.
     """
     from litmus.paths import default_warehouse_path
 

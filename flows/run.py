@@ -36,12 +36,15 @@ def litmus_run_flow(
 ) -> dict:
     """Resolve and fetch what the review cites, extract every stored paper, verify the claims.
 
-    review: a .toml transcription, a .md/.txt review, a JATS .xml file, or (live) a PMCID or DOI;
-        default: the shipped editorial. review_text: the review's own prose, to read claims from.
-    warehouse: the DuckDB file (default: warehouse/litmus.duckdb of the checkout or LITMUS_HOME).
-    live: ask NCBI (NCBI_EMAIL and NCBI_API_KEY from the environment, or the Prefect Variable
-        `ncbi-email` and Secret block `ncbi-api-key`); record: also save the answers for replay.
-    refresh: resolve and fetch again what the warehouse already holds.
+    Args:
+        review: a .toml transcription, a .md/.txt review, a JATS .xml file, or (live) a PMCID or DOI
+            (default: the shipped editorial).
+        warehouse: the DuckDB file (default: warehouse/litmus.duckdb of the checkout or LITMUS_HOME).
+        live: ask NCBI instead of replaying corpus/entrez. NCBI_EMAIL and NCBI_API_KEY come from the
+            environment, or the Prefect Variable `ncbi-email` and Secret block `ncbi-api-key`.
+        record: with live, also save every answer under corpus/entrez for offline replay.
+        refresh: resolve and fetch again what the warehouse already holds.
+        review_text: the review's own prose (Markdown or plain text), to read its claims from.
     """
     entrez = EntrezSettings.from_flags(live=live, record=record)
     warehouse_path = Path(warehouse) if warehouse else default_warehouse_path()

@@ -105,15 +105,17 @@ def update_evidence_flow(
 ) -> dict:
     """Run every saved search for the days since its last run; store, extract, classify and verify.
 
-    searches_path: saved searches TOML (default corpus/searches.toml).
-    as_of: the run date (YYYY-MM-DD, default today); the window covers whole days up to the day
-        before it. Scheduled runs leave it empty, so each run takes its own date.
-    live: ask NCBI (NCBI_EMAIL and NCBI_API_KEY from the environment, or the Prefect Variable
-        `ncbi-email` and Secret block `ncbi-api-key`); record: also save the answers for replay.
-    warehouse: the DuckDB file (default: warehouse/litmus.duckdb of the checkout or LITMUS_HOME).
-    extract: extract entities and metrics of the new papers (and classify their strategies).
-    digest: a Markdown file to add this run's digest to (default: a new digests/<date>[-n].md).
-    wait_seconds: how long to wait for another update of the same warehouse to finish.
+    Args:
+        searches_path: saved searches TOML (default: corpus/searches.toml).
+        as_of: the run date, YYYY-MM-DD (default: today); the window covers whole days up to the day
+            before it. Scheduled runs leave it empty, so each run takes its own date.
+        live: ask NCBI instead of replaying corpus/entrez. NCBI_EMAIL and NCBI_API_KEY come from the
+            environment, or the Prefect Variable `ncbi-email` and Secret block `ncbi-api-key`.
+        record: with live, also save every answer under corpus/entrez for offline replay.
+        warehouse: the DuckDB file (default: warehouse/litmus.duckdb of the checkout or LITMUS_HOME).
+        extract: extract entities and metrics of the new papers and classify their strategies.
+        digest: a Markdown file to add this run's digest to (default: a new digests/<date>[-n].md).
+        wait_seconds: how long to wait for another update of the same warehouse to finish.
     """
     from litmus.paths import default_warehouse_path
     from litmus.runlog import recorded_run

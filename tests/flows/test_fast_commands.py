@@ -45,6 +45,7 @@ def probe(*argv: str) -> dict:
     ["show", "12345"],  # not stored: a one-line error, still without Prefect
     ["new", "--since", "2026-01-01"],
     ["export", "{tmp}", "--format", "csv"],
+    ["report", "--out", "{tmp}/report"],
 ])
 def test_read_only_commands_load_neither_prefect_nor_spacy(warehouse, argv, tmp_path):
     argv = [arg.format(tmp=tmp_path) for arg in argv]

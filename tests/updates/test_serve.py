@@ -49,6 +49,15 @@ def test_prefect_yaml_defines_the_daily_update_and_the_full_run():
     assert update.schedules[0].cron == "0 6 * * *"
 
 
+def test_every_deployment_parameter_is_documented_for_the_prefect_ui():
+    from prefect.utilities.callables import parameter_schema
+
+    for spec in load_deployments():
+        schema = parameter_schema(spec.load_flow().fn)
+        undocumented = [name for name, field in schema.properties.items() if not field.get("description")]
+        assert undocumented == [], spec.name
+
+
 def test_serving_offline_or_elsewhere_changes_only_what_each_flow_takes():
     specs = load_deployments()
     plan = {s.name: s for s in serve_plan(specs, overrides=Overrides(offline=True, warehouse="/tmp/w.duckdb", extract=False))}
