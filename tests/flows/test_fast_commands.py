@@ -52,3 +52,34 @@ def test_read_only_commands_load_neither_prefect_nor_spacy(warehouse, argv, tmp_
     found = probe(*argv, "--warehouse", str(warehouse))
     assert found["loaded"] == [], f"litmus {' '.join(argv)} imported {found['loaded']}"
     assert found["status"] in (0, 2)
+
+
+ONE_SERVER = """
+import json, subprocess, sys
+launches = []
+Popen = subprocess.Popen
+
+
+class Counting(Popen):
+    def __init__(self, args, *rest, **options):
+        if any("uvicorn" in str(part) for part in args):
+            launches.append(args)
+        super().__init__(args, *rest, **options)
+
+
+subprocess.Popen = Counting
+from litmus.cli import main
+status = main(sys.argv[1:])
+print(json.dumps({"status": status, "servers": len(launches)}))
+"""
+
+
+@pytest.mark.integration
+def test_a_command_that_runs_flows_starts_one_temporary_prefect_server_at_most(tmp_path):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    argv = ["update", "--as-of", "2026-01-05", "--warehouse", str(tmp_path / "w.duckdb")]
+    done = subprocess.run([sys.executable, "-c", ONE_SERVER, *argv], capture_output=True, text=True, timeout=600, env=env)
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found == {"status": 0, "servers": 1}, done.stderr[-2000:]
