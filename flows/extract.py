@@ -3,26 +3,44 @@ spaCy pipeline per process; then the studies' strategies for the evidence table.
 
 from __future__ import annotations
 
-from functools import cache
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
-from flows.runs import flow_parameters, run_tags, tagged_run
+from flows.runs import flow_parameters, run_tags, tag_flow_run
 from litmus.evidence import classify_stored_studies
 from litmus.extraction import PENDING_PAGE_SIZE, extract_and_store, extractor_version, papers_to_extract
 from litmus.progress import progress_bar, step
 from litmus.warehouse import open_warehouse
 
 
-@cache
-def pipeline():
-    """The spaCy pipeline, built once per process however many pages it extracts (~1-2 s)."""
-    from litmus.nlp.pipeline import build_pipeline
+_loading: Future | None = None
 
-    with step("loading the spaCy/scispaCy pipeline"):
-        return build_pipeline()
+
+def preload_pipeline() -> None:
+    """Start building the spaCy pipeline in a background thread. Its imports (spaCy, scispaCy's
+    linker with scikit-learn and SciPy: 2-4 s here) then overlap the ingestion stage, which mostly
+    waits on DuckDB, the E-utilities and the Prefect API."""
+    global _loading
+    if _loading is None:
+        _loading = ThreadPoolExecutor(1, thread_name_prefix="litmus-pipeline").submit(_build_pipeline)
+
+
+def _build_pipeline():
+    from litmus.nlp.pipeline import build_pipeline  # imported here, in the background thread
+
+    return build_pipeline()
+
+
+def pipeline():
+    """The spaCy pipeline, built once per process however many pages it extracts."""
+    preload_pipeline()
+    if not _loading.done():
+        with step("loading the spaCy/scispaCy pipeline"):
+            return _loading.result()
+    return _loading.result()
 
 
 @task(name="extract-page", task_run_name="extract-page-{number}", cache_policy=NONE)
@@ -77,7 +95,7 @@ def _extract_run_name() -> str:
 def extract_flow(warehouse: str, pmids: list[str] | None = None, force: bool = False, batch_size: int = 200) -> dict:
     """Extract every stored paper not yet extracted by this extractor version (or `pmids`; with
     `force`, again), then classify the studies into the review's strategies."""
-    with tagged_run(run_tags("extract")):
-        totals = extract_papers(Path(warehouse), pmids=pmids, force=force, batch_size=batch_size)
-        totals["strategy_assignments"] = classify_strategies(Path(warehouse))
+    tag_flow_run(run_tags("extract"))
+    totals = extract_papers(Path(warehouse), pmids=pmids, force=force, batch_size=batch_size)
+    totals["strategy_assignments"] = classify_strategies(Path(warehouse))
     return totals

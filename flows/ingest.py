@@ -14,7 +14,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
-from flows.runs import flow_parameters, mode_label, retry_if_transient, run_tags, tagged_run
+from flows.runs import flow_parameters, mode_label, retry_if_transient, run_tags, tag_flow_run
 from litmus.ingest import FetchOutcome, ResolveOutcome, fetch_and_store, fetch_batches, resolve_review
 from litmus.progress import progress_bar, step
 from litmus.records import Review
@@ -111,5 +111,5 @@ def ingest_review_flow(
 
     entrez = EntrezSettings.from_flags(live=live, record=record)
     warehouse_path = Path(warehouse) if warehouse else default_warehouse_path()
-    with tagged_run(run_tags("ingest", live=live, record=record, review=review_label(review))):
-        return ingest_review(review, entrez, warehouse_path, refresh)
+    tag_flow_run(run_tags("ingest", live=live, record=record, review=review_label(review)))
+    return ingest_review(review, entrez, warehouse_path, refresh)

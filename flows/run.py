@@ -9,10 +9,10 @@ from pathlib import Path
 
 from prefect import flow
 
-from flows.extract import classify_strategies, extract_papers
+from flows.extract import classify_strategies, extract_papers, preload_pipeline
 from flows.ingest import ingest_review
 from flows.publish import publish_evidence
-from flows.runs import flow_parameters, mode_label, run_tags, tagged_run
+from flows.runs import flow_parameters, mode_label, run_tags, tag_flow_run
 from flows.verify import verify_and_publish
 from litmus.paths import default_warehouse_path
 from litmus.reviews import review_label
@@ -48,6 +48,8 @@ def litmus_run_flow(
     """
     entrez = EntrezSettings.from_flags(live=live, record=record)
     warehouse_path = Path(warehouse) if warehouse else default_warehouse_path()
+    if not warehouse_path.exists():
+        preload_pipeline()  # a new warehouse: every paper will be extracted after ingestion
     parameters = {"review": review, "live": live, "record": record, "refresh": refresh, "review_text": review_text}
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -58,8 +60,8 @@ def litmus_run_flow(
         timings[stage] = round(now - clock, 3)
         clock = now
 
-    with tagged_run(run_tags("run", live=live, record=record, review=review_label(review))), \
-            recorded_run(warehouse_path, "litmus-run", parameters) as run:
+    tag_flow_run(run_tags("run", live=live, record=record, review=review_label(review)))
+    with recorded_run(warehouse_path, "litmus-run", parameters) as run:
         ingest = ingest_review(review, entrez, warehouse_path, refresh)
         lap("ingest")
         extraction = extract_papers(warehouse_path)

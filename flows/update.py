@@ -23,7 +23,7 @@ from prefect.cache_policies import NONE
 
 from flows.extract import classify_strategies, extract_papers
 from flows.publish import publish_digest, publish_evidence
-from flows.runs import flow_parameters, mode_label, retry_if_transient, run_tags, tagged_run
+from flows.runs import flow_parameters, mode_label, retry_if_transient, run_tags, tag_flow_run
 from flows.verify import verify_and_publish
 from litmus.progress import step
 from litmus.settings import EntrezSettings, make_client
@@ -127,8 +127,8 @@ def update_evidence_flow(
     run_id = uuid.uuid4().hex
     parameters = {"searches_path": searches_path, "as_of": run_date.isoformat(), "live": live, "record": record,
                   "extract": extract, "search_run_id": run_id}
-    with tagged_run(run_tags("update", live=live, record=record)), \
-            update_lock(warehouse_path, wait_seconds=wait_seconds), \
+    tag_flow_run(run_tags("update", live=live, record=record))
+    with update_lock(warehouse_path, wait_seconds=wait_seconds), \
             recorded_run(warehouse_path, "update-evidence", parameters) as run:
         results, failed = [], {}
         for search in searches:

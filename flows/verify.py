@@ -9,7 +9,7 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 
 from flows.publish import publish_verdicts
-from flows.runs import flow_parameters, run_tags, tagged_run
+from flows.runs import flow_parameters, run_tags, tag_flow_run
 from litmus.progress import step
 from litmus.reviews import load_review_input, review_label, review_text_for, transcription_for
 from litmus.verification import load_claims, source_evidence, store_verdicts, verify_claims
@@ -52,5 +52,5 @@ def _verify_run_name() -> str:
 def verify_flow(warehouse: str, review: str | None = None, review_text: str | None = None) -> dict:
     """Verify the review's claims against the warehouse."""
     review_id = review_label(review)
-    with tagged_run(run_tags("verify", review=review_id)):
-        return verify_and_publish(review_id, review, review_text, Path(warehouse))
+    tag_flow_run(run_tags("verify", review=review_id))
+    return verify_and_publish(review_id, review, review_text, Path(warehouse))

@@ -205,7 +205,12 @@ def test_the_served_deployments_run_and_the_server_holds_logs_named_task_runs_an
         artifacts = await client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])))
         return flow_run, task_runs, logs, artifacts
 
-    flow_run, task_runs, logs, artifacts = read_back(api_url, what_the_server_holds)
+    deadline = time.monotonic() + 60
+    while True:  # the run's last log lines reach the server shortly after the run ends
+        flow_run, task_runs, logs, artifacts = read_back(api_url, what_the_server_holds)
+        if any("update 2026-01-05:" in log.message for log in logs) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
     assert flow_run.name == "update-2026-01-05-offline"
     assert {"litmus", "update", "offline"} <= set(flow_run.tags)
     names = {t.name for t in task_runs}
