@@ -18,6 +18,8 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 # litmus's own loggers join Prefect's run loggers, so their INFO lines reach the server with the run.
 os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "litmus")
+# ... and outside a run (library calls of a read-only command) their lines stay on the console only.
+os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 import warnings  # noqa: E402
 
