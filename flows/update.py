@@ -155,8 +155,9 @@ def update_evidence_flow(
         written = write_run_digest(run_id, run_date, warehouse_path, digest, failed)
         publish_digest(written["text"], run_date.isoformat())
         requests = [line for r in results for line in r.pop("request_log")]
+        sent = sum(r["requests"] for r in results)
         run.counts = {"searches": len(searches), "failed": len(failed), "new": len(new), "updated": len(updated),
-                      "requests": len(requests)}
+                      "requests": sent}
         run.message = f"search run {run_id}"
         summary = {
             "run_id": run_id,
@@ -168,6 +169,7 @@ def update_evidence_flow(
             "extracted": extracted,
             "verified": [{"review_id": v["review_id"], "claims": v["claims"], "verdicts": v["verdicts"]} for v in verified],
             "requests": requests,
+            "requests_sent": sent,
             "digest_path": written["path"],
             "digest": written["text"],
             "mode": entrez.describe(),

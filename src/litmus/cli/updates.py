@@ -102,7 +102,8 @@ def cmd_update(args) -> int:
     from litmus.updates.searches import load_searches
 
     started = time.perf_counter()
-    # Mistakes in the searches file or the flags are reported before Prefect starts.
+    # Mistakes in the searches file or the flags are reported before Prefect starts. (By hand, the
+    # contact address comes from NCBI_EMAIL; the Prefect Variable serves scheduled runs.)
     load_searches(args.searches)
     EntrezSettings.from_flags(live=args.live, record=args.record)
     update_evidence_flow = load_flow("flows.update", "update_evidence_flow")
@@ -147,7 +148,7 @@ def _print_update_summary(summary: dict, elapsed: float) -> None:
     console.print(
         f"  {len(summary['new_pmids'])} new, {len(summary['updated_pmids'])} updated"
         + (f"; extracted {extracted['papers']} papers, {extracted['strategy_assignments']} strategy assignments" if extracted else "")
-        + f"; E-utilities requests: {len(summary['requests'])}; time {elapsed:.1f} s"
+        + f"; E-utilities requests: {summary['requests_sent']}; time {elapsed:.1f} s"
     )
     for review in summary["verified"]:
         verdicts = ", ".join(f"{k}: {v}" for k, v in sorted(review["verdicts"].items()))

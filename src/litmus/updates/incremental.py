@@ -217,7 +217,8 @@ class SearchOutcome:
     new_pmids: list[str] = field(default_factory=list)  # fetched and stored: new to the warehouse
     updated_pmids: list[str] = field(default_factory=list)  # re-fetched: modified upstream
     missing: list[str] = field(default_factory=list)  # found but not returned by EFetch
-    requests: list[str] = field(default_factory=list)  # E-utilities requests made, canonical form
+    requests: list[str] = field(default_factory=list)  # requests made, canonical form (when the transport keeps them)
+    requests_sent: int = 0  # every attempt sent, retries included (live transports keep no log)
 
     @property
     def found(self) -> list[str]:
@@ -229,7 +230,7 @@ class SearchOutcome:
             "window": str(self.added.window) if self.added.window else None,
             "count": self.added.collected.count, "slices": len(self.added.collected.slices),
             "found": len(self.found), "new": list(self.new_pmids), "updated": list(self.updated_pmids),
-            "missing": list(self.missing), "requests": len(self.requests),
+            "missing": list(self.missing), "requests": self.requests_sent,
         }
 
 
@@ -245,6 +246,7 @@ def update_search(
 ) -> SearchOutcome:
     """Run one saved search for the window ending `as_of`; store what is new, refresh what changed."""
     sent_before = len(getattr(client.transport, "requests", []))
+    attempts_before = client.requests_sent
     added = _window_run(con, client, search, "edat", as_of, page_size)
     modified = _window_run(con, client, search, "mdat", as_of, page_size)
     outcome = SearchOutcome(search.name, as_of, run_id, added, modified)
@@ -263,6 +265,7 @@ def update_search(
         outcome.missing += refreshed.missing
     requests = getattr(client.transport, "requests", [])
     outcome.requests = [r.canonical for r in requests[sent_before:]]
+    outcome.requests_sent = client.requests_sent - attempts_before
     _record(con, search, outcome, came_in_earlier=earlier_in_run)
     return outcome
 
