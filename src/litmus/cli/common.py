@@ -37,10 +37,12 @@ def print_json_lines(payload: dict, records: dict[str, str]) -> None:
         sys.stdout.write(json.dumps(line, default=str) + "\n")
 
 
-def add_json_flags(parser: argparse.ArgumentParser, what: str) -> None:
+def add_json_flags(parser: argparse.ArgumentParser, what: str, record: str = "record") -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--json", action="store_true", help=f"print {what} as one JSON object")
-    group.add_argument("--nl", action="store_true", help=f"print {what} as JSON Lines: one object per record, then a summary")
+    group.add_argument(
+        "--nl", action="store_true", help=f"print {what} as JSON Lines: one object per {record}, then a summary",
+    )
 
 
 def add_entrez_flags(parser: argparse.ArgumentParser) -> None:

@@ -136,7 +136,7 @@ def register(commands) -> None:
     run.add_argument("--review-text", metavar="FILE", help="the review's own text, to read its claims from the prose")
     add_entrez_flags(run)
     add_warehouse_flag(run)
-    add_json_flags(run, "the run's summary")
+    add_json_flags(run, "the run's summary", "citation and stage")
     run.set_defaults(handler=cmd_run)
 
     ingest = commands.add_parser(
@@ -151,10 +151,10 @@ def register(commands) -> None:
     ingest.add_argument("--review", metavar="SOURCE", help="review to read (default: the shipped CAR-T editorial transcription)")
     add_entrez_flags(ingest)
     add_warehouse_flag(ingest)
-    add_json_flags(ingest, "the summary (one record per citation with --nl)")
+    add_json_flags(ingest, "the summary", "citation")
     ingest.set_defaults(handler=cmd_ingest)
 
     status = commands.add_parser("status", help="what the warehouse holds: tables, reviews, recent runs")
     add_warehouse_flag(status)
-    add_json_flags(status, "the status")
+    add_json_flags(status, "the status", "table, review and run")
     status.set_defaults(handler=cmd_status)

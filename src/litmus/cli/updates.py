@@ -46,7 +46,8 @@ def register(commands) -> None:
         description=(
             "Run every saved search incrementally: ask PubMed for what it added (EDAT) and modified (MDAT) "
             "on the whole days since the search's last run, store the new papers, re-fetch the modified ones, "
-            "extract and classify them (clinical study or not), and write a Markdown digest."
+            "extract them, classify them (clinical study or not, and into the review's strategies), verify the "
+            "stored reviews again, and write a Markdown digest of the run."
         ),
         epilog=UPDATE_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -58,7 +59,7 @@ def register(commands) -> None:
         "--digest", metavar="PATH",
         help="add the run's digest to this file (default: a new warehouse/digests/<date>.md, <date>-2.md for a second run)",
     )
-    add_json_flags(update, "the run summary (one record per saved search with --nl)")
+    add_json_flags(update, "the run summary", "saved search")
     update.set_defaults(handler=cmd_update)
 
     new = commands.add_parser(
@@ -67,7 +68,7 @@ def register(commands) -> None:
         description="Papers that came into the warehouse through saved searches on or after --since.",
     )
     new.add_argument("--since", type=_iso_date, required=True, metavar="YYYY-MM-DD", help="first day to list")
-    add_json_flags(new, "the papers (one record per paper with --nl)")
+    add_json_flags(new, "the papers", "paper")
     add_warehouse_flag(new)
     new.set_defaults(handler=cmd_new)
 
