@@ -20,8 +20,10 @@ $(UV):
 	@$(PYTHON) -m pip install -q --disable-pip-version-check --target .tools/uv-$(UV_VERSION) uv==$(UV_VERSION)
 
 # --locked: install the locked versions, and stop if pyproject.toml has moved on from uv.lock.
+# --compile-bytecode: write every package's .pyc once now; where PYTHONDONTWRITEBYTECODE is set
+# (or site-packages is read-only), each command would otherwise recompile Prefect and spaCy (~8 s).
 $(STAMP): pyproject.toml uv.lock | $(UV)
-	@$(UV) sync -q --locked --python $(PYTHON) --extra test --extra dask
+	@$(UV) sync -q --locked --compile-bytecode --python $(PYTHON) --extra test --extra dask
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

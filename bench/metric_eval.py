@@ -26,7 +26,7 @@ from litmus.nlp.evaluation import (
     evaluate, load_gold, load_texts, numeric_outcome_pairs, proportion_recall, read_evidence_inference_abstract,
 )
 from litmus.nlp.metrics import extract_metrics
-from litmus.nlp.metrics_component import EXTRACTOR_VERSION
+from litmus.nlp.metrics import EXTRACTOR_VERSION
 
 BENCH = Path(__file__).resolve().parent
 EVAL = BENCH / "eval"

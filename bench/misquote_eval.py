@@ -27,6 +27,9 @@ import time
 import tomllib
 from pathlib import Path
 
+# The PubMed renderer builds corpora and fixtures, so it lives with the tools, not in litmus.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+
 BENCH = Path(__file__).resolve().parent
 DATA = BENCH / "misquote"
 PROJECT = BENCH.parent
@@ -53,7 +56,7 @@ def write_pubmed_file(path: Path, data: Path = DATA) -> int:
     `litmus ingest-files` reads)."""
     from litmus.corpus.sources import load_paper, load_papers
     from litmus.paths import corpus_dir
-    from litmus.pubmed.render import render_pubmed_article_set
+    from pubmed_render import render_pubmed_article_set  # tools/: builds corpora and fixtures
     from litmus.reviews import load_review_input
 
     cited = {c.pmid for c in load_review_input(data / "review.md").citations if c.pmid}

@@ -20,9 +20,11 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
-from litmus.pubmed import render_pubmed_article
-from litmus.pubmed.render import PUBMED_DOCTYPE
 from litmus.records import AbstractSection, Author, MeshHeading, MeshQualifier, PubmedRecord
+
+# The PubMed renderer builds corpora and fixtures, so it lives with the tools, not in litmus.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from pubmed_render import PUBMED_DOCTYPE, render_pubmed_article  # noqa: E402
 
 FIRST_PMID = 90_000_001  # far above real PMIDs in our fixtures, so synthetic and real never collide
 

@@ -6,6 +6,7 @@ The CLI prints these as one line and exits 2; anything else keeps its traceback.
 from __future__ import annotations
 
 import importlib
+import sys
 
 
 class InputError(ValueError):
@@ -27,18 +28,27 @@ _USER_FACING = [
     ("litmus.corpus.sources", "CorpusError"),
     ("litmus.status", "StatusError"),
     ("litmus.updates.deploy", "PrefectServerUnavailable"),
+    ("litmus.updates.deploy", "DeploymentConfigError"),
     ("litmus.bulk.ingest", "BulkInputError"),
     ("litmus.bulk.query", "QueryError"),
 ]
 
 
-def user_facing_errors() -> tuple[type[BaseException], ...]:
+def user_facing_errors(*, imported_only: bool = False) -> tuple[type[BaseException], ...]:
+    """The user-facing exception classes; with `imported_only`, those of the modules imported so far.
+
+    The CLI asks for the imported ones: a class whose module was never imported cannot have been
+    raised, and importing them all would make every command pay for spaCy (seconds) before it starts.
+    """
     found: list[type[BaseException]] = []
     for module_name, name in _USER_FACING:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
+        if imported_only:
+            module = sys.modules.get(module_name)
+        else:
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:
+                continue
         error = getattr(module, name, None)
         if isinstance(error, type) and issubclass(error, BaseException):
             found.append(error)

@@ -42,7 +42,7 @@ class PaperExtraction:
 def extractor_version() -> str:
     """One string naming every part whose change alters the output."""
     from litmus.nlp.lexicon import load_lexicon
-    from litmus.nlp.metrics_component import EXTRACTOR_VERSION
+    from litmus.nlp.metrics import EXTRACTOR_VERSION
 
     return f"metrics-{EXTRACTOR_VERSION}+lexicon-{load_lexicon().version}"
 

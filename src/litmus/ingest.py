@@ -18,6 +18,8 @@ from litmus.warehouse import load
 
 log = logging.getLogger("litmus.ingest")
 
+FETCH_BATCH_SIZE = 200  # PMIDs per EFetch request: NCBI's advice for a GET, and the client's default
+
 
 @dataclass(frozen=True)
 class ResolveOutcome(ResolutionReport):
@@ -30,6 +32,20 @@ class FetchOutcome:
     stored: int
     already_stored: int
     missing: list[str] = field(default_factory=list)
+
+    @classmethod
+    def combined(cls, outcomes: Sequence["FetchOutcome"]) -> "FetchOutcome":
+        """One outcome for several batches."""
+        return cls(
+            requested=[p for o in outcomes for p in o.requested], stored=sum(o.stored for o in outcomes),
+            already_stored=sum(o.already_stored for o in outcomes), missing=[p for o in outcomes for p in o.missing],
+        )
+
+
+def fetch_batches(pmids: Sequence[str], size: int = FETCH_BATCH_SIZE) -> list[list[str]]:
+    """The PMIDs to fetch, without repeats, in batches of one EFetch request each."""
+    unique = list(dict.fromkeys(pmids))
+    return [unique[start : start + size] for start in range(0, len(unique), size)]
 
 
 def previous_resolutions(con: duckdb.DuckDBPyConnection, review_id: str) -> dict[str, Resolution]:

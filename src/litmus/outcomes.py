@@ -8,6 +8,8 @@ overall random-effects estimates. Only counts the source states are pooled; a k/
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from dataclasses import dataclass, field
 
 import duckdb
@@ -173,11 +175,12 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else 100 * value
 
 
-def refresh_evidence(con: duckdb.DuckDBPyConnection) -> int:
-    """Re-classify every stored study's strategies, then re-pool (pooling groups by primary strategy)."""
+def refresh_evidence(con: duckdb.DuckDBPyConnection, pmids: Iterable[str] | None = None) -> int:
+    """Re-classify the strategies of these stored studies (all when None), then re-pool every outcome
+    (pooling groups by primary strategy, so any new assignment can move a pooled estimate)."""
     from litmus.evidence import classify_stored_studies
 
-    assignments = classify_stored_studies(con)
+    assignments = classify_stored_studies(con, pmids)
     store_pooled_estimates(con)
     return assignments
 

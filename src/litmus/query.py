@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +35,28 @@ class QueryResult:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(self.columns)
-        writer.writerows(self.rows)
+        writer.writerows([csv_value(value) for value in row] for row in self.rows)
         return buffer.getvalue()
+
+
+def csv_value(value):
+    """A cell of CSV: lists, maps and structs as JSON text (which any reader can parse back, unlike
+    Python's or DuckDB's literals), dates and times as ISO text, the rest as it is."""
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, default=str, ensure_ascii=False)
+    return value
+
+
+NESTED_TYPE = re.compile(r"\[\d*\]$|^(STRUCT|MAP|UNION)\(")
+
+
+def csv_select(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """SELECT every column of table or view `name`, nested ones (lists, structs, maps) as JSON text."""
+    columns = []
+    for column, column_type, *_ in con.execute(f'DESCRIBE "{name}"').fetchall():
+        quoted = '"' + column.replace('"', '""') + '"'
+        columns.append(f"to_json({quoted})::VARCHAR AS {quoted}" if NESTED_TYPE.search(column_type) else quoted)
+    return f'SELECT {", ".join(columns)} FROM "{name}"'
 
 
 def check_read_only(sql: str) -> None:
@@ -96,8 +117,9 @@ def export_warehouse(warehouse: Path, out_dir: Path, *, file_format: str = "parq
         for name in names:
             target = out_dir / f"{name}.{file_format}"
             options = "(FORMAT parquet)" if file_format == "parquet" else "(FORMAT csv, HEADER true)"
+            select = f'SELECT * FROM "{name}"' if file_format == "parquet" else csv_select(con, name)
             escaped = str(target).replace("'", "''")
-            con.execute(f'COPY (SELECT * FROM "{name}") TO \'{escaped}\' {options}').fetchall()
+            con.execute(f"COPY ({select}) TO '{escaped}' {options}").fetchall()
             written.append(target)
     finally:
         con.close()

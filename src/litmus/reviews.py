@@ -28,6 +28,29 @@ def review_id_from_name(name: str) -> str:
     return slug or "review"
 
 
+def review_label(spec: str | Path | None) -> str:
+    """The id a review will be stored under, as far as its name tells (for naming runs before it
+    is read): a transcription's `review_id`, a text file's slug, a PMCID; a JATS file's stem."""
+    if spec is None:
+        return DEFAULT_REVIEW_ID
+    text_spec = str(spec).strip()
+    if PMCID.match(text_spec):
+        return text_spec.upper()
+    if DOI.match(text_spec.removeprefix("doi:").strip()):
+        return review_id_from_name(text_spec.removeprefix("doi:"))
+    path = Path(text_spec).expanduser()
+    if path.suffix.lower() == ".toml" and path.is_file():
+        import tomllib
+
+        try:
+            stated = tomllib.loads(path.read_text(encoding="utf-8")).get("review_id")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            stated = None  # reading it for real reports the problem
+        if isinstance(stated, str) and stated.strip():
+            return stated.strip()
+    return review_id_from_name(path.stem)
+
+
 def load_review_input(spec: str | Path | None, *, client=None) -> Review:
     """Read a review from a file, or fetch its JATS from PMC when given a PMCID or DOI."""
     if spec is None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from litmus.pubmed import render_pubmed_article_set
+from pubmed_render import render_pubmed_article_set
 from litmus.records import AbstractSection, Author, DeletedCitation, MeshHeading, PubmedRecord
 from litmus.warehouse import connect
 

@@ -7,7 +7,8 @@ import pytest
 from litmus.bulk import ingest_files
 from litmus.entrez.client import EntrezClient
 from litmus.entrez.replay import ReplayTransport
-from litmus.pubmed import iter_pubmed_xml, render_pubmed_article
+from litmus.pubmed import iter_pubmed_xml
+from pubmed_render import render_pubmed_article
 from litmus.records import PubmedRecord
 from litmus.warehouse.arrow import latest_per_pmid
 

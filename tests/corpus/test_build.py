@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litmus.corpus.build import build_replay_articles, main
+from build_replay_articles import build_replay_articles, main
 from litmus.pubmed import parse_pubmed_xml
 
 PAPER = """

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from litmus.corpus import load_claims, load_paper, load_papers, load_review
-from litmus.corpus.build import build_replay_articles
+from build_replay_articles import build_replay_articles
 from litmus.entrez.replay import ReplayTransport
 from litmus.entrez.requests import EntrezRequest
 from litmus.pubmed import parse_pubmed_xml
@@ -228,8 +228,8 @@ def test_replay_xml_is_in_sync_with_the_toml(corpus, tmp_path):
     assert rebuilt
     for path in rebuilt:
         shipped = corpus / "entrez" / "pubmed" / path.name
-        assert shipped.is_file(), f"{shipped} missing: run `python -m litmus.corpus.build`"
-        assert shipped.read_bytes() == path.read_bytes(), f"{shipped} stale: run `python -m litmus.corpus.build`"
+        assert shipped.is_file(), f"{shipped} missing: run `.venv/bin/python tools/build_replay_articles.py`"
+        assert shipped.read_bytes() == path.read_bytes(), f"{shipped} stale: run `.venv/bin/python tools/build_replay_articles.py`"
 
 
 def test_replay_xml_parses_back_to_the_same_record(corpus, papers):

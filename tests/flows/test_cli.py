@@ -132,3 +132,56 @@ def test_query_parameters_are_bound_not_spliced(shipped_run):
     assert len(run_query(shipped_run[0], "SELECT pmid FROM papers WHERE pmid = ?", ["32556247"]).rows) == 1
     with pytest.raises(QueryRefused, match="exactly one statement"):
         run_query(shipped_run[0], "SELECT 1; SELECT 2", [1])
+
+
+def test_machine_output_is_objects_never_positional_arrays(shipped_run, capsys, tmp_path):
+    """--json prints one object; --nl one object per line, each saying what it is; lists hold objects."""
+    import shutil
+
+    def no_positional_arrays(value, where="$"):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                no_positional_arrays(item, f"{where}.{key}")
+        elif isinstance(value, list):
+            kinds = {type(item) for item in value}
+            assert not (list in kinds or tuple in kinds), f"{where} holds positional arrays"
+            for index, item in enumerate(value):
+                no_positional_arrays(item, f"{where}[{index}]")
+
+    warehouse = str(tmp_path / "litmus.duckdb")  # a copy: `run` adds to the run log others count
+    shutil.copy(shipped_run[0], warehouse)
+    for argv in (["ingest", "--json"], ["status", "--json"], ["run", "--json"]):
+        code, out, err = run_cli(capsys, *argv, "--warehouse", warehouse)
+        payload = json.loads(out)
+        assert code == 0 and isinstance(payload, dict), (argv, err)
+        no_positional_arrays(payload)
+    citations = json.loads(run_cli(capsys, "ingest", "--json", "--warehouse", warehouse)[1])["resolved_citations"]
+    assert {"citation_key", "pmid", "method"} <= set(citations[0])
+
+    for argv, kinds in ((["ingest", "--nl"], {"citation", "unresolved_citation", "summary"}),
+                        (["status", "--nl"], {"table", "review", "run", "summary"})):
+        code, out, _ = run_cli(capsys, *argv, "--warehouse", warehouse)
+        lines = [json.loads(line) for line in out.splitlines()]
+        assert code == 0 and all(isinstance(line, dict) for line in lines)
+        assert {line["record"] for line in lines} == kinds
+        assert lines[-1]["record"] == "summary"
+
+
+def test_csv_writes_lists_and_structs_as_json(shipped_run, capsys, tmp_path):
+    import csv
+
+    warehouse = str(shipped_run[0])
+    query = "SELECT pmid, design, {'n': n, 'why': why} AS detail FROM evidence_table WHERE design IS NOT NULL LIMIT 1"
+    code, out, _ = run_cli(capsys, "sql", "--csv", "--warehouse", warehouse, query)
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and isinstance(json.loads(row["design"]), list) and set(json.loads(row["detail"])) == {"n", "why"}
+
+    code, _, _ = run_cli(capsys, "export", "--warehouse", warehouse, str(tmp_path), "--format", "csv")
+    with open(tmp_path / "publication_types.csv", newline="") as handle:
+        assert next(csv.DictReader(handle))
+    with open(tmp_path / "reviews.csv", newline="") as handle:
+        review = next(csv.DictReader(handle))
+    assert code == 0 and isinstance(json.loads(review["authors"]), list)
+    with open(tmp_path / "entities.csv", newline="") as handle:
+        attributes = [r["attributes"] for r in csv.DictReader(handle) if r["attributes"]]
+    assert attributes and all(isinstance(json.loads(a), dict) for a in attributes)

@@ -96,7 +96,7 @@ def test_a_review_fetched_from_pmc_by_pmcid(prefect_harness, fake_ncbi, tmp_path
     summary = json.loads(capsys.readouterr().out)
     assert code == 0
     assert summary["citations"] == 2 and summary["resolved"] == 2 and summary["papers_stored"] == 2
-    assert {(pmid, method) for _, pmid, method in summary["resolved_citations"]} == {
+    assert {(c["pmid"], c["method"]) for c in summary["resolved_citations"]} == {
         ("30000001", "known_pmid"), ("30000002", "ecitmatch")
     }
     assert fake_ncbi.counts["efetch"] >= 2  # the JATS, then the papers

@@ -27,8 +27,8 @@ def test_every_reference_with_a_shipped_paper_is_resolved_and_the_rest_say_why(t
     assert ingest["citations"] == 16
     assert ingest["resolved"] == 5  # refs 2, 5, 6, 8 and Xiao et al.: the ones with a known PMID
     assert ingest["papers_stored"] == 5
-    for key, detail in ingest["unresolved"]:
-        assert detail, key
+    for citation in ingest["unresolved"]:
+        assert set(citation) == {"citation_key", "reason"} and citation["reason"], citation
     assert len(ingest["unresolved"]) == 11
     assert len(shipped_dois) >= 5
 

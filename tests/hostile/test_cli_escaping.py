@@ -17,7 +17,7 @@ import pytest
 from litmus.cli import main
 from litmus.extraction import extract_and_store, extractor_version, pending_papers
 from litmus.nlp.pipeline import build_pipeline
-from litmus.pubmed import render_pubmed_article_set
+from pubmed_render import render_pubmed_article_set
 from litmus.records import AbstractSection, Citation, PubmedRecord, Review
 from litmus.warehouse import connect
 from litmus.warehouse.load import finish_run, load_papers, start_run, upsert_review
@@ -132,7 +132,7 @@ def test_new_prints_titles_and_search_names_as_data(hostile_warehouse, capsys):
     assert code == 0, err
     assert_literal(out)
     code, out, _ = cli(capsys, "new", "--warehouse", str(hostile_warehouse), "--since", "2026-01-01", "--json")
-    assert json.loads(out)[0]["searches"] == [f"search {HOSTILE}"]
+    assert json.loads(out)["papers"][0]["searches"] == [f"search {HOSTILE}"]
 
 
 def test_extract_text_prints_sentences_as_data(tmp_path, capsys):
@@ -179,9 +179,10 @@ def test_ingest_files_prints_file_names_and_failures_as_data(tmp_path, capsys):
 
 
 def test_serve_error_quotes_a_bad_cron_as_data(capsys):
-    code, out, err = cli(capsys, "serve", "--cron", f"{CLOSING_TAG} {BRACKETED_NAME}")
+    code, out, err = cli(capsys, "serve", "--deployment", "daily-evidence-update",
+                         "--cron", f"{CLOSING_TAG} {BRACKETED_NAME}")
     assert code == 2
-    assert err.startswith("error: bad --cron") and CLOSING_TAG in err
+    assert err.startswith("error: ") and "--cron" in err and CLOSING_TAG in err
 
 
 def test_no_command_module_writes_markup_into_its_strings():

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from litmus.pubmed import PubmedParseError, iter_pubmed_xml, parse_pubmed_xml, render_pubmed_article_set
+from litmus.pubmed import PubmedParseError, iter_pubmed_xml, parse_pubmed_xml
+from pubmed_render import render_pubmed_article_set
 from litmus.records import DeletedCitation, PubmedRecord
 
 

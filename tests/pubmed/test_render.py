@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from litmus.pubmed import parse_pubmed_xml, render_pubmed_article, render_pubmed_article_set
+from litmus.pubmed import parse_pubmed_xml
+from pubmed_render import render_pubmed_article, render_pubmed_article_set
 from litmus.pubmed.parse import iter_pubmed_xml
 from litmus.records import (
     AbstractSection,

@@ -104,11 +104,11 @@ def test_a_users_error_is_not_retried_by_the_flow(monkeypatch, tmp_path):
         raise WarehouseBusy(f"warehouse {path} is locked by another litmus process")
 
     monkeypatch.setattr(ingest_flow, "open_warehouse", busy)
-    fetch = ingest_flow.fetch_papers.with_options(retry_delay_seconds=0)
+    fetch = ingest_flow.fetch_batch.with_options(retry_delay_seconds=0)
 
     @flow
     def one_fetch():
-        return fetch([], ingest_flow.EntrezSettings(), tmp_path / "w.duckdb", False)
+        return fetch(1, [], ingest_flow.EntrezSettings(), tmp_path / "w.duckdb", False)
 
     with pytest.raises(WarehouseBusy):
         one_fetch()

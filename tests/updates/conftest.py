@@ -64,7 +64,9 @@ def prefect_server(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update({
         "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-        "PREFECT_UI_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING",
+        # The server's own loggers only: PREFECT_LOGGING_LEVEL would also keep the runs' INFO lines
+        # from the processes started with this environment away from the server.
+        "PREFECT_UI_ENABLED": "false", "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     })
     log = open(home / "server.log", "wb")
     server = subprocess.Popen(

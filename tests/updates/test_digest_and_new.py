@@ -10,7 +10,7 @@ import pytest
 from litmus.updates.digest import build_digest, new_since
 from litmus.updates.incremental import update_search
 from litmus.updates.relevance import classify_and_store
-from litmus.updates.replay_fixtures import FIRST_DAY, SECOND_DAY
+from search_replay import FIRST_DAY, SECOND_DAY
 from litmus.updates.searches import load_searches
 from litmus.warehouse import open_warehouse
 
@@ -74,7 +74,7 @@ def test_litmus_new_prints_text_and_json(two_days, warehouse, capsys, litmus):
     assert "36346962" in out and "searches: cd19-cd22-dual-car-t" in out and "30988175" not in out
 
     assert litmus(["new", "--since", "2026-01-05", "--json", "--warehouse", str(warehouse)]) == 0
-    papers = json.loads(capsys.readouterr().out)
+    papers = json.loads(capsys.readouterr().out)["papers"]
     assert {p["pmid"] for p in papers} >= {"30988175", "34312556"}
     assert next(p for p in papers if p["pmid"] == "30988175")["metrics"] == ["ORR 88.2%"]
 

@@ -12,7 +12,7 @@ import pytest
 from litmus.entrez import EntrezClient, ReplayMiss
 from litmus.paths import corpus_dir
 from litmus.updates.incremental import UpdateBusy, Window, update_lock, update_search, watermarks
-from litmus.updates.replay_fixtures import FIRST_DAY, SCENARIO, SECOND_DAY, ScenarioTransport
+from search_replay import FIRST_DAY, SCENARIO, SECOND_DAY, ScenarioTransport
 from litmus.updates.searches import load_searches
 from litmus.warehouse.load import stored_pmids
 

@@ -6,7 +6,7 @@ import uuid
 
 from litmus.updates.incremental import update_search
 from litmus.updates.relevance import PaperFacts, classify, classify_and_store
-from litmus.updates.replay_fixtures import FIRST_DAY, SECOND_DAY
+from search_replay import FIRST_DAY, SECOND_DAY
 from litmus.updates.searches import load_searches
 
 

@@ -6,7 +6,7 @@ import json
 import re
 
 from litmus.paths import corpus_dir
-from litmus.updates.replay_fixtures import SCENARIO, build_search_replay, check_scenario
+from search_replay import SCENARIO, build_search_replay, check_scenario
 from litmus.updates.searches import default_searches_path
 
 
@@ -15,7 +15,7 @@ def test_the_builder_reproduces_the_shipped_answers(tmp_path):
     assert len(written) == 18  # 6 EDAT windows on day 1; EDAT and MDAT per search on day 2
     for path in written + [p.with_suffix(".request") for p in written]:
         shipped = corpus_dir() / "entrez" / "esearch" / path.name
-        assert shipped.read_bytes() == path.read_bytes(), f"{shipped} is stale: run python -m litmus.updates.replay_fixtures"
+        assert shipped.read_bytes() == path.read_bytes(), f"{shipped} is stale: run .venv/bin/python tools/search_replay.py"
 
 
 def test_answers_hold_only_extension_studies_shipped_in_corpus_papers(shared_reviews):

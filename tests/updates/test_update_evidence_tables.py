@@ -2,7 +2,7 @@
 
 import pytest
 
-from litmus.updates.replay_fixtures import SCENARIO, FIRST_DAY
+from search_replay import FIRST_DAY, SCENARIO
 from litmus.warehouse import open_warehouse
 
 DAY1 = sorted(pmid for found in SCENARIO.values() for pmid, edat in found.items() if edat < FIRST_DAY)

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from litmus.updates.replay_fixtures import FIRST_DAY, SCENARIO, SECOND_DAY
+from search_replay import FIRST_DAY, SCENARIO, SECOND_DAY
 from litmus.warehouse import open_warehouse
 
 pytestmark = pytest.mark.integration
@@ -91,13 +91,44 @@ def test_updated_papers_are_re_extracted(prefect_api, warehouse, tmp_path):
         extractor_version()
     except ImportError as error:  # the NLP stage is being reworked in this checkout
         pytest.skip(f"extraction stage unavailable here: {error}")
-    from flows.update import extract_new_papers, update_evidence_flow
+    from flows.extract import extract_papers
+    from flows.update import update_evidence_flow
 
     update_evidence_flow(as_of="2026-01-05", warehouse=str(warehouse), extract=True, digest=str(tmp_path / "d.md"))
     with open_warehouse(warehouse, read_only=True) as con:
         before = dict(con.execute("SELECT pmid, extracted_at FROM extractions").fetchall())
     assert sorted(before) == DAY1
-    extract_new_papers.fn([], [DAY1[0]], warehouse)
+    extract_papers(warehouse, pmids=[DAY1[0]], force=True)  # tasks outside a flow run on their own
     with open_warehouse(warehouse, read_only=True) as con:
         after = dict(con.execute("SELECT pmid, extracted_at FROM extractions").fetchall())
     assert after[DAY1[0]] > before[DAY1[0]] and all(after[p] == before[p] for p in DAY1[1:])
+
+
+def test_an_update_carries_new_studies_through_the_job_and_keeps_every_digest(prefect_api, warehouse):
+    """On a warehouse holding the shipped review: new studies are extracted and classified into
+    strategies in the same run, the review is verified again, and a day's second run keeps the
+    first run's digest."""
+    from flows.run import litmus_run_flow
+    from flows.update import update_evidence_flow
+
+    litmus_run_flow(warehouse=str(warehouse))
+    first = update_evidence_flow(as_of="2026-01-05", warehouse=str(warehouse))
+    assert sorted(first["extracted"]["extracted_pmids"]) == DAY1
+    assert first["extracted"]["strategy_assignments"] > 0
+    assert [v["review_id"] for v in first["verified"]] == ["zhang2022-editorial-car-t-resistance"]
+    with open_warehouse(warehouse, read_only=True) as con:
+        families = dict(con.execute(
+            "SELECT pmid, list(DISTINCT family ORDER BY family) FROM evidence_table WHERE list_contains(?, pmid) GROUP BY pmid",
+            [DAY1],
+        ).fetchall())
+    # Classified in the same run: these two name their strategy in the abstract; the third names
+    # none the lexicon knows (before, all three stayed 'unclassified' until `litmus extract`).
+    assert families["34312556"] == ["dual_targeting"] and families["30988175"] == ["single_target"]
+    assert "- strategy: " in first["digest"]
+
+    again = update_evidence_flow(as_of="2026-01-05", warehouse=str(warehouse))
+    digests = warehouse.parent / "digests"
+    assert again["digest_path"] == str(digests / "2026-01-05-2.md")
+    assert "0 new studies" in (digests / "2026-01-05-2.md").read_text()
+    assert "3 new studies" in (digests / "2026-01-05.md").read_text()  # the first run's digest is kept
+    assert again["verified"] == []  # nothing changed: nothing to verify again

@@ -17,7 +17,10 @@ import sys
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# litmus's own loggers join Prefect's run loggers, so their INFO lines reach the server with the run.
+os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "litmus")
+# ... and outside a run (library calls of a read-only command) their lines stay on the console only.
+os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 import warnings  # noqa: E402
 
@@ -49,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="also print the run's log lines (INFO) on the console; the Prefect server receives them either way",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     for group in (pipeline, analysis, evidence, updates, bulk):
@@ -57,17 +64,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class _HideUserErrors(logging.Filter):
-    """Prefect logs a failed task with its traceback; for a user's error the CLI's one line is enough."""
+    """Prefect logs a failed task with its traceback; for a user's error the CLI's one line is enough.
 
-    def __init__(self, kinds: tuple[type[BaseException], ...]):
-        super().__init__()
-        self.kinds = kinds
-        self.names = tuple(kind.__name__ for kind in kinds)
+    The kinds are looked up when a record arrives: the modules that define them are imported by the
+    command itself, after this filter is installed.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], self.kinds):
+        from litmus.errors import user_facing_errors
+
+        kinds = user_facing_errors(imported_only=True)
+        if record.exc_info and isinstance(record.exc_info[1], kinds):
             return False
-        return not any(name in record.getMessage() for name in self.names)
+        return not any(kind.__name__ in record.getMessage() for kind in kinds)
 
 
 PREFECT_RUN_LOGGERS = ("prefect.task_runs", "prefect.flow_runs")
@@ -81,16 +90,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from litmus.errors import user_facing_errors
 
+    # Prefect's console handler shows warnings only (INFO with --verbose); its loggers stay at INFO,
+    # so the Prefect server still receives every INFO line of the run. Read when Prefect is imported,
+    # which for every command happens after this point.
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if args.verbose else "WARNING")
     previous_wait = os.environ.get("LITMUS_WAREHOUSE_WAIT")
     if getattr(args, "wait", None) is not None:
         # Read by every warehouse connection the command's flows open (litmus.warehouse.connect).
         os.environ["LITMUS_WAREHOUSE_WAIT"] = str(args.wait)
-    hide = _HideUserErrors(user_facing_errors())
+    hide = _HideUserErrors()
     for name in PREFECT_RUN_LOGGERS:
         logging.getLogger(name).addFilter(hide)
     try:
         return args.handler(args)
-    except user_facing_errors() as error:
+    except user_facing_errors(imported_only=True) as error:
         print_error(error)
         return 2
     except KeyboardInterrupt:

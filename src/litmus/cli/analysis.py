@@ -71,9 +71,9 @@ def cmd_extract(args) -> int:
             _print_metrics_table(payload["metrics"])
             _print_entities_table(payload["entities"])
         return 0
-    from flows.extract import extract_flow
+    from litmus.cli.prefect_runs import run_flow
 
-    totals = extract_flow(warehouse=str(warehouse_path(args)), force=args.force)
+    totals = run_flow("flows.extract", "extract_flow", warehouse=str(warehouse_path(args)), force=args.force)
     if args.json:
         sys.stdout.write(json.dumps(totals, indent=2) + "\n")
     else:

@@ -63,6 +63,28 @@ def print_json(payload) -> None:
     sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
 
 
+def print_json_lines(payload: dict, records: dict[str, str]) -> None:
+    """JSON Lines: each item of the lists named in `records` (list key -> record kind) as one object
+    with a "record" field, then the rest of `payload` as one "summary" record."""
+    summary = {"record": "summary"}
+    lines = []
+    for key, value in payload.items():
+        if key in records:
+            lines += [{"record": records[key], **item} for item in value]
+        else:
+            summary[key] = value
+    for line in [*lines, summary]:
+        sys.stdout.write(json.dumps(line, default=str) + "\n")
+
+
+def add_json_flags(parser: argparse.ArgumentParser, what: str, record: str = "record") -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--json", action="store_true", help=f"print {what} as one JSON object")
+    group.add_argument(
+        "--nl", action="store_true", help=f"print {what} as JSON Lines: one object per {record}, then a summary",
+    )
+
+
 def add_entrez_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("E-utilities")
     group.add_argument("--live", action="store_true", help="talk to NCBI instead of replaying corpus/entrez (needs NCBI_EMAIL)")

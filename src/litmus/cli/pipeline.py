@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
 import time
 
 from rich.table import Table
 
 from litmus.cli.analysis import print_verdicts, verdict_summary
-from litmus.cli.common import add_entrez_flags, add_warehouse_flag, console, print_json, styled, warehouse_path
+from litmus.cli.common import (
+    add_entrez_flags, add_json_flags, add_warehouse_flag, console, print_json, print_json_lines, styled,
+    warehouse_path,
+)
+from litmus.cli.prefect_runs import run_flow
+
+INGEST_RECORDS = {"resolved_citations": "citation", "unresolved": "unresolved_citation"}
+STATUS_RECORDS = {"tables": "table", "reviews": "review", "recent_runs": "run"}
 
 
 def _print_ingest_summary(summary: dict, elapsed: float) -> None:
@@ -16,10 +24,10 @@ def _print_ingest_summary(summary: dict, elapsed: float) -> None:
     table.add_column("citation")
     table.add_column("PMID")
     table.add_column("how", overflow="fold")
-    for key, pmid, method in summary.get("resolved_citations", []):
-        table.add_row(key, pmid, method)
-    for key, detail in summary["unresolved"]:
-        table.add_row(key, styled(("unresolved", "yellow")), detail)
+    for citation in summary.get("resolved_citations", []):
+        table.add_row(citation["citation_key"], citation["pmid"], citation["method"])
+    for citation in summary["unresolved"]:
+        table.add_row(citation["citation_key"], styled(("unresolved", "yellow")), citation["reason"])
     console.print(table)
     console.print(
         f"  citations: {summary['citations']}, resolved: {summary['resolved']}"
@@ -33,29 +41,33 @@ def _print_ingest_summary(summary: dict, elapsed: float) -> None:
 
 
 def cmd_ingest(args) -> int:
-    from flows.ingest import ingest_review_flow
-
     started = time.perf_counter()
-    summary = ingest_review_flow(
-        review=args.review, warehouse=str(warehouse_path(args)), live=args.live, record=args.record, refresh=args.refresh
+    summary = run_flow(
+        "flows.ingest", "ingest_review_flow",
+        review=args.review, warehouse=str(warehouse_path(args)), live=args.live, record=args.record, refresh=args.refresh,
     )
     if args.json:
         print_json(summary)
+    elif args.nl:
+        print_json_lines(summary, INGEST_RECORDS)
     else:
         _print_ingest_summary(summary, time.perf_counter() - started)
     return 0
 
 
 def cmd_run(args) -> int:
-    from flows.run import litmus_run_flow
-
     started = time.perf_counter()
-    result = litmus_run_flow(
+    result = run_flow(
+        "flows.run", "litmus_run_flow",
         review=args.review, warehouse=str(warehouse_path(args)), live=args.live, record=args.record,
         refresh=args.refresh, review_text=args.review_text,
     )
     if args.json:
         print_json(result)
+        return 0
+    if args.nl:
+        for stage in ("ingest", "extraction", "verification", "timings"):
+            print_json_lines({"stage": stage, **result[stage]}, INGEST_RECORDS if stage == "ingest" else {})
         return 0
     _print_ingest_summary(result["ingest"], time.perf_counter() - started)
     extraction, verification = result["extraction"], result["verification"]
@@ -76,6 +88,10 @@ def cmd_status(args) -> int:
     if args.json:
         print_json(status)
         return 0
+    if args.nl:
+        tables = [{"table": name, "rows": rows} for name, rows in status["tables"].items()]
+        print_json_lines({**status, "tables": tables}, STATUS_RECORDS)
+        return 0
     table = Table(title=f"warehouse {status['path']} (schema v{status['schema_version']})")
     table.add_column("table")
     table.add_column("rows", justify="right")
@@ -92,13 +108,32 @@ def cmd_status(args) -> int:
     return 0
 
 
+RUN_EXAMPLES = """\
+examples:
+  litmus run                          the shipped review, offline (replays corpus/entrez)
+  litmus run --live                   the same against NCBI (NCBI_EMAIL; NCBI_API_KEY optional)
+  litmus run --review my-review.md    a Markdown review with a numbered reference list
+  litmus run --json                   the run's summary as one JSON object (--nl: JSON Lines)
+
+Runs go through Prefect. Without PREFECT_API_URL a temporary Prefect server starts first (~15 s);
+with a running `prefect server start` and PREFECT_API_URL set, the runs appear in its UI.
+"""
+
+
 def register(commands) -> None:
-    run = commands.add_parser("run", help="the whole job on a review: ingest, extract, verify", description=cmd_run.__doc__)
+    run = commands.add_parser(
+        "run", help="the whole job on a review: ingest, extract, verify",
+        description=(
+            "Resolve every citation of the review to PubMed, fetch and store the cited papers, extract their "
+            "entities and outcome metrics, check the review's claims against them, and print the verdicts."
+        ),
+        epilog=RUN_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument("--review", metavar="SOURCE", help="review to read (default: the shipped CAR-T editorial transcription)")
     run.add_argument("--review-text", metavar="FILE", help="the review's own text, to read its claims from the prose")
     add_entrez_flags(run)
     add_warehouse_flag(run)
-    run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    add_json_flags(run, "the run's summary", "citation and stage")
     run.set_defaults(handler=cmd_run)
 
     ingest = commands.add_parser(
@@ -113,10 +148,10 @@ def register(commands) -> None:
     ingest.add_argument("--review", metavar="SOURCE", help="review to read (default: the shipped CAR-T editorial transcription)")
     add_entrez_flags(ingest)
     add_warehouse_flag(ingest)
-    ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
+    add_json_flags(ingest, "the summary", "citation")
     ingest.set_defaults(handler=cmd_ingest)
 
     status = commands.add_parser("status", help="what the warehouse holds: tables, reviews, recent runs")
     add_warehouse_flag(status)
-    status.add_argument("--json", action="store_true", help="print as JSON")
+    add_json_flags(status, "the status", "table, review and run")
     status.set_defaults(handler=cmd_status)

@@ -30,3 +30,15 @@ class TransportError(EntrezError):
 
 class MissingDTDError(RuntimeError):
     """An NCBI answer names a DTD that is neither bundled with Biopython nor shipped by litmus."""
+
+
+def is_transient(error: BaseException | None) -> bool:
+    """Whether the same call may succeed later: NCBI busy or unreachable after the client's own
+    retries, as opposed to a request NCBI refused, an answer the replay corpus lacks, or bad input."""
+    if isinstance(error, TransportError):
+        return True
+    if isinstance(error, EntrezQueryError):
+        return False
+    if isinstance(error, EntrezError):
+        return error.attempts is not None  # the client spent its attempts on 429s, 5xx or timeouts
+    return isinstance(error, (ConnectionError, TimeoutError))

@@ -37,8 +37,8 @@ class ReplayMiss(LookupError):
         message = (
             f"no stored E-utilities answer for {request.describe()}"
             + (f" ({detail})" if detail else "")
-            + ". Record it once with network access: "
-            "`litmus run --live --record` (needs NCBI_EMAIL), or add it to corpus/entrez/."
+            + ". Record it once with network access: run the same command with `--live --record` "
+            "(`litmus run`, `litmus ingest` and `litmus update` take both; needs NCBI_EMAIL), or add it to corpus/entrez/."
         )
         super().__init__(message)
 

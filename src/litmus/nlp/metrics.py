@@ -59,7 +59,8 @@ _COUNTABLE = {"CR", "PR", "SD", "PD", "ORR", "CRi", "MORTALITY", "RELAPSE", "NRM
 _DIGIT = re.compile(r"\d")
 _NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
 
-
+# Bumped whenever the output can change: stored extractions of an older version are redone.
+EXTRACTOR_VERSION = "2.5.0"
 
 @dataclass(frozen=True, slots=True)
 class _Sentence:

@@ -10,9 +10,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from litmus.nlp.metrics import extract_metrics
-
-EXTRACTOR_VERSION = "2.5.0"
+from litmus.nlp.metrics import EXTRACTOR_VERSION, extract_metrics  # noqa: F401  (EXTRACTOR_VERSION: re-exported)
 
 if not Doc.has_extension("metrics"):
     Doc.set_extension("metrics", default=None)

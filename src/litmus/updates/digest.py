@@ -1,8 +1,10 @@
 """What an update run brought in, as a Markdown digest, and what came in since a date.
 
 The digest lists each new study with the saved searches that found it, whether it counts as a
-clinical study (and why), and its headline outcome metrics when extraction has run. It is
-written to a file and, inside a Prefect flow, published as a Markdown artifact.
+clinical study (and why), its strategies in the evidence table and its headline outcome metrics
+when extraction has run, and the searches that failed. Every run keeps its digest: a day's second
+run writes `<date>-2.md` beside `<date>.md`, and a digest file named by hand gets a section per
+run. Inside a Prefect flow the same Markdown is published as an artifact.
 """
 
 from __future__ import annotations
@@ -16,8 +18,18 @@ HEADLINE_ENDPOINTS = ("ORR", "CR", "CRi", "MRD_NEG", "PFS", "OS", "EFS", "DOR", 
 MAX_HEADLINES = 4
 
 
-def default_digest_path(warehouse: Path | str, as_of: date) -> Path:
-    return Path(warehouse).parent / "digests" / f"{as_of.isoformat()}.md"
+def digests_dir(warehouse: Path | str) -> Path:
+    return Path(warehouse).parent / "digests"
+
+
+def next_digest_path(directory: Path | str, as_of: date) -> Path:
+    """The first of `<date>.md`, `<date>-2.md`, `<date>-3.md`… in `directory` that does not exist yet."""
+    directory = Path(directory)
+    path, number = directory / f"{as_of.isoformat()}.md", 1
+    while path.exists():
+        number += 1
+        path = directory / f"{as_of.isoformat()}-{number}.md"
+    return path
 
 
 def format_metric(endpoint: str, stat: str, value, unit, count, total, timepoint, not_reached: bool, label) -> str:
@@ -65,6 +77,11 @@ def run_rows(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple]:
     ).fetchall()
 
 
+def _strategies(con, pmid: str) -> list[str]:
+    rows = con.execute("SELECT strategy FROM paper_strategies WHERE pmid = ? ORDER BY strategy", [pmid]).fetchall()
+    return [row[0] for row in rows]
+
+
 def _paper_lines(con, pmid: str, searches: list[str]) -> list[str]:
     rows = con.execute(
         "SELECT p.title, p.journal_iso, p.journal, p.pub_year, r.is_clinical, r.reasons, r.in_evidence"
@@ -82,6 +99,9 @@ def _paper_lines(con, pmid: str, searches: list[str]) -> list[str]:
     else:
         verdict = "yes" if clinical else "no (kept out of evidence tables)" if not in_evidence else "no"
         lines.append(f"- clinical study: {verdict} ({'; '.join(reasons or [])})")
+    strategies = _strategies(con, pmid)
+    if strategies:
+        lines.append(f"- strategy: {', '.join(strategies)}")
     metrics = headline_metrics(con, pmid)
     if metrics:
         lines.append(f"- headline metrics: {'; '.join(metrics)}")
@@ -89,8 +109,8 @@ def _paper_lines(con, pmid: str, searches: list[str]) -> list[str]:
     return lines
 
 
-def build_digest(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> str:
-    """The Markdown digest of one update run."""
+def build_digest(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, failed: dict[str, str] | None = None) -> str:
+    """The Markdown digest of one update run; `failed` maps searches that failed to their reason."""
     rows = run_rows(con, run_id)
     found_by: dict[str, list[str]] = {}
     updated_by: dict[str, list[str]] = {}
@@ -105,7 +125,7 @@ def build_digest(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> st
             "SELECT list(search_name ORDER BY search_name) FROM search_hits WHERE pmid = ? AND run_id = ?", [pmid, run_id]
         ).fetchall()[0][0]
         found_by[pmid] = sorted(set(found_by[pmid]) | set(others or []))
-    searches = sorted({row[0] for row in rows})
+    searches = sorted({row[0] for row in rows} | set(failed or {}))
     clinical = con.execute(
         "SELECT count(*) FROM paper_relevance WHERE is_clinical AND list_contains(?, pmid)", [list(found_by)]
     ).fetchall()[0][0]
@@ -113,7 +133,8 @@ def build_digest(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> st
         f"# litmus update, {as_of.isoformat()}",
         "",
         f"{len(found_by)} new {'study' if len(found_by) == 1 else 'studies'} ({clinical} clinical) and "
-        f"{len(updated_by)} updated from {len(searches)} saved searches.",
+        f"{len(updated_by)} updated from {len(searches)} saved searches"
+        + (f"; {len(failed)} of them failed (see below)." if failed else "."),
         "",
     ]
     if found_by:
@@ -133,14 +154,20 @@ def build_digest(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> st
     warnings = [(row[0], w) for row in rows for w in (row[9] or [])]
     if warnings:
         lines += ["", "## Warnings", ""] + [f"- `{search}`: {w}" for search, w in warnings]
+    if failed:
+        lines += ["", "## Failed searches (their window is asked again by the next run)", ""]
+        lines += [f"- `{search}`: {reason}" for search, reason in sorted(failed.items())]
     return "\n".join(lines) + "\n"
 
 
 def write_digest(path: Path | str, text: str) -> Path:
+    """Write a run's digest to `path`; an existing file keeps what it holds and gets the digest as a
+    further section (two runs never overwrite each other's digest)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    earlier = path.read_text(encoding="utf-8") if path.exists() else ""
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_text(earlier + ("\n---\n\n" if earlier else "") + text, encoding="utf-8")
     tmp.replace(path)
     return path
 

@@ -52,6 +52,24 @@ class UpdateBusy(WarehouseBusy):
     """Another update run holds the update lock of this warehouse."""
 
 
+class SearchesFailed(RuntimeError):
+    """Some saved searches of a run failed; the others completed and are stored. `summary` is the
+    run's summary, `failed` maps each failed search to its one-line reason."""
+
+    def __init__(self, failed: dict[str, str], summary: dict):
+        total = len(summary.get("searches", [])) + len(failed)
+        reasons = "; ".join(f"{name}: {reason}" for name, reason in failed.items())
+        super().__init__(
+            f"{len(failed)} of {total} saved searches failed ({reasons}); the other {total - len(failed)} completed "
+            "and are stored. The failed ones keep their watermark: the next `litmus update` asks their window again."
+        )
+        self.failed = failed
+        self.summary = summary
+
+    def __reduce__(self):  # picklable, should Prefect persist the failed state
+        return type(self), (self.failed, self.summary)
+
+
 # --------------------------------------------------------------------------- date windows
 
 
@@ -199,7 +217,8 @@ class SearchOutcome:
     new_pmids: list[str] = field(default_factory=list)  # fetched and stored: new to the warehouse
     updated_pmids: list[str] = field(default_factory=list)  # re-fetched: modified upstream
     missing: list[str] = field(default_factory=list)  # found but not returned by EFetch
-    requests: list[str] = field(default_factory=list)  # E-utilities requests made, canonical form
+    requests: list[str] = field(default_factory=list)  # requests made, canonical form (when the transport keeps them)
+    requests_sent: int = 0  # every attempt sent, retries included (live transports keep no log)
 
     @property
     def found(self) -> list[str]:
@@ -211,7 +230,7 @@ class SearchOutcome:
             "window": str(self.added.window) if self.added.window else None,
             "count": self.added.collected.count, "slices": len(self.added.collected.slices),
             "found": len(self.found), "new": list(self.new_pmids), "updated": list(self.updated_pmids),
-            "missing": list(self.missing), "requests": len(self.requests),
+            "missing": list(self.missing), "requests": self.requests_sent,
         }
 
 
@@ -227,6 +246,7 @@ def update_search(
 ) -> SearchOutcome:
     """Run one saved search for the window ending `as_of`; store what is new, refresh what changed."""
     sent_before = len(getattr(client.transport, "requests", []))
+    attempts_before = client.requests_sent
     added = _window_run(con, client, search, "edat", as_of, page_size)
     modified = _window_run(con, client, search, "mdat", as_of, page_size)
     outcome = SearchOutcome(search.name, as_of, run_id, added, modified)
@@ -245,6 +265,7 @@ def update_search(
         outcome.missing += refreshed.missing
     requests = getattr(client.transport, "requests", [])
     outcome.requests = [r.canonical for r in requests[sent_before:]]
+    outcome.requests_sent = client.requests_sent - attempts_before
     _record(con, search, outcome, came_in_earlier=earlier_in_run)
     return outcome
 
@@ -368,15 +389,7 @@ def update_lock(warehouse: Path | str, *, wait_seconds: float = 0.0, poll_second
         handle.close()  # closing releases the lock
 
 
-def papers_to_extract_after_update(
-    con: duckdb.DuckDBPyConnection, version: str, new_pmids: list[str], updated_pmids: list[str]
-) -> list:
-    """New papers, papers searches found earlier but never extracted, and updated ones again."""
-    from litmus.extraction import papers_to_extract
-
-    found = [row[0] for row in con.execute("SELECT DISTINCT pmid FROM search_hits").fetchall()]
-    papers = papers_to_extract(con, version, pmids=sorted(set(found) | set(new_pmids)))
-    if updated_pmids:
-        pending = {p.pmid for p in papers}
-        papers += [p for p in papers_to_extract(con, version, pmids=updated_pmids, force=True) if p.pmid not in pending]
-    return papers
+def found_by_searches(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every PMID a saved search has found and the warehouse stored; those never extracted (say, by a
+    run with --no-extract) are extracted by the next run that extracts."""
+    return [row[0] for row in con.execute("SELECT DISTINCT pmid FROM search_hits ORDER BY pmid").fetchall()]

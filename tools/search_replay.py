@@ -2,7 +2,7 @@
 
 A fresh clone runs `litmus update --as-of 2026-01-05`, then `--as-of 2026-01-06`, with no
 network. The ESearch answers those runs need are generated here from our own facts, the way
-`litmus.corpus.answers` generates the review's answers, and checked in under corpus/entrez/esearch:
+tools/record_review_answers.py generates the review's answers, and checked in under corpus/entrez/esearch:
 
 - only real PMIDs: the extension studies of ../shared/reviews/bibliography-facts.json that have
   a PMID and are shipped as corpus/papers/<pmid>.toml (their EFetch records are already there);
@@ -14,7 +14,7 @@ The answers are recorded by running the real incremental code (`update_search`) 
 `ScenarioTransport`, so they hold exactly the requests a run makes; any other request is a
 `ReplayMiss`. Re-run after changing corpus/searches.toml or the incremental code:
 
-    .venv/bin/python -m litmus.updates.replay_fixtures
+    .venv/bin/python tools/search_replay.py
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     from litmus.updates.searches import default_searches_path
 
     parser = argparse.ArgumentParser(
-        prog="python -m litmus.updates.replay_fixtures",
+        prog="tools/search_replay.py",
         description="Regenerate corpus/entrez/esearch answers for the default saved searches (two scenario days).",
     )
     parser.add_argument("--searches", type=Path, default=default_searches_path())

@@ -4,7 +4,9 @@
 certain — the papers transcribed in corpus/papers (real PMIDs and DOIs) — and refuses
 everything else with `ReplayMiss`, so the replay never claims an answer NCBI did not give
 us: a DOI whose PMID we do not know stays unresolved offline. Recording the default run
-through it writes exactly the replay files the default run needs.
+through it writes exactly the replay files the default run needs:
+
+    .venv/bin/python tools/record_review_answers.py
 """
 
 from __future__ import annotations
@@ -77,14 +79,24 @@ def record_review_answers(review_path: Path, papers_dir: Path, entrez_dir: Path)
     return report
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
     from litmus.paths import corpus_dir
     from litmus.reviews import default_review_path
 
     root = corpus_dir()
-    report = record_review_answers(default_review_path(), root / "papers", root / "entrez")
+    parser = argparse.ArgumentParser(
+        prog="tools/record_review_answers.py",
+        description="Record the E-utilities answers a run of the review needs, from the papers in corpus/papers.",
+    )
+    parser.add_argument("--review", type=Path, default=default_review_path(), help="review TOML (default: %(default)s)")
+    parser.add_argument("--papers", type=Path, default=root / "papers", help="folder of <pmid>.toml (default: %(default)s)")
+    parser.add_argument("--entrez", type=Path, default=root / "entrez", help="replay corpus root (default: %(default)s)")
+    arguments = parser.parse_args(argv)
+    report = record_review_answers(arguments.review, arguments.papers, arguments.entrez)
     print(report.summary())
-    print(f"replay answers for {default_review_path().name} written under {root / 'entrez'}")
+    print(f"replay answers for {arguments.review.name} written under {arguments.entrez}")
     return 0
 
 

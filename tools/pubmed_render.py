@@ -1,6 +1,7 @@
 """Records back to PubMed XML, in the element order of NLM's pubmed_250101.dtd.
 
-Used to write replayable EFetch answers and test fixtures from records we built ourselves. The
+A tool, not part of the installed package: used to write replayable EFetch answers
+(tools/build_replay_articles.py), test fixtures and benchmark files from records we built. The
 output round-trips: `parse_pubmed_xml(render_pubmed_article_set([r])) == [r]` for any record
 whose texts are already whitespace-normalised (the parser normalises whitespace).
 What records do not keep (MeSH tree numbers, publication-type UIs, the history dates) is left

@@ -3,7 +3,7 @@
 The TOML files are what we edit; the XML files are what an offline EFetch answers with, so the
 pipeline reads our papers exactly as it would read PubMed. Re-run after editing a paper:
 
-    python -m litmus.corpus.build
+    .venv/bin/python tools/build_replay_articles.py
 
 Files of PMIDs without a TOML (recorded from live PubMed) are left alone.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from litmus.corpus.sources import CorpusError, load_papers
 from litmus.entrez.replay import ReplayStore
 from litmus.paths import corpus_dir
-from litmus.pubmed.render import render_pubmed_article
+from pubmed_render import render_pubmed_article
 
 
 def build_replay_articles(papers_dir: str | Path, entrez_dir: str | Path) -> list[Path]:
@@ -31,7 +31,7 @@ def build_replay_articles(papers_dir: str | Path, entrez_dir: str | Path) -> lis
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m litmus.corpus.build",
+        prog="tools/build_replay_articles.py",
         description="Rebuild corpus/entrez/pubmed/<pmid>.xml from corpus/papers/<pmid>.toml.",
     )
     parser.add_argument("--papers", type=Path, default=corpus_dir() / "papers", help="folder of <pmid>.toml (default: %(default)s)")
