@@ -80,6 +80,7 @@ def ingest_review(review: str | None, entrez: EntrezSettings, warehouse: Path, r
         "entrez_requests": resolve_requests + fetch_requests,
         "fetch_requests": fetch_requests,
         "mode": entrez.describe(),
+        "failed_steps": resolved.failures() + fetched.failures(),  # what was kept from earlier runs, and why
     }
 
 

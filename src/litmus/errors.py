@@ -31,6 +31,9 @@ _USER_FACING = [
     ("litmus.updates.deploy", "DeploymentConfigError"),
     ("litmus.bulk.ingest", "BulkInputError"),
     ("litmus.bulk.query", "QueryError"),
+    ("litmus.limits", "LimitExceeded"),
+    ("litmus.limits", "LimitSettingError"),
+    ("litmus.outputs", "OutputPathError"),
 ]
 
 

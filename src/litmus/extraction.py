@@ -8,7 +8,7 @@ new extractor version never leaves a paper half old, half new.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
 
 import duckdb
@@ -37,6 +37,7 @@ class PaperExtraction:
     sentences: list[dict]
     entities: list[dict]
     metrics: list[dict]
+    bounded: list[str] = field(default_factory=list)  # what a limit changed ("abstract: metrics: 1 sentence(s) …")
 
 
 def extractor_version() -> str:
@@ -191,6 +192,8 @@ def extract_papers(nlp, papers: Sequence[PaperText], version: str, *, batch_size
     for paper in papers:
         title_result, abstract_result = next(results), next(results)
         sentences, entities, metrics = [], [], []
+        bounded = [f"{source}: {note}" for source, result in (("title", title_result), ("abstract", abstract_result))
+                   for note in result.bounded]
         offset_index = 0
         for source, result in (("title", title_result), ("abstract", abstract_result)):
             starts = [start for start, _end, _text in result.sentences]
@@ -212,7 +215,7 @@ def extract_papers(nlp, papers: Sequence[PaperText], version: str, *, batch_size
             for metric in result.metrics:
                 section = paper.section_at(metric.start) if source == "abstract" else None
                 metrics.append(_metric_row(paper.pmid, len(metrics), sentence_of(metric.start), source, section, metric, version))
-        yield PaperExtraction(paper.pmid, sentences, entities, metrics)
+        yield PaperExtraction(paper.pmid, sentences, entities, metrics, bounded)
 
 
 SENTENCE_SCHEMA = pa.schema([
@@ -235,7 +238,7 @@ METRIC_SCHEMA = pa.schema([
 ])
 EXTRACTION_SCHEMA = pa.schema([
     ("pmid", pa.string()), ("extractor_version", pa.string()), ("n_sentences", pa.int32()),
-    ("n_entities", pa.int32()), ("n_metrics", pa.int32()),
+    ("n_entities", pa.int32()), ("n_metrics", pa.int32()), ("bounded", pa.list_(pa.string())),
 ])
 
 
@@ -252,7 +255,7 @@ def store_extractions(con: duckdb.DuckDBPyConnection, extractions: Sequence[Pape
     metrics = [row for e in extractions for row in e.metrics]
     summary = [
         {"pmid": e.pmid, "extractor_version": version, "n_sentences": len(e.sentences),
-         "n_entities": len(e.entities), "n_metrics": len(e.metrics)}
+         "n_entities": len(e.entities), "n_metrics": len(e.metrics), "bounded": e.bounded or None}
         for e in extractions
     ]
     con.register("_litmus_extracted", pa.table({"pmid": [e.pmid for e in extractions]}))

@@ -149,6 +149,7 @@ class PubmedRecord:
     language: str | None = None
     comments_corrections: tuple[CommentCorrection, ...] = ()
     date_revised: str | None = None
+    abstract_truncated: bool = False  # the abstract was over litmus.limits.ABSTRACT_CHARS and is cut short
 
     @property
     def abstract(self) -> str:

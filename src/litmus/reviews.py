@@ -56,14 +56,16 @@ def load_review_input(spec: str | Path | None, *, client=None) -> Review:
     if spec is None:
         spec = default_review_path()
     text_spec = str(spec).strip()
-    if PMCID.match(text_spec) or DOI.match(text_spec.removeprefix("doi:").strip()):
+    if is_fetched_review(text_spec):
         return _fetch_review(text_spec, client)
     path = Path(text_spec).expanduser()
+    _refuse_unless_regular(path, "review")
     if not path.is_file():
         raise ReviewInputError(
             f"review {text_spec!r} is neither a readable file nor a PMCID/DOI; give a .toml transcription, "
             "a .md/.txt file with a numbered reference list, a JATS .xml file, or PMC… / 10.… with --live"
         )
+    _refuse_if_too_large(path)
     suffix = path.suffix.lower()
     if suffix == ".toml":
         from litmus.corpus.sources import load_review
@@ -82,6 +84,38 @@ def load_review_input(spec: str | Path | None, *, client=None) -> Review:
             raise ReviewInputError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})") from error
         return parse_review_markdown(text, review_id=review_id_from_name(path.stem), source=str(path))
     raise ReviewInputError(f"don't know how to read a review from {path.name}: use .toml, .md, .txt or .xml")
+
+
+def is_fetched_review(spec: str | Path | None) -> bool:
+    """A PMCID or DOI: fetched from PMC (with --live), not read from a file."""
+    text = str(spec or "").strip()
+    return bool(PMCID.match(text) or DOI.match(text.removeprefix("doi:").strip()))
+
+
+def read_review_text(path: str | Path) -> str:
+    """The review's own prose (--review-text): a regular UTF-8 file within the review_file_bytes limit."""
+    path = Path(path).expanduser()
+    _refuse_unless_regular(path, "review text")
+    if not path.is_file():
+        raise ReviewInputError(f"no such review text file: {path}")
+    _refuse_if_too_large(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ReviewInputError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})") from error
+
+
+def _refuse_unless_regular(path: Path, what: str) -> None:
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise ReviewInputError(f"{what} {path} is not a regular file (a FIFO, socket or device): give a file")
+
+
+def _refuse_if_too_large(path: Path) -> None:
+    from litmus.limits import REVIEW_FILE_BYTES
+
+    size = path.stat().st_size
+    if size > REVIEW_FILE_BYTES.value:
+        raise REVIEW_FILE_BYTES.refuse(str(path), size)
 
 
 def _fetch_review(spec: str, client) -> Review:

@@ -17,6 +17,7 @@ import pytest
 from fake_eutils import Fault, PUBMED_DOCTYPE, XML_DECLARATION
 
 from litmus.errors import user_facing_errors
+from litmus.limits import ABSTRACT_CHARS
 from litmus.ingest import fetch_and_store, resolve_review
 from litmus.pubmed import PubmedParseError, parse_pubmed_xml
 from litmus.records import Citation, Review
@@ -146,13 +147,15 @@ def _one_record(pmid: str, abstract: str) -> bytes:
     ).encode()
 
 
-def test_an_enormous_abstract_is_stored_whole(fake, make_client, warehouse):
-    abstract = "CAR-T cells achieved a response rate of 80%. " * 60_000  # ~2.7 MB
+def test_an_enormous_abstract_is_stored_cut_at_a_sentence_end_with_a_flag(fake, make_client, warehouse):
+    abstract = "CAR-T cells achieved a response rate of 80%. " * 60_000  # ~2.7 MB: litmus.limits.ABSTRACT_CHARS cuts it
     fake.script("efetch", Fault(body=_one_record("35000100", abstract)))
 
     fetch_and_store(warehouse, make_client(), ["35000100"], source="eutils")
 
-    assert warehouse.execute("SELECT length(abstract) FROM papers").fetchall() == [(len(abstract.strip()),)]
+    stored, truncated = warehouse.execute("SELECT abstract, abstract_truncated FROM papers").fetchall()[0]
+    assert truncated and stored.endswith("80%.") and abstract.startswith(stored)
+    assert 0.99 * ABSTRACT_CHARS.value < len(stored) <= ABSTRACT_CHARS.value
 
 
 def test_an_abstract_beyond_the_parser_limit_is_refused_not_truncated(fake, make_client, warehouse):
@@ -161,7 +164,7 @@ def test_an_abstract_beyond_the_parser_limit_is_refused_not_truncated(fake, make
 
     message = _one_line_user_error(lambda: fetch_and_store(warehouse, make_client(), ["35000101"], source="eutils"))
 
-    assert "35000101" in message or "huge" in message.lower() or "malformed" in message
+    assert "xml_text_bytes" in message and "LITMUS_MAX_XML_TEXT_BYTES" in message  # the limit, named (litmus.limits)
     assert row_counts(warehouse)["papers"] == 0
 
 

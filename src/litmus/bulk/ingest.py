@@ -15,6 +15,7 @@ PubMed's update rules, as applied here:
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +55,7 @@ class BulkInputError(ValueError):
 class FileOutcome:
     name: str
     path: str
-    status: str  # completed | skipped | failed
+    status: str  # completed | skipped | failed (interrupted files raise KeyboardInterrupt)
     records: int = 0  # records read (this run and, when resumed, before)
     kept: int = 0
     deletions: int = 0
@@ -95,6 +96,15 @@ def is_bulk_file(path: Path) -> bool:
     return path.is_file() and path.name.endswith(BULK_SUFFIXES)
 
 
+def _refuse_unless_regular(path: Path) -> None:
+    """A FIFO, socket or device (or a link to one) never ends or is not a file: refuse it by name."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise BulkInputError(
+            f"{path} is not a regular file (a FIFO, socket or device): give PubMed .xml or .xml.gz files, "
+            "or folders holding them"
+        )
+
+
 def discover_files(paths: Iterable[Path | str]) -> list[Path]:
     """The PubMed files named or held (recursively) by `paths`, in the order PubMed applies them.
 
@@ -106,7 +116,11 @@ def discover_files(paths: Iterable[Path | str]) -> list[Path]:
         path = Path(raw).expanduser()
         if not path.exists():
             raise BulkInputError(f"{path} does not exist: give PubMed .xml or .xml.gz files, or folders holding them")
+        _refuse_unless_regular(path)
         if path.is_dir():
+            for candidate in path.rglob("*"):
+                if candidate.name.endswith(BULK_SUFFIXES):
+                    _refuse_unless_regular(candidate)
             inside = [p for p in path.rglob("*") if is_bulk_file(p)]
             if not inside:
                 raise BulkInputError(f"{path} holds no .xml or .xml.gz files")
@@ -192,7 +206,10 @@ def ingest_file(
     if same_input and previous.status == "completed" and not force:
         return FileOutcome(identity.name, identity.path, "skipped", previous.records, previous.kept, previous.deletions)
     resume = previous if same_input and previous.status != "completed" and not force else None
-    ledger.start(con, identity, filter_text, resume_from=resume)
+    crash_point = _crash_point(con, identity, resume)
+    if isinstance(crash_point, FileOutcome):
+        return crash_point
+    ledger.start(con, identity, filter_text, resume_from=resume, crash_point=crash_point)
 
     skip = resume.items_done if resume else 0
     counts = {
@@ -252,12 +269,48 @@ def ingest_file(
         ledger.finish(con, identity.name, status="failed", seconds=seconds, message=str(error))
         return FileOutcome(identity.name, identity.path, "failed", counts["records"], counts["kept"],
                            counts["deletions"], seconds, skip, str(error))
+    except KeyboardInterrupt:
+        # Not a crash: the next run resumes after the last committed batch without counting it as one.
+        with contextlib.suppress(duckdb.Error):
+            ledger.finish(con, identity.name, status="interrupted", seconds=time.perf_counter() - started,
+                          message="interrupted (Ctrl-C); the next run resumes it")
+        raise
     if on_progress:
         on_progress(identity.name, identity.size_bytes, identity.size_bytes, counts["records"])
     seconds = time.perf_counter() - started
     ledger.finish(con, identity.name, status="completed", seconds=seconds)
     return FileOutcome(identity.name, identity.path, "completed", counts["records"], counts["kept"],
                        counts["deletions"], seconds, skip)
+
+
+def _crash_point(con: duckdb.DuckDBPyConnection, identity: ledger.FileIdentity, resume: ledger.LedgerEntry | None):
+    """Where an earlier attempt at this file died, or the failed outcome of a file that killed the process twice.
+
+    A row left 'running' means the process died inside the file (a crash, the OOM killer, kill -9). The first
+    time the run resumes after the last committed batch; if it dies again at that same point, the file is
+    marked failed and skipped until --force, so one poisonous record cannot crash every later run.
+    """
+    if resume is None:
+        return None
+    if resume.status == "failed" and resume.crash_point is not None:
+        return FileOutcome(identity.name, identity.path, "failed", resume.records, resume.kept, resume.deletions,
+                           message=_died_twice(resume.crash_point))
+    if not resume.died_mid_file:
+        return resume.crash_point
+    if resume.crash_point == resume.items_done:
+        message = _died_twice(resume.items_done)
+        ledger.finish(con, identity.name, status="failed", seconds=0.0, message=message)
+        return FileOutcome(identity.name, identity.path, "failed", resume.records, resume.kept, resume.deletions,
+                           message=message)
+    return resume.items_done
+
+
+def _died_twice(items_done: int) -> str:
+    return (
+        f"the process died twice while reading this file after item {items_done:,} (a record that crashes the "
+        "parser or exhausts memory); it is skipped from now on: check or re-download the file, then run with "
+        "--force to try it again"
+    )
 
 
 def ingest_files(

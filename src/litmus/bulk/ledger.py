@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-Status = str  # running | completed | failed
+Status = str  # running | completed | failed | interrupted (Ctrl-C); 'running' on a later start: the process died
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,12 @@ class LedgerEntry:
     records: int
     kept: int
     deletions: int
+    crash_point: int | None = None  # items_done when an earlier attempt died mid-file
+
+    @property
+    def died_mid_file(self) -> bool:
+        """Still 'running' when a new run starts: the process that held it is gone (one writer per warehouse)."""
+        return self.status == "running"
 
 
 def identify(path: Path, chunk: int = 1 << 20) -> FileIdentity:
@@ -50,21 +56,25 @@ def _now() -> datetime:
 
 def entry(con: duckdb.DuckDBPyConnection, name: str) -> LedgerEntry | None:
     rows = con.execute(
-        "SELECT status, sha256, filter, items_done, records, kept, deletions FROM bulk_files WHERE name = ?", [name]
+        "SELECT status, sha256, filter, items_done, records, kept, deletions, crash_point FROM bulk_files WHERE name = ?",
+        [name],
     ).fetchall()
     return LedgerEntry(*rows[0]) if rows else None
 
 
-def start(con: duckdb.DuckDBPyConnection, file: FileIdentity, filter_text: str, *, resume_from: LedgerEntry | None) -> None:
+def start(
+    con: duckdb.DuckDBPyConnection, file: FileIdentity, filter_text: str, *, resume_from: LedgerEntry | None,
+    crash_point: int | None = None,
+) -> None:
     """Mark the file running; keep the counters when resuming, reset them otherwise."""
     keep = resume_from is not None
     con.execute(
         "INSERT OR REPLACE INTO bulk_files (name, path, size_bytes, sha256, filter, status, items_done, records,"
-        " kept, deletions, started_at) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+        " kept, deletions, started_at, crash_point) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
         [
             file.name, file.path, file.size_bytes, file.sha256, filter_text,
             resume_from.items_done if keep else 0, resume_from.records if keep else 0,
-            resume_from.kept if keep else 0, resume_from.deletions if keep else 0, _now(),
+            resume_from.kept if keep else 0, resume_from.deletions if keep else 0, _now(), crash_point,
         ],
     )
 

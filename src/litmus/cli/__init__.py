@@ -29,7 +29,7 @@ warnings.filterwarnings("ignore", message=r".*\[W036\]")
 warnings.filterwarnings("ignore", message="Possible set union", category=FutureWarning)
 
 from litmus.cli import analysis, bulk, evidence, pipeline, updates  # noqa: E402
-from litmus.cli.common import errors, print_error, styled  # noqa: E402
+from litmus.cli.common import errors, print_error, styled, warehouse_path  # noqa: E402
 
 EXAMPLES = """\
 examples:
@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class _HideUserErrors(logging.Filter):
-    """Prefect logs a failed task with its traceback; for a user's error the CLI's one line is enough.
+    """Prefect logs a failed task with its traceback; for a user's error (or a damaged warehouse) the
+    CLI's one line is enough.
 
     The kinds are looked up when a record arrives: the modules that define them are imported by the
     command itself, after this filter is installed.
@@ -72,11 +73,13 @@ class _HideUserErrors(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         from litmus.errors import user_facing_errors
+        from litmus.warehouse.connection import DAMAGE_SIGNS, is_damage
 
         kinds = user_facing_errors(imported_only=True)
-        if record.exc_info and isinstance(record.exc_info[1], kinds):
+        if record.exc_info and (isinstance(record.exc_info[1], kinds) or is_damage(record.exc_info[1])):
             return False
-        return not any(kind.__name__ in record.getMessage() for kind in kinds)
+        message = record.getMessage()
+        return not any(name in message for name in (*(kind.__name__ for kind in kinds), *DAMAGE_SIGNS))
 
 
 PREFECT_RUN_LOGGERS = ("prefect.task_runs", "prefect.flow_runs")
@@ -103,12 +106,21 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(name).addFilter(hide)
     try:
         return args.handler(args)
-    except user_facing_errors(imported_only=True) as error:
-        print_error(error)
-        return 2
     except KeyboardInterrupt:
-        errors.print(styled(("interrupted", "yellow"), ": nothing half-written is kept; run the command again to finish"))
-        return 130
+        return _interrupted()
+    except Exception as error:
+        # The user-facing kinds are the ones the command has imported by now (importing them all up
+        # front would cost read-only commands seconds).
+        if isinstance(error, user_facing_errors(imported_only=True)):
+            print_error(error)
+            return 2
+        # A warehouse that opened but has a damaged block fails wherever a command first reads it.
+        from litmus.warehouse.connection import damaged, is_damage
+
+        if not is_damage(error):
+            raise
+        print_error(damaged(warehouse_path(args), error, opened=True))
+        return 2
     finally:
         for name in PREFECT_RUN_LOGGERS:
             logging.getLogger(name).removeFilter(hide)
@@ -116,6 +128,11 @@ def main(argv: list[str] | None = None) -> int:
             os.environ.pop("LITMUS_WAREHOUSE_WAIT", None)
         else:
             os.environ["LITMUS_WAREHOUSE_WAIT"] = previous_wait
+
+
+def _interrupted() -> int:
+    errors.print(styled(("interrupted", "yellow"), ": nothing half-written is kept; run the command again to finish"))
+    return 130
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from typing import get_args
 from rich.table import Table
 from rich.text import Text
 
-from litmus.cli.common import add_format_flags, add_warehouse_flag, console, styled, warehouse_path
+from litmus.cli.common import add_format_flags, add_warehouse_flag, check_before_flows, console, styled, warehouse_path
 from litmus.claims.records import DiscrepancyKind
 from litmus.errors import InputError
 
@@ -28,15 +28,29 @@ VERDICT_STYLE = {
 
 
 def _read_text_argument(name: str) -> str:
+    """The text of `--text`: a file or standard input, read only up to the text_input_bytes limit."""
+    from litmus.limits import TEXT_INPUT_BYTES
+
+    limit = TEXT_INPUT_BYTES.value
     if name == "-":
-        return sys.stdin.read()
-    path = Path(name).expanduser()
-    if not path.is_file():
-        raise InputError(f"no such text file: {path}")
+        stream = getattr(sys.stdin, "buffer", None)
+        data = stream.read(limit + 1) if stream is not None else sys.stdin.read(limit + 1).encode("utf-8")
+        if len(data) > limit:
+            raise TEXT_INPUT_BYTES.refuse("standard input")
+        where = "standard input"
+    else:
+        path = Path(name).expanduser()
+        if path.exists() and not path.is_file() and not path.is_dir():
+            raise InputError(f"{path} is not a regular file (a FIFO, socket or device): give a text file, or - for standard input")
+        if not path.is_file():
+            raise InputError(f"no such text file: {path}")
+        if path.stat().st_size > limit:
+            raise TEXT_INPUT_BYTES.refuse(str(path), path.stat().st_size)
+        data, where = path.read_bytes(), str(path)
     try:
-        return path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InputError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})") from error
+        raise InputError(f"{where} is not UTF-8 text ({error.reason} at byte {error.start})") from error
 
 
 def metric_as_json(metric) -> dict:
@@ -71,6 +85,7 @@ def cmd_extract(args) -> int:
             _print_metrics_table(payload["metrics"])
             _print_entities_table(payload["entities"])
         return 0
+    check_before_flows(args)
     from litmus.cli.prefect_runs import run_flow
 
     totals = run_flow("flows.extract", "extract_flow", warehouse=str(warehouse_path(args)), force=args.force)
@@ -150,8 +165,11 @@ def cmd_show(args) -> int:
 
 
 def _pmid(value: str) -> str:
-    if not value.isdigit():
-        raise InputError(f"a PMID is digits only, got {value!r}")
+    from litmus.identifiers import pmid_problem
+
+    problem = pmid_problem(value)
+    if problem:
+        raise InputError(problem)
     return value
 
 
@@ -211,6 +229,7 @@ def verdict_summary(summary: dict) -> str:
 
 
 def cmd_verify(args) -> int:
+    check_before_flows(args)
     from flows.verify import verify_flow
     from litmus.query import run_query
     from litmus.verification import read_verdicts
@@ -251,13 +270,19 @@ def cmd_report(args) -> int:
     from litmus.warehouse import connect
 
     review_id = load_review_input(args.review).review_id
+    from litmus.outputs import prepare_output_folder
+
     warehouse = warehouse_path(args)
     con = connect(warehouse, read_only=True)
     try:
         data = report_data(con, review_id, warehouse)
     finally:
         con.close()
-    files = render_report(data, Path(args.out))
+    # The report's files: report.html and one forest-<OUTCOME>.svg/.png per outcome; an earlier report's
+    # are all overwritten, so all of them need --force.
+    earlier = sorted(p.name for p in Path(args.out).expanduser().glob("forest*")) if str(args.out).strip() else []
+    out = prepare_output_folder(args.out, ["report.html", *earlier], force=args.force, command="litmus report")
+    files = render_report(data, out)
     plots = ", ".join(str(svg.name) for svg, _ in files.forests) or "none (no outcome figures)"
     console.print(f"report: {files.html}\nforest plots (SVG and PNG) in {files.html.parent}: {plots}")
     return 0
@@ -266,34 +291,86 @@ def cmd_report(args) -> int:
 # --------------------------------------------------------------------------- sql / export
 
 
-def cmd_sql(args) -> int:
-    from litmus.query import run_query
+TABLE_ROWS = 1_000  # rows a table shows without --limit; --csv and --json stream every row
 
-    result = run_query(warehouse_path(args), args.query, limit=args.limit)
-    if args.json:
-        sys.stdout.write(result.to_json() + "\n")
-    elif args.csv:
-        sys.stdout.write(result.to_csv())
-    else:
+
+def cmd_sql(args) -> int:
+    from litmus.query import open_query
+
+    with open_query(warehouse_path(args), args.query, memory=args.memory, timeout=args.timeout) as result:
+        if args.json or args.csv:
+            _stream_rows(result, args.limit, as_json=args.json)
+            return 0
+        shown = args.limit if args.limit is not None else TABLE_ROWS
+        rows = [row for batch in result.batches(shown + 1) for row in batch]
         table = Table(show_lines=False)
         for column in result.columns:
             table.add_column(column, overflow="fold")
-        for row in result.rows:
+        for row in rows[:shown]:
             table.add_row(*("" if v is None else str(v) for v in row))
         console.print(table)
-        console.print(f"{len(result.rows)} row(s)")
+        if len(rows) > shown:
+            console.print(f"first {shown:,} row(s) shown; more follow (--limit N for another number, --csv or --json for all)")
+        else:
+            console.print(f"{len(rows)} row(s)")
     return 0
+
+
+def _stream_rows(result, limit: int | None, *, as_json: bool) -> None:
+    """CSV or JSON written batch by batch, so a query of millions of rows never sits in memory."""
+    import csv
+
+    from litmus.query import csv_value
+
+    out = sys.stdout
+    if as_json:
+        out.write("[")
+        first = True
+        for batch in result.batches(limit):
+            for row in batch:
+                out.write(("\n  " if first else ",\n  ") + json.dumps(dict(zip(result.columns, row)), default=str))
+                first = False
+        out.write("\n]\n" if not first else "]\n")
+        return
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(result.columns)
+    for batch in result.batches(limit):
+        writer.writerows([csv_value(value) for value in row] for row in batch)
 
 
 def cmd_export(args) -> int:
     from litmus.query import export_warehouse
 
-    written = export_warehouse(warehouse_path(args), Path(args.directory), file_format=args.format)
-    console.print(f"wrote {len(written)} files to {args.directory}")
+    result = export_warehouse(warehouse_path(args), args.directory, file_format=args.format, force=args.force)
+    console.print(f"wrote {len(result.written)} files to {args.directory}")
+    if result.unreadable:
+        console.print(styled(("could not read", "red"), f" {len(result.unreadable)} table(s) of the damaged warehouse: "
+                             + "; ".join(f"{name} ({why})" for name, why in result.unreadable.items())))
+        return 1
     return 0
 
 
 # --------------------------------------------------------------------------- registration
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
+    return value
 
 
 def register(commands) -> None:
@@ -367,6 +444,7 @@ def register(commands) -> None:
     )
     report.add_argument("--review", metavar="SOURCE", help="the review (default: the shipped editorial transcription)")
     report.add_argument("--out", metavar="DIR", default="report", help="folder for report.html and forest-<OUTCOME>.svg/.png (default: ./report)")
+    report.add_argument("--force", action="store_true", help="overwrite the files of an earlier report in DIR")
     add_warehouse_flag(report)
     report.set_defaults(handler=cmd_report)
 
@@ -374,11 +452,18 @@ def register(commands) -> None:
         "sql",
         help="run a read-only SQL query on the warehouse",
         description="Run SELECT/EXPLAIN/PRAGMA statements on the warehouse opened read-only (no file access). See warehouse/README.md for the tables and views.",
-        epilog="examples:\n  litmus sql \"SELECT strategy, title, cr_pct FROM evidence_table\"\n  litmus sql --csv \"SELECT * FROM claim_verdicts\"",
+        epilog="examples:\n  litmus sql \"SELECT strategy, title, cr_pct FROM evidence_table\"\n  litmus sql --csv \"SELECT * FROM claim_verdicts\"\n"
+               "  litmus sql --limit 20 --timeout 300 --memory 4GB \"SELECT * FROM metrics ORDER BY value DESC\"\n\n"
+               "Queries run under a memory cap and a timeout; Ctrl-C stops one (exit 130).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sql.add_argument("query", help="the SQL to run")
-    sql.add_argument("--limit", type=int, help="print at most this many rows")
+    sql.add_argument("--limit", type=_positive_int, metavar="N",
+                     help=f"print at most N rows (a table shows {TABLE_ROWS:,} without it; --csv/--json all)")
+    sql.add_argument("--memory", metavar="SIZE", help="DuckDB's memory cap for the query, e.g. 512MB, 4GB"
+                                                      " (default: LITMUS_MAX_SQL_MEMORY_BYTES, else 1GB)")
+    sql.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
+                     help="stop the query after this long (default: LITMUS_MAX_SQL_SECONDS, else 60)")
     add_format_flags(sql)
     add_warehouse_flag(sql)
     sql.set_defaults(handler=cmd_sql)
@@ -386,5 +471,6 @@ def register(commands) -> None:
     export = commands.add_parser("export", help="write every table and view to Parquet or CSV files")
     export.add_argument("directory", help="output folder (created if needed)")
     export.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format (default parquet)")
+    export.add_argument("--force", action="store_true", help="overwrite files an earlier export left in DIRECTORY")
     add_warehouse_flag(export)
     export.set_defaults(handler=cmd_export)

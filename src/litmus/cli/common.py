@@ -56,7 +56,8 @@ def print_error(message: object) -> None:
 
 
 def warehouse_path(args) -> Path:
-    return Path(args.warehouse).expanduser() if args.warehouse else default_warehouse_path()
+    warehouse = getattr(args, "warehouse", None)
+    return Path(warehouse).expanduser() if warehouse else default_warehouse_path()
 
 
 def print_json(payload) -> None:
@@ -108,3 +109,16 @@ def add_format_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--json", action="store_true", help="print JSON for machines")
     group.add_argument("--csv", action="store_true", help="print CSV for machines")
+
+
+def check_before_flows(args) -> None:
+    """Refuse in a second what a flow would refuse only after Prefect's start-up (up to a minute here):
+    a review file that cannot be read, a review text that is not UTF-8, a damaged or busy warehouse."""
+    from litmus.reviews import is_fetched_review, load_review_input, read_review_text
+    from litmus.warehouse import connect
+
+    if hasattr(args, "review") and not is_fetched_review(args.review):
+        load_review_input(args.review)
+    if getattr(args, "review_text", None):
+        read_review_text(args.review_text)
+    connect(warehouse_path(args)).close()  # applies migrations: a damaged file says so here

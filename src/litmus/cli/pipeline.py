@@ -9,8 +9,8 @@ from rich.table import Table
 
 from litmus.cli.analysis import print_verdicts, verdict_summary
 from litmus.cli.common import (
-    add_entrez_flags, add_json_flags, add_warehouse_flag, console, print_json, print_json_lines, styled,
-    warehouse_path,
+    add_entrez_flags, add_json_flags, add_warehouse_flag, check_before_flows, console, print_json, print_json_lines,
+    styled, warehouse_path,
 )
 from litmus.cli.prefect_runs import run_flow
 
@@ -38,9 +38,12 @@ def _print_ingest_summary(summary: dict, elapsed: float) -> None:
         + (f", missing from NCBI's answer: {', '.join(summary['papers_missing'])}" if summary["papers_missing"] else "")
     )
     console.print(f"  E-utilities requests: {summary['entrez_requests']}; time {elapsed:.1f} s")
+    for failure in summary.get("failed_steps", []):
+        console.print(styled("  ", ("failed", "red"), f" {failure}"))
 
 
 def cmd_ingest(args) -> int:
+    check_before_flows(args)
     started = time.perf_counter()
     summary = run_flow(
         "flows.ingest", "ingest_review_flow",
@@ -52,10 +55,16 @@ def cmd_ingest(args) -> int:
         print_json_lines(summary, INGEST_RECORDS)
     else:
         _print_ingest_summary(summary, time.perf_counter() - started)
-    return 0
+    return _exit_status(summary)
+
+
+def _exit_status(ingest_summary: dict) -> int:
+    """1 when a live step failed: the warehouse kept what earlier runs stored, but the run is not complete."""
+    return 1 if ingest_summary.get("failed_steps") else 0
 
 
 def cmd_run(args) -> int:
+    check_before_flows(args)
     started = time.perf_counter()
     result = run_flow(
         "flows.run", "litmus_run_flow",
@@ -64,11 +73,11 @@ def cmd_run(args) -> int:
     )
     if args.json:
         print_json(result)
-        return 0
+        return _exit_status(result["ingest"])
     if args.nl:
         for stage in ("ingest", "extraction", "verification", "timings"):
             print_json_lines({"stage": stage, **result[stage]}, INGEST_RECORDS if stage == "ingest" else {})
-        return 0
+        return _exit_status(result["ingest"])
     _print_ingest_summary(result["ingest"], time.perf_counter() - started)
     extraction, verification = result["extraction"], result["verification"]
     console.print(
@@ -77,8 +86,10 @@ def cmd_run(args) -> int:
     )
     print_verdicts(warehouse_path(args), verification["review_id"])
     console.print(verdict_summary(verification))
-    console.print(styled(("done", "green"), f" in {time.perf_counter() - started:.1f} s; warehouse: {warehouse_path(args)}"))
-    return 0
+    failed = result["ingest"].get("failed_steps")
+    verdict = ("finished with failed steps (see above; earlier data kept)", "red") if failed else ("done", "green")
+    console.print(styled(verdict, f" in {time.perf_counter() - started:.1f} s; warehouse: {warehouse_path(args)}"))
+    return _exit_status(result["ingest"])
 
 
 def cmd_status(args) -> int:

@@ -6,8 +6,11 @@ offsets into the original and extractors can run their regexes on the normalised
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
+
+from litmus.limits import NUMBER_DIGITS
 
 # One character in, one character out: offsets must survive normalisation.
 _LOOKALIKES = {
@@ -155,10 +158,15 @@ def parse_number(token: str) -> float | None:
     if not cleaned:
         return None
     if cleaned[0].isdigit() or cleaned[0] == ".":
+        # A float keeps 15 significant digits: longer digit strings are no count or rate, and a
+        # 400-digit fraction overflowed (litmus.limits.NUMBER_DIGITS).
+        if len(cleaned) > NUMBER_DIGITS.default and sum(map(str.isdigit, cleaned)) > NUMBER_DIGITS.value:
+            return None
         try:
-            return float(cleaned.replace(",", "").replace(" ", ""))
+            value = float(cleaned.replace(",", "").replace(" ", ""))
         except ValueError:
             return None
+        return value if math.isfinite(value) else None
     words = parse_number_words(cleaned)
     return float(words) if words is not None else None
 

@@ -4,6 +4,8 @@ Every component is added with `nlp.add_pipe(name, config=…)`, so `nlp.pipe_nam
 show what runs and with which settings. Without a base model the pipeline is `spacy.blank("en")`
 with scispaCy's tokenizer (it gets abbreviation long forms right: "B-cell maturation antigen", not
 "-cell maturation antigen") and the rule sentencizer (14x faster than pysbd, see STACK-NOTES).
+Whatever the base, the tokenizer and the abbreviation detector are the bounded ones of `nlp.bounds`,
+so the pipeline's time stays linear in its input.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import spacy
 from spacy.language import Language
 
 import litmus.nlp.entities  # noqa: F401  (registers the "litmus_entities" factory)
+from litmus.nlp.bounds import bound_tokenizer
 
 MODEL_ENV_VAR = "LITMUS_SPACY_MODEL"
 
@@ -41,13 +44,12 @@ class PipelineConfig:
 def build_pipeline(config: PipelineConfig | None = None) -> Language:
     config = config or PipelineConfig()
     nlp = _base_pipeline(config.base_model)
+    bound_tokenizer(nlp)
     if config.abbreviations:
-        import scispacy.abbreviation  # noqa: F401  (registers "abbreviation_detector")
-
         # the detector runs an empty matcher on every doc without a definition, by design; spaCy
         # would warn (W036) for each one
         warnings.filterwarnings("ignore", message=r"\[W036\] The component 'matcher'")
-        _add_once(nlp, "abbreviation_detector")
+        _add_bounded_abbreviations(nlp)
     entity_config = {"fuzzy_linking": config.linker, "expand_abbreviations": config.abbreviations,
                      **config.entity_config}
     _add_once(nlp, "litmus_entities", entity_config)
@@ -60,6 +62,17 @@ def _add_once(nlp: Language, factory: str, config: dict[str, Any] | None = None)
     # a saved litmus pipeline used as the base model already has our components, with its settings
     if factory not in nlp.pipe_names:
         nlp.add_pipe(factory, config=config or {})
+
+
+ABBREVIATIONS = "abbreviation_detector"  # the pipe's name, as scispaCy names it: litmus_entities reads its results
+
+
+def _add_bounded_abbreviations(nlp: Language) -> None:
+    """scispaCy's detector behind litmus's guard; a saved pipeline's unguarded detector is replaced."""
+    if ABBREVIATIONS not in nlp.pipe_names:
+        nlp.add_pipe("litmus_abbreviation_detector", name=ABBREVIATIONS)
+    elif nlp.get_pipe_meta(ABBREVIATIONS).factory != "litmus_abbreviation_detector":
+        nlp.replace_pipe(ABBREVIATIONS, "litmus_abbreviation_detector")
 
 
 def _base_pipeline(base_model: str | None) -> Language:
@@ -95,6 +108,8 @@ def _sets_sentences(nlp: Language) -> bool:
 
 def _register_our_factories() -> None:
     import scispacy.abbreviation  # noqa: F401
+
+    import litmus.nlp.bounds  # noqa: F401
 
     import litmus.nlp.metrics_component  # noqa: F401
 

@@ -9,8 +9,12 @@ authors, date). Only direct paths are read, so the PMIDs and DOIs of cited refer
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from lxml import etree
+
+from litmus import limits
+from litmus.identifiers import pmid_problem
 
 from litmus.pubmed.dates import date_element_iso, year_of
 from litmus.pubmed.errors import PubmedParseError
@@ -22,6 +26,7 @@ from litmus.records import (
     MeshHeading,
     MeshQualifier,
     PubmedRecord,
+    abstract_text,
 )
 
 Element = etree._Element
@@ -48,13 +53,15 @@ def record_from_medline_citation(citation: Element, pubmed_data: Element | None 
     journal_issue = _child(journal, "JournalIssue")
     article_ids = _article_ids(pubmed_data)
     pub_date = date_element_iso(_child(journal_issue, "PubDate"))
+    abstract_sections, truncated = bounded_abstract(_abstract_sections(article.find("Abstract")))
     return PubmedRecord(
         pmid=pmid,
         version=version,
         title=element_text(article.find("ArticleTitle")) or element_text(article.find("VernacularTitle")),
         doi=article_ids.get("doi") or _doi_from_elocation(article),
         pmcid=_normalise_pmcid(article_ids.get("pmc")) or _pmcid_from_other_ids(citation),
-        abstract_sections=_abstract_sections(article.find("Abstract")),
+        abstract_sections=abstract_sections,
+        abstract_truncated=truncated,
         authors=_authors(article),
         journal=_text_or_none(journal.findtext("Title")),
         journal_iso=_text_or_none(journal.findtext("ISOAbbreviation"))
@@ -86,13 +93,15 @@ def record_from_pubmed_book_article(book_article: Element) -> PubmedRecord:
     article_ids = _article_ids(document) or _article_ids(book_article.find("PubmedBookData"))
     pub_date = date_element_iso(book.find("PubDate"))
     title = element_text(document.find("ArticleTitle")) or element_text(book.find("BookTitle"))
+    abstract_sections, truncated = bounded_abstract(_abstract_sections(document.find("Abstract")))
     return PubmedRecord(
         pmid=pmid,
         version=version,
         title=title,
         doi=article_ids.get("doi"),
         pmcid=_normalise_pmcid(article_ids.get("pmc")),
-        abstract_sections=_abstract_sections(document.find("Abstract")),
+        abstract_sections=abstract_sections,
+        abstract_truncated=truncated,
         authors=_authors(document) or _authors(book),
         journal=element_text(book.find("BookTitle")) or None,
         pub_year=year_of(pub_date),
@@ -113,12 +122,11 @@ def deleted_pmids(delete_citation: Element) -> list[str]:
 
 def _pmid_and_version(pmid_element: Element | None, where: str) -> tuple[str, int]:
     pmid = normalize_space(pmid_element.text) if pmid_element is not None else ""
-    if not (pmid.isascii() and pmid.isdigit()):  # str.isdigit() also accepts "３５" and "²"
-        raise PubmedParseError(
-            f"a <{where}> has no valid <PMID> (found {pmid!r}): cannot identify the record"
-        )
+    problem = pmid_problem(pmid)
+    if problem:
+        raise PubmedParseError(f"a <{where}> has no valid <PMID> ({problem}): cannot identify the record")
     version_text = pmid_element.get("Version", "1").strip() or "1"
-    if not version_text.isdigit():
+    if not (version_text.isascii() and version_text.isdigit() and len(version_text) <= 4):  # "²", 10,000 digits
         raise PubmedParseError(f"PMID {pmid}: Version attribute {version_text!r} is not a number", pmid=pmid)
     return pmid, int(version_text)
 
@@ -174,6 +182,40 @@ def _abstract_sections(abstract: Element | None) -> tuple[AbstractSection, ...]:
                 )
             )
     return tuple(sections)
+
+
+def bounded_abstract(sections: tuple[AbstractSection, ...]) -> tuple[tuple[AbstractSection, ...], bool]:
+    """The sections within `abstract_chars`, and whether any text was cut.
+
+    Real abstracts stay far below the limit; a longer one (a mis-tagged full text, a hostile record) is
+    kept up to the last sentence or word end that fits, never refused: the paper and its other fields
+    are sound, and the flag says the abstract is incomplete.
+    """
+    limit = limits.ABSTRACT_CHARS.value
+    if len(abstract_text(sections)) <= limit:
+        return sections, False
+    kept: list[AbstractSection] = []
+    used = 0  # len(abstract_text(kept)): parts "LABEL: text" joined by newlines
+    for section in sections:
+        room = limit - used - (1 if kept else 0) - (len(section.label) + 2 if section.label else 0)
+        if room <= 0:
+            break
+        if len(section.text) <= room:
+            kept.append(section)
+            used = limit - room + len(section.text)
+            continue
+        kept.append(replace(section, text=_cut_at_sentence_or_word(section.text, room)))
+        break
+    return tuple(kept), True
+
+
+def _cut_at_sentence_or_word(text: str, room: int) -> str:
+    head = text[:room]
+    for boundary in (". ", " "):
+        end = head.rfind(boundary)
+        if end > room // 2:
+            return head[: end + 1].rstrip()
+    return head
 
 
 def _authors(container: Element) -> tuple[Author, ...]:

@@ -5,7 +5,9 @@ then cleared and dropped from the tree together with everything before it.
 
 The parser never resolves entities, loads a DTD or touches the network. PubMed XML declares no
 entities, so a document whose DOCTYPE does (the "billion laughs" attack and its kin) is refused
-before any of it is read.
+before any of it is read. Every construct (text, tag, comment, processing instruction, CDATA,
+DOCTYPE) is measured by `bounded.XmlSizeGuard` before libxml2 buffers it, so memory stays bounded
+by `litmus.limits` whatever the document holds.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from litmus.pubmed.article import (
     record_from_pubmed_article,
     record_from_pubmed_book_article,
 )
+from litmus import limits
+from litmus.pubmed.bounded import LIBXML2_NODE_CAP, GuardedStream, XmlLimitError, XmlSizeGuard
 from litmus.pubmed.errors import PubmedParseError
 from litmus.pubmed.text import normalize_space
 from litmus.records import DeletedCitation, PubmedRecord
@@ -58,7 +62,7 @@ def iter_pubmed_xml(source: PubmedSource) -> Iterator[PubmedRecord | DeletedCita
     `<ERROR>` answer; records before the fault have already been yielded by then.
     """
     with _open_stream(source) as (stream, name):
-        yield from _iter_stream(stream, name)
+        yield from _iter_stream(GuardedStream(stream, XmlSizeGuard(name)), name)
 
 
 def parse_pubmed_xml(data: PubmedSource) -> list[PubmedRecord]:
@@ -128,7 +132,7 @@ def _iter_stream(stream: BinaryIO, name: str) -> Iterator[PubmedRecord | Deleted
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
-        huge_tree=False,
+        huge_tree=limits.XML_TEXT.value > LIBXML2_NODE_CAP,  # only when a user raised the text limit past libxml2's
         remove_comments=True,
         remove_pis=True,
     )
@@ -155,6 +159,8 @@ def _iter_stream(stream: BinaryIO, name: str) -> Iterator[PubmedRecord | Deleted
             element.clear(keep_tail=False)
             while element.getprevious() is not None:
                 del root[0]
+    except XmlLimitError as error:
+        raise PubmedParseError(f"{error} ({_progress(count, last_pmid)})", pmid=last_pmid) from error
     except etree.XMLSyntaxError as error:
         if root is None:
             raise PubmedParseError(

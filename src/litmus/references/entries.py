@@ -25,7 +25,10 @@ HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _EMPHASIS = re.compile(r"(?<![\w*_])(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
 _DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
 _DOI_LABEL = re.compile(r"(?:\bdoi\s*:?\s*|https?://(?:dx\.)?doi\.org/)\s*$", re.IGNORECASE)
-_PMID = re.compile(r"\bPMID\s*:?\s*([0-9]{1,9})\b", re.IGNORECASE)  # \d would take "３５" too
+# "PMID: <token>": the whole token is read and then checked (litmus.identifiers), so "3464248'9" is
+# refused instead of read as PMID 3464248, and a 26-digit number is refused instead of dropped.
+_PMID = re.compile(r"\bPMID(?![A-Za-z])\s*:?\s*([^\s,;]+)", re.IGNORECASE)
+_PMID_TRAILING = ".)]}"
 _PMCID = re.compile(r"\b(?:PMCID\s*:?\s*)?(PMC\d{4,})\b", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+")
 _INDEX_LINKS = re.compile(
@@ -107,7 +110,7 @@ def _clean_entry(raw: str) -> _EntryText:
         plain=plain,
         emphasised=spans,
         doi=doi,
-        pmid=pmid_match.group(1) if pmid_match else None,
+        pmid=(pmid_match.group(1).rstrip(_PMID_TRAILING) or None) if pmid_match else None,
         pmcid=pmcid_match.group(1).upper() if pmcid_match else None,
     )
 

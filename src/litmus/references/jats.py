@@ -11,6 +11,9 @@ import re
 
 from lxml import etree
 
+from litmus import limits
+
+from litmus.pubmed.bounded import LIBXML2_NODE_CAP, XmlLimitError, check_document
 from litmus.records import Citation, Review
 from litmus.references.entries import expand_page_range, parse_reference_entry
 from litmus.references.markdown import ReviewParseError
@@ -22,7 +25,8 @@ _PREFERRED_DATE_TYPES = ("epub", "ppub", "pub", "epub-ppub", "collection")
 
 def _safe_parser() -> etree.XMLParser:
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+        huge_tree=limits.XML_TEXT.value > LIBXML2_NODE_CAP,  # only when a user raised the text limit past libxml2's
     )
 
 
@@ -33,7 +37,10 @@ def parse_jats_references(xml: bytes, *, review_id: str | None = None, source: s
     editorial); a document without an `<article>` raises `ReviewParseError`.
     """
     try:
+        check_document(xml, source or "the JATS input", internal_subset=True)  # the same size limits as PubMed XML
         root = etree.fromstring(xml, _safe_parser())
+    except XmlLimitError as error:
+        raise ReviewParseError(str(error)) from error
     except etree.XMLSyntaxError as error:
         raise ReviewParseError(f"not well-formed JATS XML ({source or 'input'}): {error}") from error
     article = root if _local(root) == "article" else next(

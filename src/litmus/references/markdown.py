@@ -34,7 +34,9 @@ REFERENCE_HEADINGS = frozenset(
     {"references", "reference list", "bibliography", "literature cited", "works cited", "cited literature"}
 )
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_NUMBERED_LINE = re.compile(r"^\s*(?:\[(?P<bracketed>\d{1,4})\]|(?P<number>\d{1,4})\\?[.)])\s+(?P<rest>\S.*)$")
+# Reference lists of any length: 9 digits is a billion entries (and int() of it is cheap); a wrapped line
+# starting with a number only starts an entry when that number follows the previous entry's.
+_NUMBERED_LINE = re.compile(r"^\s*(?:\[(?P<bracketed>\d{1,9})\]|(?P<number>\d{1,9})\\?[.)])\s+(?P<rest>\S.*)$")
 _BULLET = re.compile(r"^\s*[-*+•]\s+")
 _MIN_FALLBACK_ENTRIES = 2
 _BARE_HEADING_LEVEL = 7  # "**References**" alone on a line ranks below any markdown heading
@@ -190,7 +192,7 @@ _NAMED = re.compile(
     r"(?<![\w-])(?P<surname>(?:(?:" + "|".join(sorted(NAME_PARTICLES)) + r")\s+)*[^\W\d_][\w'’-]*)\s+et\s+al\b\.?"
 )
 _MARKER = re.compile(
-    r"[\[(]\s*(?P<list>\d{1,3}(?:\s*[,–—-]\s*\d{1,3})*)\s*[\])]|<sup>\s*(?P<sup>\d{1,3}(?:\s*[,–—-]\s*\d{1,3})*)\s*</sup>"
+    r"[\[(]\s*(?P<list>\d{1,9}(?:\s*[,–—-]\s*\d{1,9})*)\s*[\])]|<sup>\s*(?P<sup>\d{1,9}(?:\s*[,–—-]\s*\d{1,9})*)\s*</sup>"
 )
 _PROSE_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\[(*_]?[A-Z])")
 _CITATION_WINDOW = 2  # the sentence naming the authors and the next: the marker often closes the description

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from litmus.entrez import CitationQuery, EntrezError, ReplayMiss
+from litmus.identifiers import pmid_problem
 from litmus.records import Citation, Resolution, Review
 from litmus.references.similarity import title_similarity
 
@@ -31,6 +32,10 @@ class ResolutionReport:
     # E-utilities calls made per method ("doi", "ecitmatch", "title"), failed ones included;
     # retries inside the client are not counted.
     requests: dict[str, int] = field(default_factory=dict)
+    # Citations left unresolved after a lookup that got no answer (NCBI failed, or the offline corpus
+    # has none): not a negative answer, so an earlier resolution of them still stands (litmus.ingest).
+    lookup_failed: frozenset[str] = frozenset()
+    ncbi_failed: frozenset[str] = frozenset()  # those of them whose lookup NCBI itself failed
 
     @property
     def resolved(self) -> list[Resolution]:
@@ -55,6 +60,8 @@ class _Attempt:
     citation: Citation
     notes: list[str] = field(default_factory=list)
     resolution: Resolution | None = None
+    lookup_failed: bool = False
+    ncbi_failed: bool = False
 
 
 def resolve_citations(review: Review, client, *, min_title_similarity: float = 0.9) -> ResolutionReport:
@@ -72,6 +79,8 @@ def resolve_citations(review: Review, client, *, min_title_similarity: float = 0
         review_id=review.review_id,
         resolutions=[attempt.resolution or resolver.unresolved(attempt) for attempt in attempts],
         requests=dict(resolver.requests),
+        lookup_failed=frozenset(a.citation.key for a in attempts if a.resolution is None and a.lookup_failed),
+        ncbi_failed=frozenset(a.citation.key for a in attempts if a.resolution is None and a.ncbi_failed),
     )
 
 
@@ -118,25 +127,33 @@ class _Resolver:
         detail = _condense_offline_misses(attempt.notes) or NOTHING_TO_SEARCH
         return Resolution(self.review_id, attempt.citation.key, None, "unresolved", 0.0, detail)
 
-    def _call(self, method: str, label: str, notes_to_tell: list[list[str]], send):
+    def _call(self, method: str, label: str, attempts_to_tell: list[_Attempt], send):
         """`send()` one E-utilities call; on a replay miss or NCBI failure, note why and return None."""
         self.requests[method] += 1
+        ncbi_failed = False
         try:
             return send()
         except ReplayMiss:
             failure = f"{label}: {OFFLINE_MISS}"
         except EntrezError as error:
-            failure = f"{label}: NCBI request failed ({error})"
-        for notes in notes_to_tell:
-            notes.append(failure)
+            failure, ncbi_failed = f"{label}: NCBI request failed ({error})", True
+        for attempt in attempts_to_tell:
+            attempt.notes.append(failure)
+            attempt.lookup_failed = True
+            attempt.ncbi_failed = attempt.ncbi_failed or ncbi_failed
         return None
 
     # ------------------------------------------------------------------ the steps
 
     def use_stated_pmid(self, attempt: _Attempt) -> None:
         pmid = (attempt.citation.pmid or "").strip()
-        if pmid.isascii() and pmid.isdigit():  # str.isdigit() also accepts "３５" and "²"
-            self._resolved(attempt, pmid, "known_pmid", 1.0, f"PMID {pmid} stated by the source")
+        if not pmid:
+            return
+        problem = pmid_problem(pmid)
+        if problem:  # the other steps still run; the reason stays in the resolution's detail
+            attempt.notes.append(f"stated PMID refused: {problem}")
+            return
+        self._resolved(attempt, pmid, "known_pmid", 1.0, f"PMID {pmid} stated by the source")
 
     def search_doi(self, attempt: _Attempt) -> None:
         doi = attempt.citation.doi
@@ -144,7 +161,7 @@ class _Resolver:
             return
         term = doi_search_term(doi)
         result = self._call(
-            "doi", "DOI search", [attempt.notes], lambda: self.client.esearch(term, retmax=SEARCH_RETMAX)
+            "doi", "DOI search", [attempt], lambda: self.client.esearch(term, retmax=SEARCH_RETMAX)
         )
         if result is None:
             return
@@ -166,8 +183,7 @@ class _Resolver:
         if not by_key:
             return
         queries = [citation_query(key, attempt.citation) for key, attempt in by_key.items()]
-        notes = [attempt.notes for attempt in by_key.values()]
-        found = self._call("ecitmatch", "ECitMatch", notes, lambda: self.client.ecitmatch(queries))
+        found = self._call("ecitmatch", "ECitMatch", list(by_key.values()), lambda: self.client.ecitmatch(queries))
         if found is None:
             return
         for key, attempt in by_key.items():
@@ -183,7 +199,7 @@ class _Resolver:
             return
         term = title_search_term(title)
         result = self._call(
-            "title", "title search", [attempt.notes], lambda: self.client.esearch(term, retmax=SEARCH_RETMAX)
+            "title", "title search", [attempt], lambda: self.client.esearch(term, retmax=SEARCH_RETMAX)
         )
         if result is None:
             return
@@ -192,7 +208,7 @@ class _Resolver:
             return
         ids = result.ids[:SEARCH_RETMAX]
         summaries = self._call(
-            "title", "title search (ESummary)", [attempt.notes], lambda: self.client.esummary(ids)
+            "title", "title search (ESummary)", [attempt], lambda: self.client.esummary(ids)
         )
         if summaries is not None:
             self._choose_by_title(attempt, summaries)

@@ -19,6 +19,7 @@ PAPER_SCHEMA = pa.schema(
         ("issue", pa.string()), ("pages", pa.string()), ("language", pa.string()),
         ("keywords", STRINGS), ("chemicals", STRINGS), ("is_retracted", pa.bool_()),
         ("has_correction", pa.bool_()), ("date_revised", pa.string()), ("source", pa.string()),
+        ("abstract_truncated", pa.bool_()),
     ]
 )
 SECTION_SCHEMA = pa.schema(
@@ -94,7 +95,7 @@ def paper_tables(records: Sequence[PubmedRecord], source: str) -> dict[str, pa.T
                 "keywords": list(r.keywords), "chemicals": list(r.chemicals),
                 "is_retracted": r.is_retracted,
                 "has_correction": any(c.ref_type in CORRECTION_TYPES for c in r.comments_corrections),
-                "date_revised": r.date_revised, "source": source,
+                "date_revised": r.date_revised, "source": source, "abstract_truncated": r.abstract_truncated,
             }
         )
         for index, (section, start) in enumerate(zip(r.abstract_sections, section_offsets(r))):

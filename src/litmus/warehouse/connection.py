@@ -24,6 +24,28 @@ class WarehouseBusy(WarehouseError):
     pass
 
 
+class WarehouseDamaged(WarehouseError):
+    """The file is not a readable DuckDB database (truncated, overwritten, a bad block)."""
+
+
+# How DuckDB says a file is damaged; other IO errors (a lock, a full disk, permissions) are not damage.
+DAMAGE_SIGNS = ("Corrupt database file", "not a valid DuckDB database file", "Could not read enough bytes", "checksum")
+
+
+def is_damage(error: BaseException) -> bool:
+    return isinstance(error, duckdb.Error) and any(sign in str(error) for sign in DAMAGE_SIGNS)
+
+
+def damaged(path: Path | str, error: BaseException, *, opened: bool) -> WarehouseDamaged:
+    """One line naming the file, what DuckDB found, and what to do."""
+    if opened:
+        advice = ("`litmus export DIR` saves every table that is still readable; then restore the file from a backup, "
+                  "or move it aside and run `litmus run` to build a new one")
+    else:
+        advice = "restore it from a backup, or move it aside and run `litmus run` (or `litmus ingest`) to build a new one"
+    return WarehouseDamaged(f"warehouse {path} is damaged ({_first_line(error)}): {advice}")
+
+
 def _is_lock_conflict(error: Exception) -> bool:
     text = str(error)
     return "Could not set lock" in text or "Conflicting lock" in text
@@ -37,11 +59,13 @@ def connect(
     poll_seconds: float = 0.25,
     migrate: bool = True,
     external_access: bool = True,
+    memory: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a writer applies pending migrations and refreshes the views.
 
     DuckDB allows one writing process per file, so a second run waits for the lock up to
-    `wait_seconds` and then says which file is busy instead of failing half-way.
+    `wait_seconds` and then says which file is busy instead of failing half-way. `memory` caps
+    DuckDB's memory (else LITMUS_DUCKDB_MEMORY, else DuckDB's own 80% of RAM).
     """
     path = Path(path)
     if wait_seconds is None:
@@ -53,15 +77,17 @@ def connect(
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            limit = memory_limit()
+            limit = memory or memory_limit()
             config = {"memory_limit": checked_memory_size(limit, "LITMUS_DUCKDB_MEMORY")} if limit else {}
             if not external_access:
                 config["enable_external_access"] = False
             con = duckdb.connect(str(path), read_only=read_only, config=config)
             break
-        except duckdb.IOException as error:
-            if not _is_lock_conflict(error):
-                raise WarehouseError(f"cannot open warehouse {path}: {error}") from error
+        except duckdb.Error as error:
+            if is_damage(error):
+                raise damaged(path, error, opened=False) from error
+            if not isinstance(error, duckdb.IOException) or not _is_lock_conflict(error):
+                raise WarehouseError(f"cannot open warehouse {path}: {_first_line(error)}") from error
             if time.monotonic() >= deadline:
                 raise WarehouseBusy(
                     f"warehouse {path} is locked by another litmus process (a run in progress?); "
@@ -70,8 +96,15 @@ def connect(
                 ) from error
             time.sleep(poll_seconds)
     if not read_only and migrate:
-        apply_migrations(con)
-        apply_views(con)
+        try:
+            apply_migrations(con)
+            apply_views(con)
+        except (duckdb.Error, WarehouseError) as error:
+            con.close()
+            cause = error if isinstance(error, duckdb.Error) else error.__cause__
+            if cause is not None and is_damage(cause):
+                raise damaged(path, cause, opened=True) from error
+            raise
     return con
 
 
