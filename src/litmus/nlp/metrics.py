@@ -152,6 +152,9 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     values = _with_counted_endpoints(masked, values, endpoints)
     group_counts = (sizes_in_parentheses(words, sentence, endpoints) + sizes_sent_to_arms(words, sentence, endpoints)
                     + (sizes_per_group(words, sentence, endpoints) if _EACH_HINT.search(sentence) else []))
+    population = _leading_population(words, sentence, endpoints) if heads else None
+    if population is not None:
+        group_counts += _parts_of_population(words, sentence, population, group_counts)
     if not values and not group_counts and not heads:
         return [], endpoints
     if s.spelled:
@@ -165,7 +168,6 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     clauses = clause_spans(sentence)
     leading = leading_group(words)
     skip_until = leading.end if leading else 0
-    population = _leading_population(words, sentence, endpoints)
     links = pair_coordinated(sentence, values, endpoints, timepoints, clauses)
     if "(" in sentence:
         links = modified_figures(sentence, values, endpoints) | links
@@ -529,7 +531,7 @@ class _Population:
 # "In the sub-group of 583 women with hypertension, …":
 # the population the rest of the sentence is about, stated before its comma.
 _LEADING_POPULATION = re.compile(
-    rf"^\s*(?:[A-Z][A-Z ]{{2,40}}:\s*)?(?:Among|Of|In|From|For)\s+(?:the\s+|all\s+|a\s+total\s+of\s+|a\s+)?"
+    rf"^\s*(?:[A-Z][A-Z ]{{2,40}}:\s*)?(?:Among|Of|Out\s+of|In|From|For)\s+(?:the\s+|all\s+|a\s+total\s+of\s+|a\s+)?"
     rf"(?:(?i:sub-?group|subset|sub-?study)\s+of\s+)?(?P<k>{NUM})\s+"
     rf"(?P<description>(?:[\w/-]+\s+){{0,4}}?{PATIENT_NOUN}(?:\([^()]{{0,80}}\)|[^,;()]){{0,120}}?),\s+(?!respectively)",
 )
@@ -571,6 +573,14 @@ def _leading_population(words: str, digits: str, endpoints: list[EndpointMention
             return None  # "Of 111 patients who underwent leukapheresis": a count of something else
         code = "N_ENROLLED"
     return _Population(code, int(number), match.start("k"), match.end("k"))
+
+
+def _parts_of_population(words: str, digits: str, population: _Population,
+                         found: list[GroupCount]) -> list[GroupCount]:
+    """"Of the 159 patients randomised, 82 received A and 77 received B": the groups the population heading the
+    sentence splits into, recognised because their counts add up to it."""
+    parts = breakdown_of_count(words, digits, population.count, population.end, population.code)
+    return [part for part in parts if not any(g.start <= part.start < g.end for g in found)]
 
 
 def _population_metric(s: _Sentence, population: _Population) -> OutcomeMetric:

@@ -305,14 +305,22 @@ def _labelled_parts(words: str, digits: str, parts: list[re.Match], code: str) -
                 for number, group in zip(parts, listed)]
     labelled, kinds = [], []
     for number in parts:
-        noun = _PATIENTS_AFTER.match(digits, number.end())
-        after = noun.end() if noun else number.end()
-        verb = re.match(r"\s*(\w+)", digits[after:after + 20])
+        share = _SHARE_AFTER.match(digits, number.end())  # "85 (48.3%) received A": the part's share of the total
+        noun = _PATIENTS_AFTER.match(digits, share.end() if share else number.end())
+        after = noun.end() if noun else share.end() if share else number.end()
+        verb = _PART_VERB.match(digits, after)
         relative = noun is not None and "which" in noun.group(0) or noun is not None and "whom" in noun.group(0)
         # ("39 of which received Se": a relative clause names the part's group; the count's verb is the total's, v2.2)
-        kind = _kind_from_word(verb.group(1)) if verb and code in POPULATION_CODES and not relative else None
+        word = verb.group("verb") if verb else None
+        if word and word.lower() == "on" and verb.group("aux"):
+            word = "treated"  # "15 were on A" (a bare "16 on A" describes, as "3 not on ART" does)
+        kind = _kind_from_word(word) if verb and code in POPULATION_CODES and not relative else None
         if kind:
             kinds.append(kind)
+        if kind and verb.group("verb").lower() not in _VERBS_BEFORE_A_LABEL:
+            after = verb.end("verb")  # "100 had been allocated to A", "66 were treated with A"
+        elif verb and verb.group("aux"):
+            after = verb.start("verb")  # "15 were on A": the label follows the verb, not the auxiliary
         group = (group_after(words, after, limit=70, bare=True)
                  or group_before(words, number.start("k"), boundaries_extra=True))
         if group is None:
@@ -323,3 +331,7 @@ def _labelled_parts(words: str, digits: str, parts: list[re.Match], code: str) -
 
 
 _PATIENTS_AFTER = re.compile(rf"\s*(?:{_PATIENTS}|of\s+(?:which|whom|them))\s*")  # "39 of which received Se"
+_VERBS_BEFORE_A_LABEL = {"received", "receiving", "given", "had", "underwent", "on"}  # group_after reads past them
+_SHARE_AFTER = re.compile(r"\s*\(\s*\d[\d.]*\s*%\s*\)")
+# "15 were on A", "104 had been allocated to A": the auxiliary says nothing; the word after it is the verb
+_PART_VERB = re.compile(r"\s*(?P<aux>(?:were|was|are|is|had\s+been|have\s+been)\s+)?(?P<verb>\w+)", re.IGNORECASE)
