@@ -29,3 +29,22 @@ def test_a_part_whose_verb_follows_an_auxiliary_or_a_share():
 def test_a_bare_on_describes_a_part_without_kinding_it():
     text = "Twenty children (12 on drug A and eight not on therapy) were enrolled."
     assert [c[0] for c in counts(text)] == ["N_ENROLLED"] * 3
+
+
+def test_coordinated_counts_each_naming_what_its_group_was_given():
+    text = "Overall, 70 adults were treated with drug A, 64 adults with drug B and 61 adults with drug C."
+    assert counts(text) == [("N_TREATED", 70, "drug A"), ("N_TREATED", 64, "drug B"), ("N_TREATED", 61, "drug C")]
+    text = "In total, 40 (45%) received drug A prophylaxis and 49 (55%) drug B."
+    assert counts(text) == [("N_TREATED", 40, "drug A prophylaxis"), ("N_TREATED", 49, "drug B")]
+
+
+def test_coordinated_counts_keep_the_subject_of_their_verb():
+    text = ("In all, 120 adults were treated with dialysis (total sessions n = 800) and 117 adults with "
+            "haemofiltration (total sessions n = 900).")
+    assert counts(text) == [("N_TREATED", 120, "dialysis"), ("N_TREATED", 117, "haemofiltration")]
+
+
+def test_coordinated_counts_that_are_not_arms():
+    assert not any(c[2] for c in counts("Twenty adults (40%) received tocilizumab and 10 (20%) received corticosteroids."))
+    assert not any(c[2] for c in counts("Overall, 12 received drug A and 3 died."))
+    assert not any(c[2] for c in counts("Twelve adults treated with A and 8 with B responded."))

@@ -32,7 +32,8 @@ from litmus.nlp.linking import (
 )
 from litmus.nlp.numbers import digitise_number_words, normalise_text, parse_number, snap_to_words
 from litmus.nlp.populations import (
-    POPULATION_CODES, GroupCount, breakdown_of_count, sentence_population_kind, sizes_in_parentheses, sizes_per_group,
+    POPULATION_CODES, GroupCount, breakdown_of_count, sentence_population_kind, sizes_coordinated, sizes_in_parentheses,
+    sizes_per_group,
     sizes_sent_to_arms,
 )
 from litmus.nlp.sentences import split_sentences
@@ -152,17 +153,18 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     values = _with_counted_endpoints(masked, values, endpoints)
     group_counts = (sizes_in_parentheses(words, sentence, endpoints) + sizes_sent_to_arms(words, sentence, endpoints)
                     + (sizes_per_group(words, sentence, endpoints) if _EACH_HINT.search(sentence) else []))
+    coordinated = [g for g in sizes_coordinated(words, sentence) if not _overlaps_any(g, group_counts)]
     population = _leading_population(words, sentence, endpoints) if heads else None
     if population is not None:
         group_counts += _parts_of_population(words, sentence, population, group_counts)
-    if not values and not group_counts and not heads:
+    if not values and not group_counts and not coordinated and not heads:
         return [], endpoints
     if s.spelled:
         values = [replace(v, start=snap_to_words(v.start, s.spelled)) for v in values]
         timepoints = [replace(t, text=words[snap_to_words(t.start, s.spelled):t.end]) for t in timepoints]
     values = _proportions_in_parentheses(sentence, values)
     rates = [v for v in values if v.kind in _RATE_KINDS]  # "(87%, n = 15)": the n is the rate's total
-    group_counts = [g for g in group_counts if not _inside_any(g.start, rates)]
+    group_counts = [g for g in group_counts if not _inside_any(g.start, rates)] + coordinated  # ("40 (45%) received A")
     values = [v for v in values if not _overlaps_any(v, group_counts)]
     intervals = intervals + _unlabelled_intervals(sentence, masked, values)
     clauses = clause_spans(sentence)
@@ -172,7 +174,7 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     if "(" in sentence:
         links = modified_figures(sentence, values, endpoints) | links
     linked: list[tuple[ValueMention, EndpointMention, Timepoint | None]] = []
-    subjects = set()  # population counts already stated as the subject of their verb
+    subjects = {g.code for g in coordinated}  # population counts already stated as the subject of their verb
     for value in values:
         if population is not None and value.start == population.start:
             continue  # read below as the population the rest of the sentence is about

@@ -263,6 +263,70 @@ def sizes_per_group(words: str, digits: str, endpoints: list[EndpointMention]) -
     return found
 
 
+# "66 patients were treated with A, 58 patients with B and 62 patients with C", "82 received A and 77 received B":
+# coordinated counts, each naming what its group was given; the verb of the first may stand for all of them.
+_ARM_VERB = r"(?:(?P<aux>(?:were|was|had\s+been|have\s+been)\s+)?(?P<verb>received|(?<=\s)(?:treated|given|allocated|assigned|randomi[sz]ed|on)(?=\s)))"
+_ARM_COUNT_HEAD = (rf"{_NUMBER}(?:\s*\(\s*\d[\d.]*\s*%\s*\))?(?:\s+(?:[\w-]+\s+)?{_PATIENTS})?"
+                   rf"(?:\s*\(\s*\d[\d.]*\s*%\s*\))?\s+")
+_FIRST_ARM_COUNT = re.compile(rf"{_ARM_COUNT_HEAD}{_ARM_VERB}", re.IGNORECASE)
+_NEXT_ARM_COUNT = re.compile(
+    rf"[^.;:]{{0,90}}?(?:,\s*(?:and\s+|while\s+|whereas\s+)?|\s+and\s+|\s*;\s*(?:and\s+)?|\s+while\s+|\s+whereas\s+)"
+    rf"{_ARM_COUNT_HEAD}(?:{_ARM_VERB}|(?P<prep>with|to|on)(?=\s)|(?P<bare>(?=[A-Za-z])))", re.IGNORECASE)
+# Given for a complication, not as the treatment compared: never an arm
+_SUPPORTIVE = re.compile(r"^(?:tocilizumab|siltuximab|anakinra|(?:cortico)?steroids?|dexamethasone|methylprednisolone"
+                         r"|vasopressors?|antibiotics?|antifungals?|transfusions?|G-CSF|IVIG|intensive\s+care|ICU)\b",
+                         re.IGNORECASE)
+_KIND_OF_ARM_VERB = {"allocated": "N_ENROLLED", "assigned": "N_ENROLLED", "randomised": "N_ENROLLED",
+                     "randomized": "N_ENROLLED"}
+
+
+def sizes_coordinated(words: str, digits: str) -> list[GroupCount]:
+    """"82 received A and 77 received B", "66 were treated with A, 58 with B": two or more counts, each with
+    what its group was given (N_ENROLLED when the first verb allocates, else N_TREATED)."""
+    found: list[GroupCount] = []
+    for first in _FIRST_ARM_COUNT.finditer(digits):
+        if found and first.start() < found[-1].end:
+            continue
+        verb = first.group("verb").lower()
+        if verb in ("treated", "given", "allocated", "assigned", "randomised", "randomized", "on") and not first.group("aux"):
+            continue  # "12 patients treated with A responded": a participle describes, the clause's verb counts
+        kind = _KIND_OF_ARM_VERB.get(verb, "N_TREATED")
+        items = [(first, _label_after_verb(words, first))]
+        cursor = first.end()
+        while (more := _NEXT_ARM_COUNT.match(digits, cursor)) is not None:
+            if more.group("bare") is not None and (verb != "received" or re.search(
+                    _PATIENTS, digits[more.end("k"):more.start("bare")], re.IGNORECASE)):
+                break  # only "received" is left out before a bare label ("82 received A and 77 B"; not "3 patients died")
+            items.append((more, _label_after_verb(words, more)))
+            cursor = more.end()
+        labels = [label for _, label in items]
+        if len(items) < 2 or None in labels or len(set(labels)) < len(labels):
+            continue
+        found += [GroupCount(kind, count, item.start("k"), item.end("k"), label)
+                  for item, label in items if (count := _count(item)) is not None]
+    return found
+
+
+def _label_after_verb(words: str, item: re.Match) -> str | None:
+    if item.groupdict().get("bare") is not None:
+        position = item.start("bare")
+    elif item.groupdict().get("prep"):
+        position = item.start("prep")
+    elif item.group("verb").lower() in ("received", "given", "on"):
+        position = item.start("verb")
+    else:
+        position = item.end("verb")  # "treated with A", "allocated to A"
+    group = group_after(words, position, limit=70, bare=True)
+    if group is None or _SUPPORTIVE.match(group.label):
+        return None
+    if item.groupdict().get("bare") is not None and _A_VERB.match(group.label):
+        return None  # "12 received A and 3 died": the second count is an event, not a group
+    return group.label
+
+
+_A_VERB = re.compile(r"^(?:\w+ed|had|have|has|were|was|are|is)\b", re.IGNORECASE)
+
+
 _LIST_NUMBER = re.compile(_NUMBER)
 # "early: 167 [57.2%]", "50 mg", "(group 1)": percentages, doses, times and labels are not parts of a count
 _NOT_A_PART_AFTER = re.compile(r"\s*(?:%|mg|µg|μg|g\b|kg|ml|mL|IU|Gy|months?|years?|weeks?|days?|hours?|cycles?|courses?)",
