@@ -48,3 +48,24 @@ def test_coordinated_counts_that_are_not_arms():
     assert not any(c[2] for c in counts("Twenty adults (40%) received tocilizumab and 10 (20%) received corticosteroids."))
     assert not any(c[2] for c in counts("Overall, 12 received drug A and 3 died."))
     assert not any(c[2] for c in counts("Twelve adults treated with A and 8 with B responded."))
+
+
+def test_groups_listed_with_their_sizes_in_one_parenthesis():
+    text = "Children were enrolled at diagnosis (610 intervention, 660 control) and followed for a year."
+    assert counts(text) == [("N_ENROLLED", 610, "intervention"), ("N_ENROLLED", 660, "control")]
+    text = "In total, 1500 were randomised (standard n=500, intensive n=480, minimal n=520)."
+    assert counts(text)[1:] == [("N_ENROLLED", 500, "standard"), ("N_ENROLLED", 480, "intensive"),
+                                ("N_ENROLLED", 520, "minimal")]
+    text = "The vaccine was given to 11 adults (n = 3 at DL1, n = 8 at DL2)."
+    assert counts(text)[1:] == [("N_TREATED", 3, "DL1"), ("N_TREATED", 8, "DL2")]
+
+
+def test_a_listed_parenthesis_takes_the_population_verb_after_it():
+    text = "Eighty adults (30 placebo; 50 drug A) participated in the extension study."
+    assert counts(text)[1:] == [("N_ENROLLED", 30, "placebo"), ("N_ENROLLED", 50, "drug A")]
+
+
+def test_a_parenthesis_of_descriptions_or_sexes_lists_no_groups():
+    assert counts("Twenty-two adults (seven male, 15 female; median age 25) were randomized.") == [("N_ENROLLED", 22, None)]
+    text = "Analysis was conducted on 144 adults (62 receiving drug A and 82 receiving drug B)."
+    assert not any(c[2] and c[2].startswith("receiving") for c in counts(text))

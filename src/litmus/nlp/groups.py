@@ -156,6 +156,11 @@ def _acceptable(label: str, *, after_a_figure: bool = True) -> bool:
     return not (_NOT_A_GROUP.match(label) or _NOT_A_GROUP_AFTER.match(label))
 
 
+def acceptable_label(label: str) -> bool:
+    """Whether `label`, written next to a count, may name a group (not a measure, a time or an endpoint)."""
+    return _acceptable(label)
+
+
 def group_after(sentence: str, position: int, *, limit: int = 90, bare: bool = False) -> GroupMention | None:
     """The group named right after a figure ending at `position`, or None.
 

@@ -33,7 +33,7 @@ from litmus.nlp.linking import (
 from litmus.nlp.numbers import digitise_number_words, normalise_text, parse_number, snap_to_words
 from litmus.nlp.populations import (
     POPULATION_CODES, GroupCount, breakdown_of_count, sentence_population_kind, sizes_coordinated, sizes_in_parentheses,
-    sizes_per_group,
+    sizes_listed_in_parenthesis, sizes_per_group,
     sizes_sent_to_arms,
 )
 from litmus.nlp.sentences import split_sentences
@@ -48,6 +48,7 @@ _COUNTED_BEFORE = re.compile(rf"(?<![\w.\-/^])(?P<k>\d+)\s+(?:(?:further|more|ad
                              r"|early|late|new|total)\s+)?$")
 _COUNTED_HINT = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:complete|partial|stable|progressive|objective|overall|CRs?\b|PRs?\b"
                            r"|SD\b|PD\b|responses|remissions|deaths|relapses|treatment-related)", re.IGNORECASE)
+_LISTED_HINT = re.compile(r"\(\s*\d[\d,]*\s+[A-Za-z]")  # "(609 intervention, 667 control)"
 _SENT_TO_HINT = re.compile(r"\d\s+(?:\w+\s+)?to\s")  # "251 to the maintenance group"
 _PERCENT_AFTER = re.compile(r"\s*\(\s*")
 _ELLIPSIS = re.compile(r"(?:\band|\bversus|\bvs\.?|\bcompared\s+with|,)\s+(?P<k>\d+)\s+(?=(?:in|among)\s+(?:the|those)\b)",
@@ -143,15 +144,18 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     sentence, words = s.digits, s.words
     heads = _LEADING_POPULATION.match(sentence) is not None  # "In 1340 newly diagnosed HNC patients, …"
     if (not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence) and not _SENT_TO_HINT.search(sentence)
-            and not heads):
+            and not heads and not _LISTED_HINT.search(sentence)):
         return [], None  # fast path: years, p-values and ages alone
     masked, intervals, timepoints = find_masks(sentence)
     values = find_values(masked)
-    if not values and not _COUNTED_HINT.search(masked) and not _SENT_TO_HINT.search(masked) and not heads:
+    if (not values and not _COUNTED_HINT.search(masked) and not _SENT_TO_HINT.search(masked) and not heads
+            and not _LISTED_HINT.search(masked)):
         return [], None
     endpoints = find_endpoints(words, context=context)
     values = _with_counted_endpoints(masked, values, endpoints)
-    group_counts = (sizes_in_parentheses(words, sentence, endpoints) + sizes_sent_to_arms(words, sentence, endpoints)
+    listed = sizes_listed_in_parenthesis(words, sentence, endpoints)
+    group_counts = listed + [g for g in sizes_in_parentheses(words, sentence, endpoints) if not _overlaps_any(g, listed)] + (
+                    sizes_sent_to_arms(words, sentence, endpoints)
                     + (sizes_per_group(words, sentence, endpoints) if _EACH_HINT.search(sentence) else []))
     coordinated = [g for g in sizes_coordinated(words, sentence) if not _overlaps_any(g, group_counts)]
     population = _leading_population(words, sentence, endpoints) if heads else None

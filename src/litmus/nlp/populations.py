@@ -26,7 +26,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from litmus.nlp.endpoints import EndpointMention
-from litmus.nlp.groups import arm_described_before, group_after, group_before, group_list_after, tidy_label
+from litmus.nlp.groups import (
+    acceptable_label as _acceptable_label, arm_described_before, group_after, group_before, group_list_after, tidy_label,
+)
 from litmus.nlp.numbers import DIGITS_PATTERN, parse_number
 from litmus.nlp.values import PATIENT_NOUN
 
@@ -327,6 +329,71 @@ def _label_after_verb(words: str, item: re.Match) -> str | None:
 _A_VERB = re.compile(r"^(?:\w+ed|had|have|has|were|was|are|is)\b", re.IGNORECASE)
 
 
+# "(standard n=592, TEQ-10 n=602)", "(609 intervention, 667 control)", "(30 placebo; 129 drug A)",
+# "(n = 3 at DL1, n = 8 at DL2)": a parenthesis listing two or more groups with their sizes.
+_LISTING = re.compile(r"\((?P<inside>[^()]{5,200})\)")
+_ITEM_SEPARATOR = re.compile(r"\s*[;,]\s*(?:and\s+)?|\s+and\s+")
+_ITEM_LABEL = r"[A-Za-z][\w+/.®-]*(?:\s+[A-Za-z\d][\w+/.®-]*){0,3}"
+_LISTED_ITEMS = (
+    re.compile(rf"(?P<label>{_ITEM_LABEL})\s*[nN]\s*[=:]\s*(?P<k>{DIGITS_PATTERN})"),
+    re.compile(rf"[nN]\s*[=:]\s*(?P<k>{DIGITS_PATTERN})\s+(?:at|in|on|for|with)\s+(?P<label>{_ITEM_LABEL})"),
+    re.compile(rf"(?P<k>{DIGITS_PATTERN})\s+(?P<label>{_ITEM_LABEL})"),
+)
+_NOT_A_LISTED_GROUP = re.compile(
+    rf"(?:{_PATIENTS}|males?|females?|boys|girls|white|black|(?:[\w-]+\s+)?(?:years?|months?|weeks?|days?|hours?)"
+    r"|mg|g|kg|ml|mL|cm|mm|µg|μg|IU|Gy|cycles?|courses?|doses?|sites?|centres?|centers?|hospitals?|countries"
+    r"|(?:[\w-]+\s+)?(?:lesions?|tumou?rs?|eyes?|episodes?|procedures?|samples?|sessions?|visits?))",
+    re.IGNORECASE)
+
+
+# "(62 receiving A and 82 B)", "(8 with Candida, 5 with Aspergillus)", "(200 patients had A)": a verb, a description
+# or the patients themselves, not a group's name (the breakdown of a count reads those)
+_NOT_A_LISTED_HEAD = re.compile(rf"(?:\w+ed|\w+ing|with|without|in|on|at|of|to|for|from|who|had|have|has|were|was|are|is"
+                                rf"|{_PATIENTS})\b", re.IGNORECASE)
+
+
+def sizes_listed_in_parenthesis(words: str, digits: str, endpoints: list[EndpointMention]) -> list[GroupCount]:
+    """Groups listed with their sizes inside one parenthesis, in a sentence that counts people (a population verb)."""
+    if "(" not in digits or not any(e.code in POPULATION_CODES for e in endpoints):
+        return []
+    found = []
+    for listing in _LISTING.finditer(digits):
+        inside, offset = listing.group("inside"), listing.start("inside")
+        pieces, cursor = [], 0
+        for separator in _ITEM_SEPARATOR.finditer(inside):
+            pieces.append((cursor, separator.start()))
+            cursor = separator.end()
+        pieces.append((cursor, len(inside)))
+        if len(pieces) < 2:
+            continue
+        items = []
+        for start, end in pieces:
+            item = next((m for pattern in _LISTED_ITEMS if (m := pattern.fullmatch(inside, start, end))), None)
+            if item is None:
+                break
+            label = tidy_label(words[offset + item.start("label"):offset + item.end("label")])
+            count = parse_number(item.group("k"))
+            if (not label or _NOT_A_LISTED_GROUP.fullmatch(label) or _NOT_A_LISTED_HEAD.match(label)
+                    or not _acceptable_label(label)
+                    or count is None or count != int(count) or count < 1):
+                break
+            items.append(GroupCount("", int(count), offset + item.start("k"), offset + item.end("k"), label))
+        if len(items) != len(pieces) or len({g.group.lower() for g in items}) < len(items):
+            continue
+        kind = (_subject_verb_after(digits, endpoints, listing.end() - 1)
+                or _population_verb_near(endpoints, listing.start(), listing.end()))
+        found += [GroupCount(kind, g.count, g.start, g.end, g.group) for g in items]
+    return found
+
+
+def _population_verb_near(endpoints: list[EndpointMention], start: int, end: int) -> str:
+    """The population verb before a parenthesis, else the first one after it ("(…) participated"), else N_TREATED."""
+    verbs = [e for e in endpoints if e.code in POPULATION_CODES and e.label.lower() not in _ADJECTIVES]
+    before = [e for e in verbs if e.end <= start]
+    after = [e for e in verbs if e.start >= end and e.start - end <= 60]
+    return before[-1].code if before else after[0].code if after else "N_TREATED"
+
+
 _LIST_NUMBER = re.compile(_NUMBER)
 # "early: 167 [57.2%]", "50 mg", "(group 1)": percentages, doses, times and labels are not parts of a count
 _NOT_A_PART_AFTER = re.compile(r"\s*(?:%|mg|µg|μg|g\b|kg|ml|mL|IU|Gy|months?|years?|weeks?|days?|hours?|cycles?|courses?)",
@@ -390,8 +457,13 @@ def _labelled_parts(words: str, digits: str, parts: list[re.Match], code: str) -
         if group is None:
             return []
         labelled.append((number, group.label))
+    if any(_SEX.search(label) for _, label in labelled):
+        return []  # "22 adults (7 male, 15 female)": a baseline characteristic, not groups compared
     kind = kinds[0] if kinds else code
     return [GroupCount(kind, _count(number), number.start("k"), number.end("k"), label) for number, label in labelled]
+
+
+_SEX = re.compile(r"\b(?:males?|females?|m[ae]n|wom[ae]n|boys?|girls?)$", re.IGNORECASE)
 
 
 _PATIENTS_AFTER = re.compile(rf"\s*(?:{_PATIENTS}|of\s+(?:which|whom|them))\s*")  # "39 of which received Se"
