@@ -69,3 +69,21 @@ def test_a_parenthesis_of_descriptions_or_sexes_lists_no_groups():
     assert counts("Twenty-two adults (seven male, 15 female; median age 25) were randomized.") == [("N_ENROLLED", 22, None)]
     text = "Analysis was conducted on 144 adults (62 receiving drug A and 82 receiving drug B)."
     assert not any(c[2] and c[2].startswith("receiving") for c in counts(text))
+
+
+def test_a_head_count_whose_verb_follows_a_nested_parenthesis():
+    text = "Fifty adults with severe asthma (age 60 +/- 8 years; FEV(1) 40 +/- 12%) were recruited."
+    assert counts(text) == [("N_ENROLLED", 50, None)]
+    text = "A total of 150 ventilated infants (median gestational age 28 weeks (range 24-32)) were randomly assigned to drug A."
+    assert ("N_ENROLLED", 150, None) in counts(text)
+
+
+def test_a_head_count_whose_verb_follows_an_aside_between_commas():
+    text = "One hundred and twenty women, after having been cured of an infection, were randomised to drug C or placebo."
+    assert ("N_ENROLLED", 120, None) in counts(text)
+
+
+def test_a_part_sized_in_its_own_parenthesis_takes_the_label_before_it():
+    text = ("One hundred and twenty women, after having been cured, were randomised to receive drug C (60 adults) "
+            "or placebo (60 adults) for six cycles.")
+    assert counts(text)[-1] == ("N_ENROLLED", 60, "placebo")

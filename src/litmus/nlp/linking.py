@@ -45,11 +45,17 @@ _LINK_TO_NEXT = re.compile(
 # "66 patients with relapsed/refractory (r/r) B-NHL were recruited": a described population, then its verb.
 # "43 (55%) patients achieving clinical remission were randomized", "78 patients with AS (57 males, 21 females)
 # were recruited", "30 patients with carcinoma exceeding the Milan criteria underwent transplantation".
+# (a parenthesis may hold one more: "(age 65 ± 7 years; FEV(1) 35%)", "(median age 27 weeks (range 23-33))")
+_ASIDE = r"\((?:[^()]|\([^()]{0,40}\)){0,200}\)"
+_SUBJECT_VERB_END = (r"(?:\b(?:were|was|had\s+been|have\s+been)"
+                     r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally|randomly)\s+)?)?$")
 _DESCRIBED_SUBJECT = re.compile(
-    rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:\([^()]{{0,60}}\)\s*)?"
-    r"(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at|younger|older)\b"
-    r"(?:\([^()]{0,100}\)|[^;:()]){0,140}?(?:\b(?:were|was|had\s+been|have\s+been)"
-    r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally|randomly)\s+)?)?$",
+    rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:{_ASIDE}\s*){{0,2}}"
+    rf"(?:(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at|younger|older)\b"
+    rf"(?:{_ASIDE}|[^;:()]){{0,140}}?(?<=[\w)\s])|(?<=\))\s*)" + _SUBJECT_VERB_END
+    # "120 women, after having been cured of X by A or B, were randomised": an aside between commas
+    + rf"|^\s*(?:{PATIENT_NOUN}\s+)?,\s*(?:after|before|having|following|despite|although|while|who|all|most)\b"
+      rf"(?:{_ASIDE}|[^;:()]){{0,160}}?,\s*" + _SUBJECT_VERB_END,
     re.IGNORECASE,
 )
 # Words that show a number describes the population or the treatment, not an outcome.

@@ -452,8 +452,12 @@ def _labelled_parts(words: str, digits: str, parts: list[re.Match], code: str) -
             after = verb.end("verb")  # "100 had been allocated to A", "66 were treated with A"
         elif verb and verb.group("aux"):
             after = verb.start("verb")  # "15 were on A": the label follows the verb, not the auxiliary
-        group = (group_after(words, after, limit=70, bare=True)
-                 or group_before(words, number.start("k"), boundaries_extra=True))
+        if digits[:number.start("k")].rstrip().endswith("(") and _CLOSES_AFTER_PART.match(digits, number.end()):
+            # "drug C (60 patients) or placebo (60 patients)": the parenthesis sizes the label before it
+            group = group_before(words, digits.rindex("(", 0, number.start("k")), boundaries_extra=True)
+        else:
+            group = (group_after(words, after, limit=70, bare=True)
+                     or group_before(words, number.start("k"), boundaries_extra=True))
         if group is None:
             return []
         labelled.append((number, group.label))
@@ -463,6 +467,7 @@ def _labelled_parts(words: str, digits: str, parts: list[re.Match], code: str) -
     return [GroupCount(kind, _count(number), number.start("k"), number.end("k"), label) for number, label in labelled]
 
 
+_CLOSES_AFTER_PART = re.compile(rf"\s*(?:{_PATIENTS})?\s*\)")
 _SEX = re.compile(r"\b(?:males?|females?|m[ae]n|wom[ae]n|boys?|girls?)$", re.IGNORECASE)
 
 
