@@ -87,3 +87,20 @@ def test_a_part_sized_in_its_own_parenthesis_takes_the_label_before_it():
     text = ("One hundred and twenty women, after having been cured, were randomised to receive drug C (60 adults) "
             "or placebo (60 adults) for six cycles.")
     assert counts(text)[-1] == ("N_ENROLLED", 60, "placebo")
+
+
+def test_a_population_heading_names_what_its_count_counts():
+    assert counts("Participants: 400 women admitted for delivery and followed for a month.") == [("N_ENROLLED", 400, None)]
+    text = "SUBJECTS: A total of 5,000 adults aged 30 years or older presenting with chest pain, of whom 2,000 met the criteria."
+    assert ("N_ENROLLED", 5000, None) in counts(text)
+
+
+def test_a_design_done_with_or_carried_out_in_a_count():
+    assert counts("A crossover study was done with 70 adults presenting with acute rhinitis.") == [("N_ENROLLED", 70, None)]
+    text = "Randomization was carried out in 300 adults before enrolment was suspended on the advice of the board."
+    assert counts(text) == [("N_ENROLLED", 300, None)]
+
+
+def test_volunteering_and_division_into_groups_enrol():
+    assert counts("Seventy-nine women volunteered to complete four postal questionnaires.") == [("N_ENROLLED", 79, None)]
+    assert counts("Forty four chronic dialysis patient were divided into four equal groups.") == [("N_ENROLLED", 44, None)]

@@ -141,7 +141,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                    # "allocated alternately to", "assigned to either"; "entered the study"; in CAR-T trials the
                    # intention-to-treat population is the one that "underwent leukapheresis" (guideline v2.1)
                    r"|(?:allocated|assigned)(?=\s+(?:[\w-]+\s+){0,2}?(?:to|into|at\s+random)\b)"
-                   r"|(?:(?<=were\s)|(?<=was\s))(?:allocated|assigned|studied)"
+                   r"|(?:(?<=were\s)|(?<=was\s))(?:allocated|assigned|studied|divided(?=\s+into\b))|volunteered"
                    # "in 275 patients allocated EOC": the participle right after the counted noun
                    r"|(?:(?<=patients\s)|(?<=participants\s)|(?<=subjects\s)|(?<=women\s)|(?<=men\s))(?:allocated|assigned)\b"
                    r"|included(?=\s+(?:a\s+total\s+of\s+)?\d)"

@@ -278,13 +278,16 @@ def _main_verb_past_a_relative_clause(sentence: str, value: ValueMention, endpoi
 
 
 # ("in 2733 men and 897 women": the second of two coordinated counts has the first one's preposition)
-_POPULATION_PREPOSITION = re.compile(r"\b(?:in|of|involving|including|enrolling|among|for)\s+(?:a\s+total\s+of\s+)?"
+_POPULATION_PREPOSITION = re.compile(r"\b(?:in|of|involving|including|enrolling|among|for"
+                                     r"|(?<=done\s)with|(?<=conducted\s)with|(?<=performed\s)with)\s+(?:a\s+total\s+of\s+)?"
                                      r"(?:\d[\d,]*\s+(?:[\w-]+\s+){1,2}?and\s+)?$", re.IGNORECASE)
 _ANALYSIS_EVALUATED = re.compile(r"\banalys[ie]s\s+(?:evaluated|assessed|examined|included)\b", re.IGNORECASE)
 _DESIGN_VERB = re.compile(r"\b(?:compared|assessed|evaluated|studied|examined|analy[sz]ed|investigated|measured)\b",
                           re.IGNORECASE)
 # "Participants: 401 primary care patients aged 29-95 with …" (no verb): the study population (guideline v2.1)
 _HEADS_A_VERBLESS_SENTENCE = re.compile(r"\s*(?:[A-Z][A-Za-z ,]{2,40}:\s*)?(?:(?:A\s+total\s+of|In\s+total,?)\s+)?")
+_POPULATION_HEADING = re.compile(r"\s*(?i:(?:study\s+|setting\s+and\s+)?(?:participants|patients|subjects|population|sample))"
+                                 r"\s*:\s*(?:(?:A\s+total\s+of|In\s+total,?)\s+)?")
 _VERB_AFTER_A_COUNT = re.compile(
     r"\b(?:were|was|is|are|had|has|have|been|did|could|would|withdrew|began|became|went|died|gave|took|left|met|showed"
     r"|underwent)\b"
@@ -294,7 +297,7 @@ _VERB_AFTER_A_COUNT = re.compile(
 
 def _has_a_verb(sentence: str, start: int) -> bool:
     return _VERB_AFTER_A_COUNT.search(sentence, start) is not None
-_DESIGN = re.compile(r"\b(?:stud(?:y|ied)|trial|compar(?:e|ed|ing)|randomi[sz]ed|evaluat(?:e|ed|ing)|assess(?:ed)?|investigat\w*"
+_DESIGN = re.compile(r"\b(?:stud(?:y|ied)|trial|compar(?:e|ed|ing)|randomi[sz](?:ed|ation)|evaluat(?:e|ed|ing)|assess(?:ed)?|investigat\w*"
                      r"|examin(?:e|ed)|conducted)\b", re.IGNORECASE)
 
 
@@ -308,6 +311,10 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
     count in a sentence about the design, with no outcome before it, is the study population (guideline v2.1)."""
     if value.kind != "count":
         return None
+    if _POPULATION_HEADING.fullmatch(sentence, 0, value.start) and not any(
+            e.code in COUNT_ENDPOINTS for e in within(endpoints, value.end, value.end + _REACH)):
+        # "PARTICIPANTS: 443 women admitted for delivery and followed for a month": the heading says what is counted
+        return EndpointMention("N_ENROLLED", value.start, value.start, "study population")
     if _HEADS_A_VERBLESS_SENTENCE.fullmatch(sentence, 0, value.start) and not _has_a_verb(sentence, value.end):
         return EndpointMention("N_ENROLLED", value.start, value.start, "study population")  # "401 primary care patients aged …"
     preposition = _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 50), value.start)
