@@ -104,3 +104,12 @@ def test_a_design_done_with_or_carried_out_in_a_count():
 def test_volunteering_and_division_into_groups_enrol():
     assert counts("Seventy-nine women volunteered to complete four postal questionnaires.") == [("N_ENROLLED", 79, None)]
     assert counts("Forty four chronic dialysis patient were divided into four equal groups.") == [("N_ENROLLED", 44, None)]
+
+
+def test_thousands_written_in_words():
+    from litmus.nlp.numbers import parse_number_words
+
+    assert parse_number_words("Seven thousand and twenty") == 7020
+    assert parse_number_words("two thousand three hundred and five") == 2305
+    assert counts("Seven thousand and twenty adults were treated; 706 (10.1%) had heart failure.") == [
+        ("N_TREATED", 7020, None)]

@@ -74,10 +74,14 @@ _TEN_WORDS = "|".join(_TENS)
 
 # "twenty-four", "twenty four", "seventy", "nine", "one hundred and twelve"
 # ("Two hundred patients": the hundreds come first, so "Two" alone never wins over "Two hundred")
-NUMBER_WORD_PATTERN = (
+_BELOW_A_THOUSAND = (
     rf"(?:(?:{_UNIT_WORDS}|a)[\s-]+hundred)(?:[\s-]+(?:and\s+)?(?:(?:{_TEN_WORDS})(?:[-\s](?:{_UNIT_WORDS}))?"
     rf"|(?:{_UNIT_WORDS})))?"
     rf"|(?:{_TEN_WORDS})(?:[-\s](?:{_UNIT_WORDS}))?|(?:{_UNIT_WORDS})"
+)
+# "Seven thousand and twenty", "two thousand three hundred": thousands first, as hundreds before units
+NUMBER_WORD_PATTERN = (
+    rf"(?:{_BELOW_A_THOUSAND})[\s-]+thousand(?:[\s-]+(?:and\s+)?(?:{_BELOW_A_THOUSAND}))?|{_BELOW_A_THOUSAND}"
 )
 _NUMBER_WORD_RE = re.compile(rf"^(?:{NUMBER_WORD_PATTERN})$", re.IGNORECASE)
 
@@ -96,7 +100,9 @@ def parse_number_words(words: str) -> int | None:
     for word in phrase.split():
         if word == "and":
             continue
-        if word == "hundred":
+        if word == "thousand":
+            total, current = total + max(current, 1) * 1000, 0
+        elif word == "hundred":
             current = max(current, 1) * 100
         elif word in _TENS:
             current += _TENS[word]
