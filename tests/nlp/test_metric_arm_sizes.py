@@ -113,3 +113,10 @@ def test_thousands_written_in_words():
     assert parse_number_words("two thousand three hundred and five") == 2305
     assert counts("Seven thousand and twenty adults were treated; 706 (10.1%) had heart failure.") == [
         ("N_TREATED", 7020, None)]
+
+
+def test_an_allocation_participle_names_the_group_and_the_verb_after_it_kinds_the_count():
+    assert counts("Thirty adults randomized to rehabilitation received 3 months of breathing exercises.") == [
+        ("N_TREATED", 30, "rehabilitation")]
+    assert counts("Forty adults randomised to drug B were included in the per-protocol analysis.") == [
+        ("N_EVALUABLE", 40, "drug B")]

@@ -329,6 +329,29 @@ def _label_after_verb(words: str, item: re.Match) -> str | None:
 _A_VERB = re.compile(r"^(?:\w+ed|had|have|has|were|was|are|is)\b", re.IGNORECASE)
 
 
+# "Thirty patients randomized to rehabilitation received …", "All 331 patients assigned to A were evaluable": the
+# participle names the group; the count's own verb, after it, says what was counted (guideline v2.2, 16)
+_ARM_PARTICIPLE = re.compile(
+    rf"{_NUMBER}\s+(?:[\w-]+\s+)?{_PATIENTS}\s+(?:who\s+were\s+)?(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)"
+    rf"\s+to\s+(?:receive\s+)?(?P<label>[\w+/.-]+(?:\s+[\w+/.-]+){{0,3}}?)\s+(?:(?P<treated>received|were\s+(?:treated|given"
+    rf"|infused)|underwent)|(?P<evaluable>were\s+(?:evaluable|analy[sz]ed|included\s+in\s+the\s+(?:[\w-]+\s+)?analys[ie]s)))\b",
+    re.IGNORECASE,
+)
+
+
+def sizes_named_by_a_participle(words: str, digits: str) -> list[GroupCount]:
+    """A count whose allocation participle names its group, kinded by the verb that follows."""
+    found = []
+    for match in _ARM_PARTICIPLE.finditer(digits):
+        label = tidy_label(words[match.start("label"):match.end("label")])
+        count = _count(match)
+        if count is None or not label or not _acceptable_label(label):
+            continue
+        kind = "N_TREATED" if match.group("treated") else "N_EVALUABLE"
+        found.append(GroupCount(kind, count, match.start("k"), match.end("k"), label))
+    return found
+
+
 # "(standard n=592, TEQ-10 n=602)", "(609 intervention, 667 control)", "(30 placebo; 129 drug A)",
 # "(n = 3 at DL1, n = 8 at DL2)": a parenthesis listing two or more groups with their sizes.
 _LISTING = re.compile(r"\((?P<inside>[^()]{5,200})\)")
