@@ -59,7 +59,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
             r"|(?i:died\s+(?:of|from|due\s+to)\s+(?:treatment|transplant|therapy)[\s-]related\s+(?:causes|complications"
             r"|toxicit(?:y|ies)|adverse\s+events|events))"),
     # composite endpoints of death and another event are not deaths ("MI or death", "death or stroke")
-    ("OTHER", r"(?i:(?:[\w-]+,\s+){0,4}[\w-]+\s+or\s+death|deaths?(?:\s*,\s*[\w-]+){0,4},?\s+(?:or|and)\s+[\w-]+"
+    ("OTHER", r"(?i:(?:[\w-]+,\s+){0,4}[\w-]+\s+or\s+(?:(?:cardiovascular|cardiac|vascular|all-cause)\s+)?death|deaths?(?:\s*,\s*[\w-]+){0,4},?\s+(?:or|and)\s+[\w-]+"
               r"|composite\s+of\s+(?:[\w-]+\s+){0,2}?deaths?(?:\s*,\s*[\w-]+(?:\s+[\w-]+)?){0,4},?\s+(?:or|and)\s+[\w-]+)"),
     # deaths of a named cause, the disease itself included, are deaths (guideline v2.1): "fatal bleeding" too
     ("MORTALITY", r"(?i:(?:cardiovascular|cardiac|vascular|non-vascular|cancer|coronary|stroke|infection|sepsis"

@@ -155,6 +155,10 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
             return event or _population_verb(sentence, value, endpoints) or inside  # "15 evaluable patients"
     if value.kind == "hr":
         clause_start = 0  # "PFS was 4.0 months (95% CI ...; hazard ratio, 0.81)": the ratio follows a semicolon
+        named = next((e for e in within(endpoints, value.start, value.end)
+                      if e.end <= value.end and e.code in _HR_NAMED and compatible(e, value)), None)
+        if named is not None and not _COMPOSITE_INSIDE.search(sentence, value.start, named.start):
+            return named  # "the hazard ratio for death was 0.79", "HR of relapse 0.5": the ratio names what it compares
     # A population verb or adjective ("patients treated with X", "evaluable") describes who, not what: a level
     # skips it to the endpoint before it ("median survival was 7.7 months for patients treated with A and 6.4 …").
     if value.kind == "hr" and not any(compatible(e, value) for e in within(endpoints, clause_start, value.start)):
@@ -354,6 +358,8 @@ _FINITE_VERB = re.compile(r"\b(?:were|was|had|have|received|underwent|entered|we
 _SEX_SPLIT = re.compile(r"\b(?:male|female|males|females)\b", re.IGNORECASE)
 _ANOTHER_MEDIAN_TIME = re.compile(r"\band\s+(?!follow)(?:[\w-]+\s+){1,4}(?:at|after)\s+(?:a\s+)?(?:median|mean)\b[^;]*$",
                                   re.IGNORECASE)
+_COMPOSITE_INSIDE = re.compile(r",|\bor\b|\band\b")  # "hazard ratio for progression, relapse, or death": a composite
+_HR_NAMED = {"OS", "PFS", "EFS", "LFS", "DOR", "MORTALITY", "RELAPSE", "NRM"}
 _REACH = 250  # characters between a value and the endpoint it reports, at most
 _MEDIAN_NEAR = re.compile(r"\bmedian\b", re.IGNORECASE)
 

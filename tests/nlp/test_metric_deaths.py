@@ -1,0 +1,32 @@
+"""Deaths and hazard ratios: mechanisms added while tuning on the released rounds r6-r10 (extractor 2.6.0).
+
+Sentences are written for these tests; each reads what only its mechanism can read.
+"""
+
+from __future__ import annotations
+
+from litmus.nlp.metrics import extract_metrics
+
+
+def read(text: str) -> list[tuple]:
+    return [(m.endpoint, m.stat, m.value, m.group) for m in extract_metrics(text) if m.endpoint != "OTHER"]
+
+
+def test_a_single_death_counted_in_words():
+    assert read("There was one death in the placebo group.") == [("MORTALITY", "count", 1, "placebo")]
+
+
+def test_a_hazard_ratio_names_what_it_compares():
+    assert read("The hazard ratio of death comparing drug A with placebo was 0.79 (95% CI 0.66-0.94).") == [
+        ("OS", "hr", 0.79, None)]
+    assert read("The HR for death was 0.79.") == [("OS", "hr", 0.79, None)]
+
+
+def test_a_hazard_ratio_of_a_composite_keeps_the_survival_endpoint_of_its_sentence():
+    text = "Progression-free survival was longer with drug A (HR for progression, relapse or death 0.5)."
+    assert [r[:3] for r in read(text)] == [("PFS", "hr", 0.5)]
+
+
+def test_a_death_of_a_named_cause_in_a_composite_is_no_death():
+    text = "Heart failure hospitalization or cardiovascular death occurred in 5.7% of adults given drug A."
+    assert read(text) == []
