@@ -30,3 +30,19 @@ def test_a_hazard_ratio_of_a_composite_keeps_the_survival_endpoint_of_its_senten
 def test_a_death_of_a_named_cause_in_a_composite_is_no_death():
     text = "Heart failure hospitalization or cardiovascular death occurred in 5.7% of adults given drug A."
     assert read(text) == []
+
+
+def test_an_estimate_written_with_plus_or_minus():
+    assert read("Mortality did not differ between A (26 +/- 9%) and B (24 +/- 10%, p = .86).") == [
+        ("MORTALITY", "rate", 26, None), ("MORTALITY", "rate", 24, None)]
+
+
+def test_a_list_of_reductions_states_changes_not_levels():
+    text = ("Drug A lowered the risk of the primary outcome by 25% (95% CI 12-36), stroke by 33% (10-50) and "
+            "death from cardiovascular causes by 37% (21-51).")
+    assert read(text) == []
+
+
+def test_a_hedged_figure_is_no_result():
+    assert read("Kidney injury carries a mortality of up to 60%.") == []
+    assert read("Mortality remains as high as 8% to 12% in this period.") == []

@@ -233,6 +233,8 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
 # "reduced the relapse rate by 56%", "the absolute increase in PFS at 3 years was 7.3%": changes, not levels.
 _A_CHANGE = re.compile(r"\b(?:reduc|decreas|increas|improv|lower|rais|prolong|extend|cut)\w*\b[^,;]{0,60}?\bby\s*$",
                        re.IGNORECASE)
+_BY_BEFORE = re.compile(r"\bby\s*$", re.IGNORECASE)
+_CHANGE_VERB = re.compile(r"\b(?:reduc|decreas|increas|improv|lower|rais|prolong|extend|cut)\w*\b", re.IGNORECASE)
 _DIFFERENCE_BEFORE = re.compile(r"\b(?:increase|decrease|difference|reduction|improvement|gain|benefit)s?\s+(?:in|of)\s+"
                                 r"(?:the\s+)?(?:(?:rates?|incidence|proportion)\s+of\s+)?$", re.IGNORECASE)
 _COMPARED_NEAR = re.compile(r"\b(?:vs|versus|compared)\b", re.IGNORECASE)
@@ -243,6 +245,9 @@ def _states_a_change(sentence: str, endpoint: EndpointMention, value: ValueMenti
     nor levels compared ("no difference in relapse (74% vs 68%)")."""
     if _A_CHANGE.search(sentence, max(0, endpoint.start - 40), value.start):
         return True
+    if _BY_BEFORE.search(sentence, max(0, value.start - 8), value.start) and _CHANGE_VERB.search(
+            sentence, max(0, value.start - 300), endpoint.start):
+        return True  # "lowered the risk of the primary outcome by 25%, stroke by 33% and death by 37%": a list of changes
     if "from" in gap or _COMPARED_NEAR.search(gap) or _COMPARED_NEAR.search(sentence, value.end, value.end + 15):
         return False
     return _DIFFERENCE_BEFORE.search(sentence, max(0, endpoint.start - 50), endpoint.start) is not None

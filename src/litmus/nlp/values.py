@@ -61,7 +61,7 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?P<frac>(?P<k4>{NUMW})\s*(?:/|(?i:of|out\s+of))\s*(?:(?i:the)\s+)?"
             rf"(?:(?i:remaining|evaluable|original|other|first|treated|infused)\s+)?(?P<n4>{DENOMINATOR})(?!\s*{_TIME_UNIT})"
             rf"(?!\s+(?:[\w-]+\s+)?(?i:arms?|groups?|cohorts?|doses|cycles?|courses?|sites?|cent(?:er|re)s|regimens?)\b))",
-            rf"(?P<pct>(?P<p5>{NUM})(?:\s*±\s*{NUM_BODY})?{_PERCENT})",  # "18.8 ± 6.9%": the estimate
+            rf"(?P<pct>(?P<p5>{NUM})(?:\s*(?:±|\+/-)\s*{NUM_BODY})?{_PERCENT})",  # "18.8 ± 6.9%", "26 +/- 9%": the estimate
             rf"(?<=%/)(?P<slashed>(?P<p15>{NUM_BODY}){_PERCENT})",  # "PFS/OS 46%/63%": the second of a slashed pair
             # (a list of at most a dozen figures: the look ahead stays bounded, so a sentence is read in linear time)
             rf"(?P<listed>(?P<l11>{NUM})(?!,\d)(?=(?:\s*(?:,|and|or|vs\.?|versus)\s*{NUM}){{0,12}}\s*(?:,\s*and|,|and|or|vs\.?|versus)"
@@ -132,7 +132,9 @@ _MASK_RE = re.compile(
             rf"\s*(?:-|(?i:to)|,)\s*-?{NUM_BODY}\s*(?:%|{_TIME_UNIT})?\s*[)\]]?",
             rf"\(\s*{NUM}\s*(?:%|{_TIME_UNIT})?\s*(?:-|(?i:to))\s*{NUM_BODY}\s*(?:%|{_TIME_UNIT})?\s*\)",
             rf"\b[Pp]\s*(?:[<>=≤≥]|(?i:value)\s*(?:[<>=≤≥]|of|was)?)\s*[<=]?\s*\d*\.?\d+(?:\s*[×x]\s*10\s*[-^]?\s*\d+)?",
-            rf"(?:[≥≤<>]|>=|<=)\s*{NUM}\s*%?|±\s*{NUM}(?![\d.,]*{_PERCENT})|\b(?:SD|SE|SEM)\s*[:=]?\s*{NUM}",
+            rf"(?:[≥≤<>]|>=|<=)\s*{NUM}\s*%?|(?:±|\+/-)\s*{NUM}(?![\d.,]*{_PERCENT})|\b(?:SD|SE|SEM)\s*[:=]?\s*{NUM}",
+            # "a mortality of up to 60%", "as high as 8% to 12%": a hedged figure from elsewhere, not a result
+            rf"(?i:up\s+to|as\s+(?:high|low|many|much)\s+as)\s+{NUM}\s*%?(?:\s*(?:-|to)\s*{NUM}\s*%?)?(?<=%)",
             rf"(?i:\b(?:mean\s+|median\s+)?ages?d?\b(?:\s+(?:was|of|at|=|:|\(|was\s+)?){{0,3}}\s*{NUM}"
             rf"(?:\s*(?:-|to)\s*{NUM})?(?:\s*(?:years?|yrs?|y)\b)?)",
             rf"{NUM}\s*(?:-|to)?\s*(?:{NUM}\s*)?(?i:years?|yrs?|y)[\s-]*(?i:old|of\s+age)",
