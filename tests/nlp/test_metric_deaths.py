@@ -46,3 +46,27 @@ def test_a_list_of_reductions_states_changes_not_levels():
 def test_a_hedged_figure_is_no_result():
     assert read("Kidney injury carries a mortality of up to 60%.") == []
     assert read("Mortality remains as high as 8% to 12% in this period.") == []
+
+
+def zeros(text: str) -> list[tuple]:
+    return [(m.endpoint, m.value, m.timepoint_months, m.group) for m in extract_metrics(text) if m.negated]
+
+
+def test_nobody_died_within_a_window():
+    assert zeros("Nobody died during the first 30 days.") == [("MORTALITY", 0, 0.9856, None)]
+    assert read("No one died within 100 days.") == [("MORTALITY", "rate", 0, None)]  # and no count of one
+
+
+def test_deaths_none_of_which_was_related_to_the_treatment():
+    text = "Three adults died of progression; none of the deaths was judged related to the CAR T cells."
+    assert zeros(text) == [("NRM", 0, None, None)]
+    assert zeros("Two adults died of infection; neither was related to the infused product.") == [("NRM", 0, None, None)]
+
+
+def test_no_death_of_a_toxicity_is_a_zero_of_non_relapse_deaths_not_of_the_toxicity():
+    assert zeros("No patient died of cytokine release syndrome or neurotoxicity.") == [("NRM", 0, None, None)]
+
+
+def test_a_comparator_with_none():
+    assert zeros("Two adults died with drug A versus none in the placebo group.") == [("MORTALITY", 0, None, "placebo")]
+    assert zeros("Three adults relapsed in arm A vs zero in arm B.") == [("RELAPSE", 0, None, "arm B")]

@@ -125,7 +125,7 @@ def _safety_event_positions(text: str) -> list[int]:
     return sorted(positions)
 
 
-_NEGATION_WORD = re.compile(r"\b(?:[Nn]o|[Nn]one|not|[Zz]ero|[Nn]either|(?:was|were)\s+(?:0|nil))\b")
+_NEGATION_WORD = re.compile(r"\b(?:[Nn]o|[Nn]one|[Nn]obody|not|[Zz]ero|[Nn]either|(?:was|were)\s+(?:0|nil))\b")
 
 
 def find_proportions(text: str) -> list[tuple[int, int]]:
@@ -227,6 +227,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
             metric = _with_denominator(metric, population.count)
         metrics.append(metric)
         metrics += _breakdown_metrics(s, metric, value)
+        if endpoint.code in ZERO_EVENT_ENDPOINTS and "n" in words:
+            metrics += _compared_with_none(s, metric, max(value.end, endpoint.end))
     metrics += [_group_count_metric(s, g) for g in group_counts]
     return sorted(metrics, key=lambda m: m.start), endpoints
 
@@ -664,15 +666,36 @@ def _with_implied_total(metric: OutcomeMetric, populations: list[OutcomeMetric])
 # ----------------------------------------------------------------------------- zero events
 
 
+# "Two patients died versus none in the placebo group", "3 relapses vs zero with drug A": the comparator's zero
+_VERSUS_NONE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?(?:\s+(?:in|among|with|for|on)\s+[^,;()]{1,40}?)?,?\s*"
+                          r"(?:versus|vs\.?|compared\s+with|against)\s+"
+                          r"(?:zero|none|no\s+(?:deaths?|patients?|events?|relapses?))\b", re.IGNORECASE)
+
+
+def _compared_with_none(s: _Sentence, metric: OutcomeMetric, after: int) -> list[OutcomeMetric]:
+    match = _VERSUS_NONE.match(s.words, after)
+    if match is None or metric.stat not in ("count", "rate"):
+        return []
+    group = group_after(s.words, match.end())
+    return [replace(metric, stat="rate", value=0.0, unit="%", count=0, total=None, negated=True,
+                    start=s.offset + match.end() - 4, end=s.offset + match.end(), group=group.label if group else None)]
+
+
 def _zero_event_metrics(s: _Sentence, context: TextContext, endpoints: list[EndpointMention] | None) -> list[OutcomeMetric]:
     """"None of the patients had grade 3-4 CRS": rate 0 %, count 0, negated."""
     endpoints = endpoints if endpoints is not None else find_endpoints(s.words, context=context)
     metrics = []
-    for zero in find_zero_events(s.words, endpoints):
+    zeros = find_zero_events(s.words, endpoints)
+    timepoints = find_masks(s.digits)[2] if zeros else []
+    for zero in zeros:
         group = group_after(s.words, zero.endpoint.end)
+        # "Nobody died during the first 30 days", "no deaths within 100 days": the window of the absence (v2.1, 7)
+        timepoint = next((t for t in timepoints if 0 <= t.start - max(zero.end, zero.endpoint.end) <= 12), None)
         metrics.append(OutcomeMetric(
             endpoint=zero.endpoint.code, stat="rate", value=0.0, unit="%", start=s.offset + zero.start,
             end=s.offset + zero.end, sentence=s.original, label=zero.endpoint.label, count=0, total=zero.total,
             group=group.label if group else None, negated=True, sentence_index=s.index, sentence_start=s.offset,
+            timepoint=timepoint.text.strip() if timepoint else None,
+            timepoint_months=timepoint.months[0] if timepoint else None,
         ))
     return metrics

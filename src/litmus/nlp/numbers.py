@@ -136,6 +136,8 @@ def digitise_number_words(text: str) -> tuple[str, list[tuple[int, int]]]:
         start = candidate.start()  # the leading space shifts the match one character early
         if start < last:
             continue
+        if text[max(0, start - 3):start].lower() == "no " and text[start:start + 4].lower() in ("one ", "one."):
+            continue  # "no one died": nobody, not a count of one
         match = _NUMBER_WORD_AT.match(text, start)
         value = parse_number_words(match.group()) if match else None
         if value is None:

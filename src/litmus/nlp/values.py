@@ -116,7 +116,7 @@ _TIMEPOINT_RE = re.compile(
     # "at 6 and 12 months", "at both 1 and 3 months": a list of time points with one preposition and one unit
     rf"|(?P<atlist>(?i:\b(?:at|by|after)\s+(?:both\s+)?)(?P<al>{NUMW}(?:\s*,\s*{NUMW}){{0,4}}\s*,?\s*(?:and|or)\s+{NUMW})"
     rf"\s*(?P<alu>{_TIME_UNIT}))"
-    rf"|(?P<at>(?i:\b(?:at|by|on|within|after|through)\s+(?:the\s+)?)"
+    rf"|(?P<at>(?i:\b(?:at|by|on|within|after|through|(?:during|in)\s+the\s+first)\s+(?:the\s+)?)"
     rf"(?:(?i:day|week|month|year)\s+(?P<t1>{NUMW})|(?P<t2>{NUMW})\s*(?P<tu>{_TIME_UNIT}))(?!\s*(?:of\s+)?follow))"
     rf"|(?P<dayn>\b(?i:day|week|month|year)\s+\+?(?P<t3>{NUM})))"
 )
