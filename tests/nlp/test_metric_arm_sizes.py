@@ -120,3 +120,9 @@ def test_an_allocation_participle_names_the_group_and_the_verb_after_it_kinds_th
         ("N_TREATED", 30, "rehabilitation")]
     assert counts("Forty adults randomised to drug B were included in the per-protocol analysis.") == [
         ("N_EVALUABLE", 40, "drug B")]
+
+
+def test_an_n_after_the_study_population_noun_is_no_group():
+    text = "Ventilated preterm infants (n = 126) with severe lung disease were randomized to A or B."
+    assert counts(text) == [("N_ENROLLED", 126, None)]
+    assert counts("A convenience sample (n=219) of prescribers completed the survey.") == [("N_ENROLLED", 219, None)]

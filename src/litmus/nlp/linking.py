@@ -425,7 +425,7 @@ _DAYS_MODIFIER = re.compile(r"(?P<n>\d+)-(?P<unit>day|week|month|year)s?", re.IG
 _MONTHS_IN = {"day": 1 / 30.4375, "week": 7 / 30.4375, "month": 1.0, "year": 12.0}
 
 
-_POPULATION_BEFORE_PARENTHESIS = re.compile(rf"\b{PATIENT_NOUN}\s*[(\[]\s*$")
+_POPULATION_BEFORE_PARENTHESIS = re.compile(rf"\b(?:{PATIENT_NOUN}|(?i:sample))\s*[(\[]\s*$")
 
 
 def counted_in_parenthesis(sentence: str, value: ValueMention) -> EndpointMention | None:

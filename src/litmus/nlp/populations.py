@@ -73,6 +73,7 @@ _SENT_TO = re.compile(
     r"(?:to|into)\s+(?:receive\s+|the\s+|either\s+)*",
     re.IGNORECASE,
 )
+_STUDY_POPULATION_BEFORE = re.compile(rf"\b(?:{PATIENT_NOUN}|sample)\s*$", re.IGNORECASE)
 _RANDOMISATION = re.compile(r"\b(?:randomi[sz]\w*|randomly|assigned|allocated|allocation|divided)\b", re.IGNORECASE)
 _INNER_VERB = {
     "N_EVALUABLE": re.compile(r"^(?:analy[sz]ed|evaluable|evaluated|assessable|assessed)", re.IGNORECASE),
@@ -142,6 +143,11 @@ def sizes_in_parentheses(words: str, digits: str, endpoints: list[EndpointMentio
             if label is None:
                 continue
             each = item.groupdict().get("each") or item.groupdict().get("each2")
+            if (len(parentheses) == 1 and len(items) == 1 and item.group("inner_label") is None and not each
+                    and not any(e.code not in POPULATION_CODES and e.start > match.start() for e in endpoints)
+                    and _STUDY_POPULATION_BEFORE.search(words, max(0, match.start() - 40), match.start())
+                    and not _RANDOMISATION.search(words, max(0, match.start() - 80), match.start())):
+                continue  # "Ventilated preterm infants (n = 126) with X were randomized": the study population
             if (len(items) == 1 and item.group("inner_label") is None and _VERB_AFTER.match(digits, item.end())
                     and len(parentheses) == 1 and not each):
                 continue  # "GPs (n = 125) were randomised": the study population, its verb after it
