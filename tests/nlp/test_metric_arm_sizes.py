@@ -126,3 +126,16 @@ def test_an_n_after_the_study_population_noun_is_no_group():
     text = "Ventilated preterm infants (n = 126) with severe lung disease were randomized to A or B."
     assert counts(text) == [("N_ENROLLED", 126, None)]
     assert counts("A convenience sample (n=219) of prescribers completed the survey.") == [("N_ENROLLED", 219, None)]
+
+
+def test_two_counts_named_before_the_noun_they_share():
+    text = "Of the 200 infants admitted, 30 control and 26 study infants were enrolled."
+    assert counts(text)[-2:] == [("N_ENROLLED", 30, "control"), ("N_ENROLLED", 26, "study")]
+    text = "In all, 21 preemptive and 5 empiric subjects received antifungal therapy."
+    assert counts(text) == [("N_TREATED", 21, "preemptive"), ("N_TREATED", 5, "empiric")]
+
+
+def test_counts_before_a_shared_noun_that_are_not_groups():
+    assert counts("In total, 24 male and 20 female adults were enrolled.") == []
+    text = "Sixty-four subjects were enrolled, with 1 proven and 5 probable cases of infection."
+    assert counts(text) == [("N_ENROLLED", 64, None)]

@@ -32,7 +32,7 @@ from litmus.nlp.linking import (
 )
 from litmus.nlp.numbers import digitise_number_words, normalise_text, parse_number, snap_to_words
 from litmus.nlp.populations import (
-    POPULATION_CODES, GroupCount, breakdown_of_count, sentence_population_kind, sizes_coordinated, sizes_in_parentheses,
+    POPULATION_CODES, GroupCount, breakdown_of_count, sizes_before_a_shared_noun, sentence_population_kind, sizes_coordinated, sizes_in_parentheses,
     sizes_listed_in_parenthesis, sizes_named_by_a_participle, sizes_per_group,
     sizes_sent_to_arms,
 )
@@ -48,6 +48,7 @@ _COUNTED_BEFORE = re.compile(rf"(?<![\w.\-/^])(?P<k>\d+)\s+(?:(?:further|more|ad
                              r"|early|late|new|total)\s+)?$")
 _COUNTED_HINT = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:complete|partial|stable|progressive|objective|overall|CRs?\b|PRs?\b"
                            r"|SD\b|PD\b|responses?|remissions?|deaths?|relapses?|treatment-related)", re.IGNORECASE)
+_SHARED_NOUN_HINT = re.compile(r"\d\s+[A-Za-z][\w®+/.-]*(?:\s+[A-Za-z][\w®+/.-]*)?\s*,?\s*(?:and|or|versus|vs)\b")
 _PARTICIPLE_HINT = re.compile(r"(?:randomi[sz]ed|assigned|allocated)\s+to\b", re.IGNORECASE)
 _LISTED_HINT = re.compile(r"\(\s*\d[\d,]*\s+[A-Za-z]")  # "(609 intervention, 667 control)"
 _SENT_TO_HINT = re.compile(r"\d\s+(?:\w+\s+)?to\s")  # "251 to the maintenance group"
@@ -159,6 +160,9 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
                     sizes_sent_to_arms(words, sentence, endpoints)
                     + (sizes_per_group(words, sentence, endpoints) if _EACH_HINT.search(sentence) else []))
     coordinated = [g for g in sizes_coordinated(words, sentence) if not _overlaps_any(g, group_counts)]
+    if _SHARED_NOUN_HINT.search(sentence):
+        coordinated += [g for g in sizes_before_a_shared_noun(words, sentence, endpoints)
+                        if not _overlaps_any(g, group_counts + coordinated)]
     if _PARTICIPLE_HINT.search(sentence):
         coordinated += [g for g in sizes_named_by_a_participle(words, sentence)
                         if not _overlaps_any(g, group_counts + coordinated)]

@@ -358,6 +358,39 @@ def sizes_named_by_a_participle(words: str, digits: str) -> list[GroupCount]:
     return found
 
 
+# "30 control and 26 study patients were enrolled", "21 preemptive and 5 empiric subjects received X": two counts,
+# each with its group's name before the noun they share
+_LABEL_WORD = (r"(?!(?:and|or|of|in|to|with|the|a|an|more|other|additional|further|evaluable|eligible|consecutive|new"
+               rf"|adult|elderly|older|younger|{_PATIENTS})\b)[A-Za-z][\w®+/.-]*")
+_SHARED_NOUN = re.compile(
+    rf"{_NUMBER}\s+(?P<first>{_LABEL_WORD}(?:\s+{_LABEL_WORD})?)\s*(?:,\s*)?(?:and|or|versus|vs\.?)\s+"
+    rf"{_number('k2')}\s+(?P<second>{_LABEL_WORD}(?:\s+{_LABEL_WORD}){{0,2}}?)\s+(?!cases?\b){_PATIENTS}",
+    re.IGNORECASE)
+
+
+_ARM_ROLES = {"study", "intervention", "treatment", "active", "control"}  # "30 control and 26 study patients"
+
+
+def sizes_before_a_shared_noun(words: str, digits: str, endpoints: list[EndpointMention]) -> list[GroupCount]:
+    """Two coordinated counts of people named by what precedes their shared noun, in a sentence with a population
+    verb (which kinds them)."""
+    if not any(e.code in POPULATION_CODES for e in endpoints):
+        return []
+    found = []
+    for match in _SHARED_NOUN.finditer(digits):
+        labels = [tidy_label(words[match.start(name):match.end(name)]) for name in ("first", "second")]
+        if any(not label or _SEX.search(label) or _NOT_A_LISTED_GROUP.fullmatch(label)
+               or not (_acceptable_label(label) or label.lower() in _ARM_ROLES)
+               or re.search(r"\bgrades?\b|\d", label, re.IGNORECASE) for label in labels) or labels[0] == labels[1]:
+            continue
+        kind = _population_verb_near(endpoints, match.start(), match.end())
+        for name, label in zip(("k", "k2"), labels):
+            number = parse_number(match.group(name))
+            if number is not None and number == int(number) and number > 0:
+                found.append(GroupCount(kind, int(number), match.start(name), match.end(name), label))
+    return found
+
+
 # "(standard n=592, TEQ-10 n=602)", "(609 intervention, 667 control)", "(30 placebo; 129 drug A)",
 # "(n = 3 at DL1, n = 8 at DL2)": a parenthesis listing two or more groups with their sizes.
 _LISTING = re.compile(r"\((?P<inside>[^()]{5,200})\)")
