@@ -147,6 +147,12 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                    r"|included(?=\s+(?:a\s+total\s+of\s+)?\d)"
                    r"|entered\s+(?:the|this)\s+(?:study|trial)|underwent\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
+    # adverse events outside the inventory (guideline: not annotated), named so that the figures listed after them
+    # are not read as the CRS or neurotoxicity named before ("grade 1 ICANS in 5 (9%), GVHD in 21 (38%)")
+    ("OTHER_AE", r"(?i:(?:acute\s+|chronic\s+)?graft[\s-]+versus[\s-]+host\s+disease|a?GVHD\b|GvHD\b"
+                 r"|(?:febrile\s+)?neutropenias?\b|thrombocytopenias?\b|an(?:a)?emias?\b|lymphopenias?\b|leukopenias?\b"
+                 r"|(?:prolonged\s+)?cytopenias?\b|pancytopenias?\b|infections?\b|pyrexia\b|hypogammaglobulin(?:a)?emia\b"
+                 r"|tumou?r\s+lysis\s+syndrome|thrombotic\s+microangiopath(?:y|ies)|(?:hepatic|liver|renal)\s+failure)"),
     ("OTHER_RATE", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"
               r"(?!(?:the|patients|subjects|participants)\b)(?:grade\s*[≥>]?\s*\d(?:\s*(?:-|or|/)\s*\d)?\s+)?[a-z][\w/-]*(?:\s+(?!was\b|were\b|in\b|at\b|of\b|"
               r"is\b|and\b|with\b|decreased\b|increased\b|did\b)[a-z][\w/-]*){0,3})"),
@@ -165,6 +171,7 @@ _STANDARD_DEVIATION = re.compile(r"±|\+/-|(?i:standard\s+deviation|\bmean\b)")
 _COMPOSITE_CR = re.compile(r"CR\s*[/+]\s*CR[ih]\b")
 _RATE_OF = re.compile(r"\s+of\s+", re.IGNORECASE)
 _WORD_CHAR_BEFORE = re.compile(r"\w")
+_CAUSE_BEFORE = re.compile(r"\b(?:of|from|to|by)\s+(?:(?:an?|the)\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
 _ABBREVIATION_AFTER = re.compile(r"\s*\(\s*[A-Za-z][\w/-]{0,9}\s*\)")
 # "Response rate" means a survey's in trials of questionnaires, unless tumours are in sight.
 _SURVEY = re.compile(r"(?i:\bsurveys?\b|questionnaires?|\brespondents?\b|non-?respon)")
@@ -173,10 +180,13 @@ _TUMOUR = re.compile(r"(?i:tumou?r|cancer|leuk|lymphoma|myeloma|remission|RECIST
 
 # Grade qualifiers near a CRS or neurotoxicity mention.
 _GRADE_RE = re.compile(
-    r"(?i:grades?\s*(?P<cmp>≥|>=|>|≤|<=|<)?\s*(?P<lo>[1-5]|I{1,3}V?|IV)"
+    r"(?i:(?P<above>(?:above|over|beyond|exceeding|(?:higher|greater)\s+than)\s+)?"
+    r"grades?\s*(?P<cmp>≥|>=|>|≤|<=|<)?\s*(?P<lo>[1-5]|I{1,3}V?|IV)"
     r"(?:\s*(?:-|to|/|or|and|,)\s*(?P<hi>[1-5]|I{1,3}V?|IV))?"
     r"(?P<plus>\s*(?:or|and)\s*(?:higher|greater|above|more|worse)|\+)?"
-    r"|(?P<severe>severe|serious|high[\s-]grade)|(?P<any>any[\s-]grade|all[\s-]grades?))"
+    r"|(?P<severe>severe|serious|high[\s-]grade)|(?P<any>any[\s-]grade|all[\s-]grades?)"
+    # "mild", "low-grade", "mild to moderate": grades 1-2 only, a part of the events when higher grades occurred
+    r"|(?P<mild>(?:mild(?:\s+(?:to|or)\s+moderate)?|low[\s-]grade|moderate)(?![\w-])))"
 )
 _COORDINATED = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s*")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
@@ -197,12 +207,36 @@ def _grade_floor(match: re.Match) -> tuple[int, bool]:
         return 3, False
     if match.group("any"):
         return 0, False
-    lo = match.group("lo")
-    low = int(lo) if lo.isdigit() else _ROMAN[lo.upper()]
+    if match.group("mild"):
+        return 1, True
+    low = _grade_number(match.group("lo"))
     cmp = match.group("cmp")
     if cmp in ("≤", "<=", "<"):
         return low, True
-    return (low + 1 if cmp == ">" else low), False
+    return (low + 1 if cmp == ">" or match.group("above") else low), False
+
+
+def _grade_number(text: str) -> int:
+    return int(text) if text.isdigit() else _ROMAN[text.upper()]
+
+
+def grade_range(qualifier: str) -> tuple[int, int] | None:
+    """The grades the last qualifier in `qualifier` admits, (lowest, highest): "grade 1-2" (1, 2), "mild" (1, 2),
+    "grade 3 or higher" (3, 5), "grade 2-4" (2, 4); None when it names no grade or every grade."""
+    matches = list(_GRADE_RE.finditer(qualifier))
+    if not matches or matches[-1].group("any"):
+        return None
+    match = matches[-1]
+    if match.group("severe"):
+        return 3, 5
+    if match.group("mild"):
+        return 1, 2
+    low, cmp = _grade_number(match.group("lo")), match.group("cmp")
+    if cmp in ("≤", "<=", "<"):
+        return 1, low - 1 if cmp == "<" else low
+    if cmp in ("≥", ">=", ">") or match.group("above") or match.group("plus"):
+        return low + 1 if cmp == ">" or match.group("above") else low, 5
+    return low, _grade_number(match.group("hi")) if match.group("hi") else low
 
 
 _ANALYSIS_BEFORE = re.compile(r"\banalys[ie]s\s+(?:(?:has|have|had)\s+)?$", re.IGNORECASE)
@@ -231,7 +265,9 @@ def _toxicity_code(base: str, sentence: str, start: int, end: int) -> tuple[str,
     low, upper_bound = _grade_floor(nearest)
     if low >= 3 and not upper_bound:
         return f"{base}_GE3", None
-    return f"{base}_ANY", None  # any grade, or mild grades only ("grade 1 neurotoxicity"; adjudicated gold)
+    # any grade, or mild grades only ("grade 1 neurotoxicity"; adjudicated gold): the grade stays in the label, so
+    # that a part of the events ("grade 1-2 in 17" beside "grade 4 in 1") can be told from their whole
+    return f"{base}_ANY", None if nearest.group("any") else nearest.group(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +346,10 @@ def _find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMent
         if start > 0 and _WORD_CHAR_BEFORE.match(text[start - 1]) or (mentions and start < mentions[-1].end):
             continue  # inside a longer word, or inside the abbreviation that ends the previous mention
         code = _CODES[match.lastgroup]
+        if code == "OTHER_AE":
+            if _CAUSE_BEFORE.search(text, max(0, start - 24), start):
+                continue  # "died of infection", "NRM … due to infection": the cause of a death, not an event of its own
+            code = "OTHER"
         if code == "OTHER_RATE":
             inner = _named_inside(text, start, end, survey)
             if inner:  # "the rate of MRD negativity", "incidence of non-relapse mortality": the endpoint named
@@ -335,8 +375,8 @@ def _find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMent
         if code in ("CR", "CRi", "PR") and _STATE_BEFORE.search(text, max(0, start - 24), start):
             continue  # "patients in second CR", "the 7 patients who were in CR after bridging": a state at entry
         if code in ("CRS", "ICANS"):
-            code, mild_label = _toxicity_code(code, text, start, end)
-            label = mild_label or label
+            code, grade = _toxicity_code(code, text, start, end)
+            label = graded_label(label, grade)
         composite = _composite_of(code, label)
         if code == "VGPR" and composite is None and _AT_LEAST_BEFORE.search(text, max(0, start - 3), start):
             composite = "≥VGPR"  # "≥VGPR": the sign stands before the word the mention starts at
@@ -433,4 +473,17 @@ def regrade(mention: EndpointMention, qualifier: str) -> EndpointMention:
     low, upper_bound = _grade_floor(grades[-1])
     if low >= 3 and not upper_bound:
         return replace(mention, code=f"{base}_GE3")
-    return replace(mention, code=f"{base}_ANY")
+    label = mention.label if grades[-1].group("any") else graded_label(mention.label.split(" [")[0], grades[-1].group(0))
+    return replace(mention, code=f"{base}_ANY", label=label)
+
+
+def graded_label(label: str, grade: str | None) -> str:
+    """"cytokine release syndrome [grade 1-2]": a CRS/ICANS mention restricted to some grades keeps them."""
+    return f"{label} [{' '.join(grade.split())}]" if grade else label
+
+
+def label_grades(label: str | None) -> tuple[int, int] | None:
+    """The grade range a label written by `graded_label` carries."""
+    if not label or not label.endswith("]") or " [" not in label:
+        return None
+    return grade_range(label[label.rindex(" [") + 2:-1])

@@ -40,6 +40,7 @@ from litmus.nlp.sentences import split_sentences
 from litmus.nlp.values import (
     NUM, NUM_BODY, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
 )
+from litmus.nlp.toxicity_parts import without_partial_grades
 from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, find_zero_events
 from litmus.records import OutcomeMetric
 
@@ -107,7 +108,7 @@ def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None
         if may_be_absent:
             stated = {m.endpoint for m in found if m.value == 0}  # "no grade ≥3 CRS (0%)" is read once
             metrics += [z for z in _zero_event_metrics(sentence, context, endpoints) if z.endpoint not in stated]
-    return _with_study_denominators(metrics)
+    return without_partial_grades(_with_study_denominators(metrics))
 
 
 # A cheap first look for a stated absence of a safety event: an event word (substring tests on the lowered

@@ -1,0 +1,40 @@
+"""Grade-restricted toxicity figures: the whole of the events, or only a part of them.
+
+Cell-therapy abstracts break CRS and neurotoxicity down by grade: "CRS developed in 18 of 19 (95%); it was of
+grade 1 or 2 in 17, and one patient had grade 4 CRS". The any-grade endpoint is the 95 %; the grade 1-2 figure is
+a part of it, and so is neither any-grade nor grade ≥3 (guideline: CRS_ANY is every grade). A figure restricted to
+low grades still stands for every event when nothing of a higher grade occurred ("CRS of grade 1 or 2 in 94.6%;
+no patient had grade ≥3 CRS", "grade 2 CRS in one patient"). So, over the whole abstract, a low-grade figure is
+dropped when the same toxicity also has a figure of a higher grade, a figure of other low grades ("grade 1 in 7 …
+grade 2 in 1") or, in its sentence, an any-grade figure it breaks down; a range that starts above grade 1 and
+reaches grade 3 ("grade 2-4 CRS") is neither endpoint and is always dropped.
+"""
+
+from __future__ import annotations
+
+from litmus.nlp.endpoints import label_grades
+from litmus.records import OutcomeMetric
+
+_TOXICITIES = ("CRS", "ICANS")
+
+
+def without_partial_grades(metrics: list[OutcomeMetric]) -> list[OutcomeMetric]:
+    """`metrics` less the low-grade CRS/ICANS figures that are only a part of the events (see the module)."""
+    if not any(m.endpoint in ("CRS_ANY", "ICANS_ANY") and m.label and m.label.endswith("]") for m in metrics):
+        return metrics
+    dropped: set[int] = set()
+    for base in _TOXICITIES:
+        anys = [m for m in metrics if m.endpoint == f"{base}_ANY" and not m.negated]
+        graded = [(m, label_grades(m.label)) for m in anys]
+        parts = [(m, grades) for m, grades in graded if grades is not None]
+        if not parts:
+            continue
+        higher = any(m.endpoint == f"{base}_GE3" and not m.negated and (m.value or 0) > 0 for m in metrics)
+        ranges = {grades for _, grades in parts if grades[1] < 3}
+        wholes = {m.sentence_index for m, grades in graded if grades is None}
+        for metric, (low, high) in parts:
+            if low >= 2 and high >= 3:
+                dropped.add(id(metric))  # "grade 2-4": neither any grade nor grade ≥3
+            elif high < 3 and (higher or len(ranges) > 1 or metric.sentence_index in wholes):
+                dropped.add(id(metric))
+    return [m for m in metrics if id(m) not in dropped] if dropped else metrics

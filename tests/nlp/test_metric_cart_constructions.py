@@ -1,0 +1,69 @@
+"""CAR-T and cell-therapy constructions: mechanisms added while tuning on cart-own and cart-own2.
+
+Sentences are written for these tests; each reads what only its mechanism can read.
+"""
+
+from __future__ import annotations
+
+from litmus.nlp.metrics import extract_metrics
+
+
+def read(text: str) -> list[tuple]:
+    return [(m.endpoint, m.stat, m.value) for m in extract_metrics(text) if m.endpoint != "OTHER"]
+
+
+def codes(text: str) -> list[str]:
+    return [m.endpoint for m in extract_metrics(text) if m.endpoint != "OTHER"]
+
+
+# ----------------------------------------------------------------------------- grade-restricted toxicity
+
+
+def test_a_low_grade_part_beside_a_higher_grade_is_no_any_grade_figure():
+    text = "Cytokine release syndrome arose in 20 of 22 patients (91%); it stayed at grade 1 or 2 in 18 and reached grade 3 in 2."
+    assert ("CRS_ANY", "count", 18) not in read(text)
+    assert ("CRS_ANY", "rate", 90.91) in read(text) or ("CRS_ANY", "rate", 91) in read(text)
+    assert ("CRS_GE3", "count", 2) in read(text)
+
+
+def test_a_low_grade_figure_is_the_whole_when_no_higher_grade_occurred():
+    text = "Grade 1-2 cytokine release syndrome occurred in 40% of patients, and no patient had grade 3 or higher CRS."
+    assert ("CRS_ANY", "rate", 40) in read(text)
+
+
+def test_mild_neurotoxicity_beside_a_severe_case_is_a_part():
+    text = ("Among 30 infused patients, mild ICANS developed in 6 (20%), and a single patient had grade 4 ICANS. "
+            "Low-grade CRS was seen in 12 (40%).")
+    found = read(text)
+    assert ("ICANS_ANY", "rate", 20) not in found
+    assert ("CRS_ANY", "rate", 40) in found
+
+
+def test_two_low_grade_parts_state_no_whole():
+    text = "Grade 1 CRS developed in 9 patients (45%) and grade 2 CRS in 3 patients (15%)."
+    assert [c for c in codes(text) if c.startswith("CRS")] == []
+
+
+def test_a_range_from_grade_2_is_neither_endpoint():
+    text = "The cumulative incidence of grade 2-4 CRS was 25% at day 28."
+    assert [c for c in codes(text) if c.startswith("CRS")] == []
+
+
+def test_above_grade_2_is_grade_3_or_higher():
+    text = "Cytokine release syndrome developed in 30 of 40 patients (75%) and was severe (above grade 2) in 4 (10%)."
+    assert ("CRS_GE3", "rate", 10) in read(text)
+    assert ("CRS_ANY", "rate", 10) not in read(text)
+
+
+# ----------------------------------------------------------------------------- adverse events outside the inventory
+
+
+def test_events_listed_after_neurotoxicity_are_not_neurotoxicity():
+    text = ("Early toxicities were grade 1 neurotoxicity in 3 (10%), graft-versus-host disease in 6 (20%) and grade 3 "
+            "infections in 2 (7%).")
+    assert read(text) == [("ICANS_ANY", "rate", 10)]
+
+
+def test_a_death_of_an_infection_stays_a_death():
+    text = "Mortality from invasive infection was 6 (5%) with drug A and 9 (8%) with drug B."
+    assert [c for c in codes(text)] == ["MORTALITY", "MORTALITY"]
