@@ -67,3 +67,15 @@ def test_events_listed_after_neurotoxicity_are_not_neurotoxicity():
 def test_a_death_of_an_infection_stays_a_death():
     text = "Mortality from invasive infection was 6 (5%) with drug A and 9 (8%) with drug B."
     assert [c for c in codes(text)] == ["MORTALITY", "MORTALITY"]
+
+
+# ----------------------------------------------------------------------------- remission as a state
+
+
+def test_patients_in_remission_name_who_is_counted():
+    text = "After a median follow-up of 9 months, 5 of the 11 patients in CR had relapsed."
+    assert codes(text) == ["FOLLOW_UP", "RELAPSE"]
+
+
+def test_remaining_in_remission_is_not_a_response_rate():
+    assert codes("At the last visit, 4 patients remained in complete remission.") == []

@@ -242,8 +242,14 @@ def grade_range(qualifier: str) -> tuple[int, int] | None:
 _ANALYSIS_BEFORE = re.compile(r"\banalys[ie]s\s+(?:(?:has|have|had)\s+)?$", re.IGNORECASE)
 _HEAD_COUNTS = {"N_ENROLLED", "N_TREATED", "N_EVALUABLE"}
 _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+$", re.IGNORECASE)
-_STATE_BEFORE = re.compile(r"(?:\bin\s+(?:a\s+)?(?:first|second|third|1st|2nd|3rd)\s+|\bwho\s+(?:were|was|are|is)\s+in\s+(?:a\s+)?)$",
-                           re.IGNORECASE)
+_STATE_BEFORE = re.compile(
+    r"(?:\bin\s+(?:a\s+)?(?:first|second|third|1st|2nd|3rd)\s+|\bwho\s+(?:were|was|are|is)\s+in\s+(?:a\s+)?"
+    # "Seven patients in CR went on to transplant", "69% for all patients in CR": the remission names who is counted;
+    # "10 remained in CR", "stayed in remission": a state that lasts, not a response rate
+    r"|\b(?:patients|children|adults|subjects|responders|those|them|ones|cases)\s+in\s+(?:a\s+)?"
+    r"|\b(?:remained|remain|remains|remaining|stayed|stays|stay)\s+in\s+(?:an?\s+)?"
+    r"(?:(?:sustained|continu\w+|ongoing|durable|persistent)\s+)?)$",
+    re.IGNORECASE)
 _RELAPSE_HISTORY = re.compile(r"\bhad\s+(?:\w+\s+)?relapsed\s+(?:after|following|post)\s+(?:an?\s+|the\s+|their\s+)?"
                               r"(?:earlier|prior|previous|first|second|allogeneic|autologous|allo|auto|transplant|HSCT|SCT)",
                               re.IGNORECASE)
