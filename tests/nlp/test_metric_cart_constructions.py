@@ -79,3 +79,20 @@ def test_patients_in_remission_name_who_is_counted():
 
 def test_remaining_in_remission_is_not_a_response_rate():
     assert codes("At the last visit, 4 patients remained in complete remission.") == []
+
+
+# ----------------------------------------------------------------------------- landmark time points
+
+
+def timed(text: str) -> list[tuple]:
+    return [(m.endpoint, m.value, m.timepoint_months) for m in extract_metrics(text) if m.endpoint != "OTHER"]
+
+
+def test_a_list_of_time_points_in_mixed_units_pairs_with_its_values():
+    text = "Event-free survival at 3 months, 1 year and 2 years was 88%, 61% and 47%, respectively."
+    assert timed(text) == [("EFS", 88, 3), ("EFS", 61, 12), ("EFS", 47, 24)]
+
+
+def test_a_time_point_right_after_a_value_is_its_own():
+    text = "The estimated OS was 90% (95% CI, 80 to 95) at 6 months and 72% (95% CI, 60 to 81) at 18 months."
+    assert timed(text) == [("OS", 90, 6), ("OS", 72, 18)]

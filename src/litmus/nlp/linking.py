@@ -365,6 +365,7 @@ _ANOTHER_MEDIAN_TIME = re.compile(r"\band\s+(?!follow)(?:[\w-]+\s+){1,4}(?:at|af
                                   re.IGNORECASE)
 _COMPOSITE_INSIDE = re.compile(r",|\bor\b|\band\b")  # "hazard ratio for progression, relapse, or death": a composite
 _HR_NAMED = {"OS", "PFS", "EFS", "LFS", "DOR", "MORTALITY", "RELAPSE", "NRM"}
+_RIGHT_AFTER_A_VALUE = re.compile(r"\s*(?:[(\[][^()\[\]]{0,50}[)\]]\s*)?,?\s*")
 _REACH = 250  # characters between a value and the endpoint it reports, at most
 _MEDIAN_NEAR = re.compile(r"\bmedian\b", re.IGNORECASE)
 
@@ -599,10 +600,18 @@ def _trailing_list(sentence: str, named: list[EndpointMention]) -> list[Endpoint
     return listed[::-1] if len(listed) > 1 else []
 
 
-def timepoint_for(value: ValueMention, endpoint: EndpointMention, timepoints: list[Timepoint]) -> Timepoint | None:
-    """The timepoint written just before the endpoint, between it and the value, or just after the value."""
+def timepoint_for(value: ValueMention, endpoint: EndpointMention, timepoints: list[Timepoint],
+                  sentence: str | None = None) -> Timepoint | None:
+    """The timepoint written just before the endpoint, between it and the value, or just after the value.
+
+    With the `sentence`, a time point written right after the value (past its CI) is the value's own: "PFS was 69%
+    (95% CI, 61-75) at 6 months and 59% (95% CI, 51-66) at 12 months"."""
     if endpoint.code in ("FOLLOW_UP",) or value.kind in ("duration", "nr"):
         return None
+    if sentence is not None and endpoint.end <= value.start:
+        own = next((t for t in within(timepoints, value.end, value.end + 60) if len(t.months) == 1), None)
+        if own is not None and _RIGHT_AFTER_A_VALUE.fullmatch(sentence, value.end, own.start):
+            return own
     low, high = min(endpoint.start, value.start), max(endpoint.end, value.end)
     inside = [t for t in within(timepoints, max(low - 16, high - 2 * _REACH), high) if len(t.months) == 1]
     if inside:

@@ -194,7 +194,7 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
         endpoint, timepoint = links.get(value, (None, None))
         if endpoint is None:
             endpoint = link_endpoint(sentence, value, endpoints, clauses)
-            timepoint = timepoint_for(value, endpoint, timepoints) if endpoint else None
+            timepoint = timepoint_for(value, endpoint, timepoints, sentence) if endpoint else None
         if endpoint is None and value.kind == "n_eq":
             endpoint = counted_in_parenthesis(sentence, value)
         if endpoint is None and value.kind == "hr" and survival_before is not None and not endpoints:

@@ -314,11 +314,13 @@ def find_masks(sentence: str) -> tuple[str, list[Interval], list[Timepoint]]:
             timepoints.append(_timepoint_from_match(match))
             spans.append(match.span())
             # "at 1 year and 2 years": the second time point of the list has no preposition of its own
+            # ("at 6 months, 1 year and 3 years": a list of them, each with its own unit)
             more = _MORE_TIMEPOINTS.match(masked, match.end()) if match.lastgroup == "at" else None
-            if more is not None:
+            while more is not None and len(spans) < 64:
                 months = parse_number(more.group("n")) * _MONTHS_PER[time_unit(more.group("u"))]
                 timepoints.append(Timepoint(more.start("n"), more.end(), more.group(0).strip(), (round(months, 4),)))
                 spans.append((more.start("n"), more.end()))
+                more = _MORE_TIMEPOINTS.match(masked, more.end())
         masked = _blank(masked, spans)
         timepoints = _coordinated_timepoints(sentence, timepoints)
     masked = _blank(masked, [m.span() for m in _MASK_RE.finditer(masked)])
@@ -331,7 +333,8 @@ def find_masks(sentence: str) -> tuple[str, list[Interval], list[Timepoint]]:
 _RESTATED = re.compile(r"(?<![\d.,])(\d+)\s*(\(\s*[nN]\s*=\s*(\d+)\s*\))")
 
 
-_MORE_TIMEPOINTS = re.compile(rf"\s*(?:,\s*)?(?:and|or)\s+(?P<n>{NUM_BODY})\s*(?P<u>{_TIME_UNIT})", re.IGNORECASE)
+_MORE_TIMEPOINTS = re.compile(rf"\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)(?P<n>{NUM_BODY})\s*(?P<u>{_TIME_UNIT})(?![\w-])",
+                             re.IGNORECASE)
 _TIMEPOINT_JOIN = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s*$", re.IGNORECASE)
 
 
