@@ -217,6 +217,7 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     linked = _coordinated_subjects(masked, values, linked)
     groups = _groups_of(words, masked, linked, leading)
     metrics = []
+    graded: dict[int, tuple[str | None, int]] = {}  # id of a CRS/ICANS figure -> (its grade range, where it is written)
     if population is not None:
         metrics.append(_population_metric(s, population))
     heading_time = _leading_timepoint(sentence, timepoints)
@@ -233,8 +234,74 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
         metrics += _breakdown_metrics(s, metric, value)
         if endpoint.code in ZERO_EVENT_ENDPOINTS and "n" in words:
             metrics += _compared_with_none(s, metric, max(value.end, endpoint.end))
+        if endpoint.code in _TOXICITY_ANY:
+            graded[id(metric)] = _grade_range(words, endpoint, value)
     metrics += [_group_count_metric(s, g) for g in group_counts]
+    if graded:
+        metrics = _without_grade_parts(metrics, graded)
     return sorted(metrics, key=lambda m: m.start), endpoints
+
+
+# ----------------------------------------------------------------------------- grade-restricted toxicity figures
+
+_TOXICITY_ANY = {"CRS_ANY", "ICANS_ANY"}
+_GRADE_QUALIFIER = re.compile(
+    r"(?i:\b(?P<mild>mild(?:\s+to\s+moderate)?|low[\s-]grade)\b"
+    r"|\bgrades?\s*(?P<cmp>≥|>=|>)?\s*(?P<lo>[1-5]|I{1,3}V?|IV)\b(?:\s*(?:-|to|/|or|and|,)\s*(?P<hi>[1-5]|I{1,3}V?|IV)\b)?"
+    r"(?P<open>\s*(?:or|and)\s*(?:higher|greater|above|more|worse)|\+)?)"
+)
+_MOSTLY_BEFORE = re.compile(r"\b(?:mostly|mainly|predominantly|largely|usually|generally)\s+(?:of\s+)?$", re.IGNORECASE)
+_GRADE_NUMBER = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+
+
+def _grade_range(words: str, endpoint: EndpointMention, value: ValueMention) -> tuple[str | None, int]:
+    """("low", where) for a figure restricted to grades below 3 ("grade 1-2 CRS in 40%", "mild ICANS in 5"),
+    ("middle", where) for one that is neither any grade nor grade ≥3 ("grade 2-4 CRS", "grade ≥2"), else None;
+    `where` is the qualifier's offset ("one patient had grade 2 CRS": the grade after the count is its own)."""
+    had = _HAD_A_GRADE.match(words, value.end)
+    if had is not None:
+        last = _GRADE_QUALIFIER.match(words, had.end())
+    else:
+        start = max(0, min(endpoint.start, value.start) - 25)
+        qualifiers = list(_GRADE_QUALIFIER.finditer(words, start, value.start))
+        last = qualifiers[-1] if qualifiers else None
+    if last is None:
+        return None, -1
+    if last.group("mild"):
+        return (None if _MOSTLY_BEFORE.search(words, max(0, last.start() - 20), last.start()) else "low"), last.start()
+    low = _GRADE_NUMBER[last.group("lo").upper()]
+    high = _GRADE_NUMBER[last.group("hi").upper()] if last.group("hi") else low
+    if last.group("open") or last.group("cmp"):
+        low, high = (low + 1 if last.group("cmp") == ">" else low), 5
+    if high <= 2:
+        return "low", last.start()
+    return ("middle" if low == 2 else None), last.start()
+
+
+_HAD_A_GRADE = re.compile(rf"\s+(?:{PATIENT_NOUN}\s+)?(?:had|developed|experienced)\s+(?=grade)", re.IGNORECASE)
+
+
+def _without_grade_parts(metrics: list[OutcomeMetric], graded: dict[int, tuple[str | None, int]]) -> list[OutcomeMetric]:
+    """A figure of grades 1-2 only is any-grade CRS/ICANS when it covers every event; beside a grade ≥3 figure or
+    another low-grade part of the same toxicity it is a part, and "grade 2-4" is neither
+    (adjudicated gold)."""
+    def is_other_part(metric: OutcomeMetric, where: int, other: OutcomeMetric) -> bool:
+        if other is metric or not other.endpoint.startswith(metric.endpoint.split("_")[0]) or other.negated or not other.value:
+            return False
+        if other.endpoint.endswith("_GE3"):
+            return True  # "grade 1-2 in 48 (87%) and of grade 3 in 6 (11%)"
+        other_grade, other_where = graded.get(id(other), (None, -1))
+        return other_grade == "low" and other_where != where  # "grade 1 CRS in 7 …; grade 2 CRS in one"
+
+    kept = []
+    for metric in metrics:
+        grade, where = graded.get(id(metric), (None, -1))
+        if grade == "middle":
+            continue
+        if grade == "low" and any(is_other_part(metric, where, other) for other in metrics):
+            continue
+        kept.append(metric)
+    return kept
 
 
 def _with_counted_endpoints(masked: str, values: list[ValueMention],
