@@ -122,7 +122,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                     r"|analysis\s+(?:was\s+)?(?:conducted|performed|done)\s+on)"),
     # "28 received TanCAR7", "35 received axicabtagene ciloleucel", "received CTL019": a product is a
     # word with CAR in it, a "-cel" name or an alphanumeric code.
-    ("N_TREATED", r"(?i:infused|treated|vaccinated|immuni[sz]ed|(?:were|was)\s+given"
+    ("N_TREATED", r"(?i:infused|treated|vaccinated|immuni[sz]ed|(?:were|was|been)\s+given"
                   r"|went\s+on\s+to\s+(?:receive\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:infusions?|treatment|therapy|transplant\w*)"
                   r"|(?:received|underwent)\s+(?:[\w-]+\s+){0,3}?"
                   r"(?:infusions?|[\w-]*CAR[\w-]*|cells|treatment|therapy|doses?|[\w-]*cel\b|transplant\w*|surgery"
@@ -145,7 +145,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                    # "in 275 patients allocated EOC": the participle right after the counted noun
                    r"|(?:(?<=patients\s)|(?<=participants\s)|(?<=subjects\s)|(?<=women\s)|(?<=men\s))(?:allocated|assigned)\b"
                    r"|included(?=\s+(?:a\s+total\s+of\s+)?\d)"
-                   r"|entered\s+(?:the|this)\s+(?:study|trial)|underwent\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
+                   r"|entered\s+(?:the|this)\s+(?:study|trial)|(?:underwent|undergone)\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
     ("OTHER_RATE", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"
               r"(?!(?:the|patients|subjects|participants)\b)(?:grade\s*[≥>]?\s*\d(?:\s*(?:-|or|/)\s*\d)?\s+)?[a-z][\w/-]*(?:\s+(?!was\b|were\b|in\b|at\b|of\b|"

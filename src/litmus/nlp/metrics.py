@@ -33,7 +33,7 @@ from litmus.nlp.linking import (
 from litmus.nlp.numbers import digitise_number_words, normalise_text, parse_number, snap_to_words
 from litmus.nlp.populations import (
     POPULATION_CODES, GroupCount, breakdown_of_count, sizes_before_a_shared_noun, sentence_population_kind, sizes_coordinated, sizes_in_parentheses,
-    sizes_listed_in_parenthesis, sizes_named_by_a_participle, sizes_per_group,
+    sizes_given, sizes_listed_in_parenthesis, sizes_named_by_a_participle, sizes_per_group,
     sizes_sent_to_arms,
 )
 from litmus.nlp.sentences import split_sentences
@@ -49,6 +49,7 @@ _COUNTED_BEFORE = re.compile(rf"(?<![\w.\-/^])(?P<k>\d+)\s+(?:(?:further|more|ad
 _COUNTED_HINT = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:complete|partial|stable|progressive|objective|overall|CRs?\b|PRs?\b"
                            r"|SD\b|PD\b|responses?|remissions?|deaths?|relapses?|treatment-related)", re.IGNORECASE)
 _SHARED_NOUN_HINT = re.compile(r"\d\s+[A-Za-z][\w®+/.-]*(?:\s+[A-Za-z][\w®+/.-]*)?\s*,?\s*(?:and|or|versus|vs)\b")
+_GIVEN_HINT = re.compile(r"\)\s+(?:given|receiving|treated|who)\b|\b(?:given|administered|infused)\s+to\s+\d", re.IGNORECASE)
 _PARTICIPLE_HINT = re.compile(r"(?:randomi[sz]ed|assigned|allocated)\s+to\b", re.IGNORECASE)
 _LISTED_HINT = re.compile(r"\(\s*\d[\d,]*\s+[A-Za-z]")  # "(609 intervention, 667 control)"
 _SENT_TO_HINT = re.compile(r"\d\s+(?:\w+\s+)?to\s")  # "251 to the maintenance group"
@@ -146,12 +147,12 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     sentence, words = s.digits, s.words
     heads = _LEADING_POPULATION.match(sentence) is not None  # "In 1340 newly diagnosed HNC patients, …"
     if (not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence) and not _SENT_TO_HINT.search(sentence)
-            and not heads and not _LISTED_HINT.search(sentence)):
+            and not heads and not _LISTED_HINT.search(sentence) and not _GIVEN_HINT.search(sentence)):
         return [], None  # fast path: years, p-values and ages alone
     masked, intervals, timepoints = find_masks(sentence)
     values = find_values(masked)
     if (not values and not _COUNTED_HINT.search(masked) and not _SENT_TO_HINT.search(masked) and not heads
-            and not _LISTED_HINT.search(masked)):
+            and not _LISTED_HINT.search(masked) and not _GIVEN_HINT.search(masked)):
         return [], None
     endpoints = find_endpoints(words, context=context)
     values = _with_counted_endpoints(masked, values, endpoints)
@@ -163,6 +164,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     if _SHARED_NOUN_HINT.search(sentence):
         coordinated += [g for g in sizes_before_a_shared_noun(words, sentence, endpoints)
                         if not _overlaps_any(g, group_counts + coordinated)]
+    if _GIVEN_HINT.search(sentence):
+        coordinated += [g for g in sizes_given(words, sentence) if not _overlaps_any(g, group_counts + coordinated)]
     if _PARTICIPLE_HINT.search(sentence):
         coordinated += [g for g in sizes_named_by_a_participle(words, sentence)
                         if not _overlaps_any(g, group_counts + coordinated)]
@@ -639,6 +642,9 @@ _OTHER_VERB = re.compile(
 )
 
 
+_RECIPIENTS = re.compile(r"^(?:[\w-]+\s+){0,2}recipients\s*$", re.IGNORECASE)
+
+
 def _leading_population(words: str, digits: str, endpoints: list[EndpointMention]) -> _Population | None:
     """The population heading the sentence, counted: its verb says which count (none: N_ENROLLED, v2.1)."""
     match = _LEADING_POPULATION.match(digits)
@@ -651,6 +657,8 @@ def _leading_population(words: str, digits: str, endpoints: list[EndpointMention
     if _NOT_ENROLMENT.search(words, 0, match.end("description")):
         return None
     code = next((code for code, verb in _POPULATION_VERBS if verb.search(description)), None)
+    if code is None and _RECIPIENTS.match(description):
+        code = "N_TREATED"  # "Of the 1916 recipients, …": those who received the therapy
     if code is None:
         if _OTHER_VERB.search(description):
             return None  # "Of 111 patients who underwent leukapheresis": a count of something else
