@@ -92,3 +92,9 @@ def test_a_low_grade_figure_covering_every_event_is_any_grade():
 
 def test_a_grade_2_to_4_figure_is_neither_any_grade_nor_grade_3():
     assert toxicities("The incidence of grade 2-4 CRS was 39.3% (11/28).") == []
+
+
+def test_survival_of_a_thing_or_without_an_event_is_not_overall_survival():
+    assert read("Implant survival rates at 10 years were 93.7% and 89.8%.") == []
+    assert read("The probability of survival without transplantation was 69 percent at one year.") == []
+    assert read("Survival without progression was 40% at 2 years.") == [("PFS", "rate", 40, None)]
