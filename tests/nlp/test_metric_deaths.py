@@ -98,3 +98,8 @@ def test_survival_of_a_thing_or_without_an_event_is_not_overall_survival():
     assert read("Implant survival rates at 10 years were 93.7% and 89.8%.") == []
     assert read("The probability of survival without transplantation was 69 percent at one year.") == []
     assert read("Survival without progression was 40% at 2 years.") == [("PFS", "rate", 40, None)]
+
+
+def test_coordinated_subjects_named_by_what_they_received_share_the_verb():
+    text = "Twelve adults (2.9%) receiving drug A and 10 adults (2.4%) receiving placebo died during the study."
+    assert read(text) == [("MORTALITY", "rate", 2.9, "drug A"), ("MORTALITY", "rate", 2.4, None)]

@@ -473,7 +473,8 @@ def _unlabelled_intervals(sentence: str, masked: str, values: list[ValueMention]
     return found
 
 
-_SUBJECT_JOIN = re.compile(r"\s*(?:(?:of|in|among|for|with|on)\s+[^,;.()]{1,40}?\s+)?and\s+", re.IGNORECASE)
+_SUBJECT_JOIN = re.compile(r"\s*(?:(?:of|in|among|for|with|on|receiving|given|treated\s+with|(?:allocated|assigned)\s+to)"
+                           r"\s+[^,;.()]{1,40}?\s+)?and\s+", re.IGNORECASE)
 _SUBJECT_KINDS = {"count", "count_pct", "frac", "frac_pct", "pct", "bare"}
 
 
