@@ -139,3 +139,26 @@ def test_counts_before_a_shared_noun_that_are_not_groups():
     assert counts("In total, 24 male and 20 female adults were enrolled.") == []
     text = "Sixty-four subjects were enrolled, with 1 proven and 5 probable cases of infection."
     assert counts(text) == [("N_ENROLLED", 64, None)]
+
+
+def test_groups_named_before_the_counts_they_were_given_to():
+    text = "Dose level 1 was given to two adults and dose level 2 to three."
+    assert counts(text) == [("N_TREATED", 2, "Dose level 1"), ("N_TREATED", 3, "dose level 2")]
+    assert counts("The 52% of adults (n = 143) given bridging had a higher-risk profile.") == [
+        ("N_TREATED", 143, "bridging")]
+
+
+def test_treatment_words_that_count_the_treated():
+    assert counts("The product had been given to 33 adults with lymphoma.") == [("N_TREATED", 33, None)]
+    assert counts("Of the 1916 recipients, 44% were 65 or older.") == [("N_TREATED", 1916, None)]
+    assert counts("Overall, 442 adults with aggressive lymphoma had undergone apheresis.") == [("N_ENROLLED", 442, None)]
+
+
+def test_a_participle_right_after_the_counted_noun():
+    assert counts("We analysed outcomes of 475 adults infused with the product at 9 centres.") == [
+        ("N_TREATED", 475, None)]
+    assert counts("We enrolled 120 adults treated with drug A.") == [("N_ENROLLED", 120, None)]
+
+
+def test_a_number_word_inside_a_hyphenated_word_is_no_count():
+    assert counts("The trial compared under-five mortality in areas with and without health workers.") == []

@@ -70,3 +70,36 @@ def test_no_death_of_a_toxicity_is_a_zero_of_non_relapse_deaths_not_of_the_toxic
 def test_a_comparator_with_none():
     assert zeros("Two adults died with drug A versus none in the placebo group.") == [("MORTALITY", 0, None, "placebo")]
     assert zeros("Three adults relapsed in arm A vs zero in arm B.") == [("RELAPSE", 0, None, "arm B")]
+
+
+def toxicities(text: str) -> list[tuple]:
+    return [(m.endpoint, m.value) for m in extract_metrics(text) if m.endpoint.startswith(("CRS", "ICANS"))]
+
+
+def test_a_low_grade_figure_beside_a_grade_3_figure_is_a_part():
+    text = "Adverse events comprised CRS of grade 1-2 in 48 adults (87%) and of grade 3 in 6 (11%)."
+    assert toxicities(text) == [("CRS_GE3", 11)]
+    text = "Grade 1 CRS occurred in 7 adults (70%) and settled; only one adult had grade 2 CRS."
+    assert toxicities(text) == []
+
+
+def test_a_low_grade_figure_covering_every_event_is_any_grade():
+    assert toxicities("Grade 1 neurotoxicity occurred in 5 adults (9%).") == [("ICANS_ANY", 9)]
+    text = "CRS of grade 1 or 2 developed in 94.6% of adults, and no adult had grade 3 or higher CRS."
+    assert toxicities(text) == [("CRS_ANY", 94.6), ("CRS_GE3", 0)]
+    assert toxicities("CRS, mostly of low grade, occurred in 85% of adults.") == [("CRS_ANY", 85)]
+
+
+def test_a_grade_2_to_4_figure_is_neither_any_grade_nor_grade_3():
+    assert toxicities("The incidence of grade 2-4 CRS was 39.3% (11/28).") == []
+
+
+def test_survival_of_a_thing_or_without_an_event_is_not_overall_survival():
+    assert read("Implant survival rates at 10 years were 93.7% and 89.8%.") == []
+    assert read("The probability of survival without transplantation was 69 percent at one year.") == []
+    assert read("Survival without progression was 40% at 2 years.") == [("PFS", "rate", 40, None)]
+
+
+def test_coordinated_subjects_named_by_what_they_received_share_the_verb():
+    text = "Twelve adults (2.9%) receiving drug A and 10 adults (2.4%) receiving placebo died during the study."
+    assert read(text) == [("MORTALITY", "rate", 2.9, "drug A"), ("MORTALITY", "rate", 2.4, None)]

@@ -36,7 +36,12 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               r"|(?:(?i:stable\s+disease)|SD)(?:\s*\([^()]{0,20}\))*\s+(?i:or\s+better)"
               r"|(?i:disease\s+control(?:\s+rates?)?)|DCR\b|(?i:clinical\s+benefit(?:\s+rates?)?)"
               r"|(?i:durable\s+response(?:\s+rates?)?)|DRR\b"
-              r"|(?i:no\s+responses?|non-?respon(?:se|ders?))|DSS\b|CSS\b|(?i:graft\s+survival)"
+              r"|(?i:no\s+responses?|non-?respon(?:se|ders?))|DSS\b|CSS\b"
+              # the survival of a thing, not of the patients: "implant survival", "graft survival"
+              r"|(?i:(?:graft|allograft|implant|device|prosthes[ie]s|restoration|catheter|tooth|teeth|flap|stent|valve"
+              r"|fistula|technique)\s+survival)"
+              # "survival without liver transplantation": a composite (survival without progression is PFS)
+              r"|(?i:survival\s+without\s+(?!(?:disease\s+|tumou?r\s+)?progression)[\w-]+(?:\s+[\w-]+)?)"
               r"|(?i:(?:distant\s+)?metastas[ie]s)"),
     ("OTHER", r"(?i:(?:disease|relapse|recurrence|metastasis|failure|distant)[\s-]free(?:\s+survival)?)"
               r"|DFS\b|RFS\b|(?i:[\w-]+[\s-]specific\s+survival)"
@@ -44,7 +49,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               # time to progression is not progression-free survival (deaths are not events)
               r"|(?i:times?\s+to\s+(?:(?:tumou?r|disease)\s+)?progression)|TTP\b"
               r"|(?i:times?\s+to\s+treatment\s+failure)|TTF\b"),
-    ("PFS", r"(?i:progression[\s-]free(?:\s+survival)?)|PFS\b|(?i:free\s+(?:of|from)\s+(?:disease\s+)?progression)"),
+    ("PFS", r"(?i:progression[\s-]free(?:\s+survival)?)|PFS\b|(?i:free\s+(?:of|from)\s+(?:disease\s+)?progression)"
+            r"|(?i:survival\s+without\s+(?:disease\s+|tumou?r\s+)?progression)"),
     ("EFS", r"(?i:event[\s-]free(?:\s+survival)?)|EFS\b"),
     ("LFS", r"(?i:leuk(?:a)?emia[\s-]free(?:\s+survival)?)|LFS\b"),
     # any other "X-free survival" ("LTP free survival", "metastasis-free survival") is not OS
@@ -122,7 +128,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                     r"|analysis\s+(?:was\s+)?(?:conducted|performed|done)\s+on)"),
     # "28 received TanCAR7", "35 received axicabtagene ciloleucel", "received CTL019": a product is a
     # word with CAR in it, a "-cel" name or an alphanumeric code.
-    ("N_TREATED", r"(?i:infused|treated|vaccinated|immuni[sz]ed|(?:were|was)\s+given"
+    ("N_TREATED", r"(?i:infused|treated|vaccinated|immuni[sz]ed|(?:were|was|been)\s+given"
                   r"|went\s+on\s+to\s+(?:receive\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:infusions?|treatment|therapy|transplant\w*)"
                   r"|(?:received|underwent)\s+(?:[\w-]+\s+){0,3}?"
                   r"(?:infusions?|[\w-]*CAR[\w-]*|cells|treatment|therapy|doses?|[\w-]*cel\b|transplant\w*|surgery"
@@ -145,7 +151,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                    # "in 275 patients allocated EOC": the participle right after the counted noun
                    r"|(?:(?<=patients\s)|(?<=participants\s)|(?<=subjects\s)|(?<=women\s)|(?<=men\s))(?:allocated|assigned)\b"
                    r"|included(?=\s+(?:a\s+total\s+of\s+)?\d)"
-                   r"|entered\s+(?:the|this)\s+(?:study|trial)|underwent\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
+                   r"|entered\s+(?:the|this)\s+(?:study|trial)|(?:underwent|undergone)\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
     # adverse events outside the inventory (guideline: not annotated), named so that the figures listed after them
     # are not read as the CRS or neurotoxicity named before ("grade 1 ICANS in 5 (9%), GVHD in 21 (38%)")

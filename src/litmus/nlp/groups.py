@@ -51,7 +51,7 @@ def _after_regex(preposition: str) -> re.Pattern:
     )
 
 
-_AFTER = _after_regex(r"(?P<prep>in|among|for|with|on|within|allocated(?:\s+to)?|assigned(?:\s+to)?)\s+")  # "275 patients allocated EOC"
+_AFTER = _after_regex(r"(?P<prep>in|among|for|with|on|within|allocated(?:\s+to)?|assigned(?:\s+to)?|receiving)\s+")  # "275 patients allocated EOC"
 # "13/15 (86.7%) patients with TP53 mutation": the figure's own patients, described
 _DESCRIBED_AFTER = re.compile(rf"\s*(?P<with>{PATIENT_NOUN}\s+(?:with(?:out)?|who\s+had|aged)\s+[^,;()]{{1,50}}?){_BOUNDARY}",
                               re.IGNORECASE)

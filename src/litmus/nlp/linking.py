@@ -144,6 +144,9 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
     if value.kind in COUNT_KINDS and _SEX_SPLIT.search(sentence, value.start, value.end):
         return None  # "Forty-two male patients and two female patients were accrued": a breakdown by sex
     clause_start, clause_end = _clause_of(value.start, clauses)
+    participle = _participle_after_count(sentence, value, endpoints, clause_end)
+    if participle is not None:
+        return participle
     design = _study_population(sentence, value, endpoints, clause_start)
     if design is not None:
         return design
@@ -302,6 +305,26 @@ _VERB_AFTER_A_COUNT = re.compile(
     r"|underwent)\b"
     # a past tense: "discontinued", "responded" ("aged 29-95", "uncontrolled", "with untreated X" describe)
     r"|(?<!\bwith\s)(?<!\bwithout\s)(?<!\bof\s)\b(?!aged\b|un)[a-z]{3,}ed\b", re.IGNORECASE)
+
+
+_PARTICIPLE = re.compile(r"(?:infused|treated|randomi[sz]ed|enrolled|allocated|assigned|recruited)$", re.IGNORECASE)
+
+
+def _participle_after_count(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
+                            clause_end: int) -> EndpointMention | None:
+    """"We analysed outcomes of 475 patients infused with axi-cel": a participle right after the counted noun says who
+    they are when no verb of their own follows ("… infused with X were evaluable" is counted by "were evaluable")."""
+    if value.kind != "count":
+        return None
+    after = [e for e in within(endpoints, value.end, min(clause_end, value.end + 200)) if e.code in COUNT_ENDPOINTS]
+    if not after or after[0].start - value.end > 1 or not _PARTICIPLE.fullmatch(after[0].label):
+        return None
+    if any(_AUXILIARY_BEFORE.search(sentence, max(0, e.start - 25), e.start) for e in after[1:]):
+        return None
+    before = [e for e in within(endpoints, max(0, value.start - 40), value.start) if e.code in COUNT_ENDPOINTS]
+    if before and _VERB_RIGHT_BEFORE.fullmatch(sentence, before[-1].end, value.start):
+        return None  # "we enrolled 120 patients treated with X": the verb before counts them
+    return after[0]
 
 
 def _has_a_verb(sentence: str, start: int) -> bool:

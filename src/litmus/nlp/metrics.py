@@ -33,7 +33,7 @@ from litmus.nlp.linking import (
 from litmus.nlp.numbers import digitise_number_words, normalise_text, parse_number, snap_to_words
 from litmus.nlp.populations import (
     POPULATION_CODES, GroupCount, breakdown_of_count, sizes_before_a_shared_noun, sentence_population_kind, sizes_coordinated, sizes_in_parentheses,
-    sizes_listed_in_parenthesis, sizes_named_by_a_participle, sizes_per_group,
+    sizes_given, sizes_listed_in_parenthesis, sizes_named_by_a_participle, sizes_per_group,
     sizes_sent_to_arms,
 )
 from litmus.nlp.sentences import split_sentences
@@ -50,6 +50,7 @@ _COUNTED_BEFORE = re.compile(rf"(?<![\w.\-/^])(?P<k>\d+)\s+(?:(?:further|more|ad
 _COUNTED_HINT = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:complete|partial|stable|progressive|objective|overall|CRs?\b|PRs?\b"
                            r"|SD\b|PD\b|responses?|remissions?|deaths?|relapses?|treatment-related)", re.IGNORECASE)
 _SHARED_NOUN_HINT = re.compile(r"\d\s+[A-Za-z][\w®+/.-]*(?:\s+[A-Za-z][\w®+/.-]*)?\s*,?\s*(?:and|or|versus|vs)\b")
+_GIVEN_HINT = re.compile(r"\)\s+(?:given|receiving|treated|who)\b|\b(?:given|administered|infused)\s+to\s+\d", re.IGNORECASE)
 _PARTICIPLE_HINT = re.compile(r"(?:randomi[sz]ed|assigned|allocated)\s+to\b", re.IGNORECASE)
 _LISTED_HINT = re.compile(r"\(\s*\d[\d,]*\s+[A-Za-z]")  # "(609 intervention, 667 control)"
 _SENT_TO_HINT = re.compile(r"\d\s+(?:\w+\s+)?to\s")  # "251 to the maintenance group"
@@ -147,12 +148,12 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     sentence, words = s.digits, s.words
     heads = _LEADING_POPULATION.match(sentence) is not None  # "In 1340 newly diagnosed HNC patients, …"
     if (not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence) and not _SENT_TO_HINT.search(sentence)
-            and not heads and not _LISTED_HINT.search(sentence)):
+            and not heads and not _LISTED_HINT.search(sentence) and not _GIVEN_HINT.search(sentence)):
         return [], None  # fast path: years, p-values and ages alone
     masked, intervals, timepoints = find_masks(sentence)
     values = find_values(masked)
     if (not values and not _COUNTED_HINT.search(masked) and not _SENT_TO_HINT.search(masked) and not heads
-            and not _LISTED_HINT.search(masked)):
+            and not _LISTED_HINT.search(masked) and not _GIVEN_HINT.search(masked)):
         return [], None
     endpoints = find_endpoints(words, context=context)
     values = _with_counted_endpoints(masked, values, endpoints)
@@ -164,6 +165,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     if _SHARED_NOUN_HINT.search(sentence):
         coordinated += [g for g in sizes_before_a_shared_noun(words, sentence, endpoints)
                         if not _overlaps_any(g, group_counts + coordinated)]
+    if _GIVEN_HINT.search(sentence):
+        coordinated += [g for g in sizes_given(words, sentence) if not _overlaps_any(g, group_counts + coordinated)]
     if _PARTICIPLE_HINT.search(sentence):
         coordinated += [g for g in sizes_named_by_a_participle(words, sentence)
                         if not _overlaps_any(g, group_counts + coordinated)]
@@ -218,6 +221,7 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     linked = _coordinated_subjects(masked, values, linked)
     groups = _groups_of(words, masked, linked, leading)
     metrics = []
+    graded: dict[int, tuple[str | None, int]] = {}  # id of a CRS/ICANS figure -> (its grade range, where it is written)
     if population is not None:
         metrics.append(_population_metric(s, population))
     heading_time = _leading_timepoint(sentence, timepoints)
@@ -234,8 +238,74 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
         metrics += _breakdown_metrics(s, metric, value)
         if endpoint.code in ZERO_EVENT_ENDPOINTS and "n" in words:
             metrics += _compared_with_none(s, metric, max(value.end, endpoint.end))
+        if endpoint.code in _TOXICITY_ANY:
+            graded[id(metric)] = _grade_range(words, endpoint, value)
     metrics += [_group_count_metric(s, g) for g in group_counts]
+    if graded:
+        metrics = _without_grade_parts(metrics, graded)
     return sorted(metrics, key=lambda m: m.start), endpoints
+
+
+# ----------------------------------------------------------------------------- grade-restricted toxicity figures
+
+_TOXICITY_ANY = {"CRS_ANY", "ICANS_ANY"}
+_GRADE_QUALIFIER = re.compile(
+    r"(?i:\b(?P<mild>mild(?:\s+to\s+moderate)?|low[\s-]grade)\b"
+    r"|\bgrades?\s*(?P<cmp>≥|>=|>)?\s*(?P<lo>[1-5]|I{1,3}V?|IV)\b(?:\s*(?:-|to|/|or|and|,)\s*(?P<hi>[1-5]|I{1,3}V?|IV)\b)?"
+    r"(?P<open>\s*(?:or|and)\s*(?:higher|greater|above|more|worse)|\+)?)"
+)
+_MOSTLY_BEFORE = re.compile(r"\b(?:mostly|mainly|predominantly|largely|usually|generally)\s+(?:of\s+)?$", re.IGNORECASE)
+_GRADE_NUMBER = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+
+
+def _grade_range(words: str, endpoint: EndpointMention, value: ValueMention) -> tuple[str | None, int]:
+    """("low", where) for a figure restricted to grades below 3 ("grade 1-2 CRS in 40%", "mild ICANS in 5"),
+    ("middle", where) for one that is neither any grade nor grade ≥3 ("grade 2-4 CRS", "grade ≥2"), else None;
+    `where` is the qualifier's offset ("one patient had grade 2 CRS": the grade after the count is its own)."""
+    had = _HAD_A_GRADE.match(words, value.end)
+    if had is not None:
+        last = _GRADE_QUALIFIER.match(words, had.end())
+    else:
+        start = max(0, min(endpoint.start, value.start) - 25)
+        qualifiers = list(_GRADE_QUALIFIER.finditer(words, start, value.start))
+        last = qualifiers[-1] if qualifiers else None
+    if last is None:
+        return None, -1
+    if last.group("mild"):
+        return (None if _MOSTLY_BEFORE.search(words, max(0, last.start() - 20), last.start()) else "low"), last.start()
+    low = _GRADE_NUMBER[last.group("lo").upper()]
+    high = _GRADE_NUMBER[last.group("hi").upper()] if last.group("hi") else low
+    if last.group("open") or last.group("cmp"):
+        low, high = (low + 1 if last.group("cmp") == ">" else low), 5
+    if high <= 2:
+        return "low", last.start()
+    return ("middle" if low == 2 else None), last.start()
+
+
+_HAD_A_GRADE = re.compile(rf"\s+(?:{PATIENT_NOUN}\s+)?(?:had|developed|experienced)\s+(?=grade)", re.IGNORECASE)
+
+
+def _without_grade_parts(metrics: list[OutcomeMetric], graded: dict[int, tuple[str | None, int]]) -> list[OutcomeMetric]:
+    """A figure of grades 1-2 only is any-grade CRS/ICANS when it covers every event; beside a grade ≥3 figure or
+    another low-grade part of the same toxicity it is a part, and "grade 2-4" is neither
+    (adjudicated gold)."""
+    def is_other_part(metric: OutcomeMetric, where: int, other: OutcomeMetric) -> bool:
+        if other is metric or not other.endpoint.startswith(metric.endpoint.split("_")[0]) or other.negated or not other.value:
+            return False
+        if other.endpoint.endswith("_GE3"):
+            return True  # "grade 1-2 in 48 (87%) and of grade 3 in 6 (11%)"
+        other_grade, other_where = graded.get(id(other), (None, -1))
+        return other_grade == "low" and other_where != where  # "grade 1 CRS in 7 …; grade 2 CRS in one"
+
+    kept = []
+    for metric in metrics:
+        grade, where = graded.get(id(metric), (None, -1))
+        if grade == "middle":
+            continue
+        if grade == "low" and any(is_other_part(metric, where, other) for other in metrics):
+            continue
+        kept.append(metric)
+    return kept
 
 
 def _with_counted_endpoints(masked: str, values: list[ValueMention],
@@ -404,7 +474,8 @@ def _unlabelled_intervals(sentence: str, masked: str, values: list[ValueMention]
     return found
 
 
-_SUBJECT_JOIN = re.compile(r"\s*(?:(?:of|in|among|for|with|on)\s+[^,;.()]{1,40}?\s+)?and\s+", re.IGNORECASE)
+_SUBJECT_JOIN = re.compile(r"\s*(?:(?:of|in|among|for|with|on|receiving|given|treated\s+with|(?:allocated|assigned)\s+to)"
+                           r"\s+[^,;.()]{1,40}?\s+)?and\s+", re.IGNORECASE)
 _SUBJECT_KINDS = {"count", "count_pct", "frac", "frac_pct", "pct", "bare"}
 
 
@@ -573,6 +644,9 @@ _OTHER_VERB = re.compile(
 )
 
 
+_RECIPIENTS = re.compile(r"^(?:[\w-]+\s+){0,2}recipients\s*$", re.IGNORECASE)
+
+
 def _leading_population(words: str, digits: str, endpoints: list[EndpointMention]) -> _Population | None:
     """The population heading the sentence, counted: its verb says which count (none: N_ENROLLED, v2.1)."""
     match = _LEADING_POPULATION.match(digits)
@@ -585,6 +659,8 @@ def _leading_population(words: str, digits: str, endpoints: list[EndpointMention
     if _NOT_ENROLMENT.search(words, 0, match.end("description")):
         return None
     code = next((code for code, verb in _POPULATION_VERBS if verb.search(description)), None)
+    if code is None and _RECIPIENTS.match(description):
+        code = "N_TREATED"  # "Of the 1916 recipients, …": those who received the therapy
     if code is None:
         if _OTHER_VERB.search(description):
             return None  # "Of 111 patients who underwent leukapheresis": a count of something else

@@ -138,6 +138,8 @@ def digitise_number_words(text: str) -> tuple[str, list[tuple[int, int]]]:
             continue
         if text[max(0, start - 3):start].lower() == "no " and text[start:start + 4].lower() in ("one ", "one."):
             continue  # "no one died": nobody, not a count of one
+        if start >= 2 and text[start - 1] == "-" and text[start - 2].islower():
+            continue  # "under-five mortality", "day-one": part of a word, not a count
         match = _NUMBER_WORD_AT.match(text, start)
         value = parse_number_words(match.group()) if match else None
         if value is None:

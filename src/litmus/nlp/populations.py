@@ -391,6 +391,39 @@ def sizes_before_a_shared_noun(words: str, digits: str, endpoints: list[Endpoint
     return found
 
 
+# "the 52% of patients (n = 143) given BT": a parenthesised size followed by what its group was given
+_SIZE_THEN_GIVEN = re.compile(
+    rf"\(\s*[nN]\s*[=:]\s*{_NUMBER}\s*\)\s+(?:given|receiving|treated\s+with|who\s+received)\s+"
+    r"(?P<label>[\w+/.-]+(?:\s+[\w+/.-]+){0,3}?)(?=\s+(?:had|have|has|were|was|showed|experienced|achieved|and)\b|\s*[,.;)])",
+    re.IGNORECASE)
+# "Dose level 1 was given to two patients and dose level 2 to three": groups named before the counts they were given to
+_GIVEN_TO = re.compile(
+    rf"(?P<first>(?:[\w-]+\s+){{0,2}}[\w-]+)\s+(?:was|were|had\s+been)\s+(?:given|administered|infused)\s+to\s+{_NUMBER}"
+    rf"(?:\s+{_PATIENTS})?\s*(?:,\s*)?(?:and|while|whereas)\s+(?P<second>(?:[\w-]+\s+){{0,2}}?[\w-]+)\s+to\s+"
+    rf"(?<![\w.,/-])(?P<k2>\d+)\b(?!\.\d)",
+    re.IGNORECASE)
+
+
+def sizes_given(words: str, digits: str) -> list[GroupCount]:
+    """Group sizes tied to what the group was given: "(n = 143) given BT", "dose level 1 was given to two patients and
+    dose level 2 to three" (N_TREATED)."""
+    found = []
+    for match in _SIZE_THEN_GIVEN.finditer(digits):
+        label = tidy_label(words[match.start("label"):match.end("label")])
+        count = _count(match)
+        if label and count is not None and not _SUPPORTIVE.match(label) and _acceptable_label(label):
+            found.append(GroupCount("N_TREATED", count, match.start("k"), match.end("k"), label))
+    for match in _GIVEN_TO.finditer(digits):
+        labels = [tidy_label(words[match.start(name):match.end(name)]) for name in ("first", "second")]
+        counts = [parse_number(match.group(name)) for name in ("k", "k2")]
+        if (any(not label or _SUPPORTIVE.match(label) for label in labels) or labels[0].lower() == labels[1].lower()
+                or any(c is None or c != int(c) or c < 1 for c in counts)):
+            continue
+        found += [GroupCount("N_TREATED", int(c), match.start(name), match.end(name), label)
+                  for c, name, label in zip(counts, ("k", "k2"), labels)]
+    return found
+
+
 # "(standard n=592, TEQ-10 n=602)", "(609 intervention, 667 control)", "(30 placebo; 129 drug A)",
 # "(n = 3 at DL1, n = 8 at DL2)": a parenthesis listing two or more groups with their sizes.
 _LISTING = re.compile(r"\((?P<inside>[^()]{5,200})\)")
