@@ -44,6 +44,16 @@ def test_two_low_grade_parts_state_no_whole():
     assert [c for c in codes(text) if c.startswith("CRS")] == []
 
 
+def test_a_low_grade_part_and_its_higher_grade_in_separate_sentences():
+    text = "Grade 1-2 CRS occurred in 20 patients (67%). Grade 3 CRS was seen in 2 patients (7%)."
+    assert read(text) == [("CRS_GE3", "rate", 7)]
+
+
+def test_a_low_grade_part_of_an_any_grade_figure_in_its_sentence():
+    text = "CRS developed in 5 of 8 patients, all at the higher dose; it was of grade 1 in 4 patients."
+    assert read(text) == [("CRS_ANY", "rate", 62.5)]
+
+
 def test_a_range_from_grade_2_is_neither_endpoint():
     text = "The cumulative incidence of grade 2-4 CRS was 25% at day 28."
     assert [c for c in codes(text) if c.startswith("CRS")] == []

@@ -8,6 +8,10 @@ no patient had grade ≥3 CRS", "grade 2 CRS in one patient"). So, over the whol
 dropped when the same toxicity also has a figure of a higher grade, a figure of other low grades ("grade 1 in 7 …
 grade 2 in 1") or, in its sentence, an any-grade figure it breaks down; a range that starts above grade 1 and
 reaches grade 3 ("grade 2-4 CRS") is neither endpoint and is always dropped.
+
+`metrics._without_grade_parts` reads the same rule inside one sentence while the figures are built; this pass
+reads it across the abstract ("Grade 1-2 CRS in 67%. Grade 3 CRS in 7%.") and against the any-grade whole
+a part breaks down ("CRS in 5 of 8; it was of grade 1 in 4").
 """
 
 from __future__ import annotations
