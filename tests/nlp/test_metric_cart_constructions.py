@@ -106,3 +106,16 @@ def test_a_list_of_time_points_in_mixed_units_pairs_with_its_values():
 def test_a_time_point_right_after_a_value_is_its_own():
     text = "The estimated OS was 90% (95% CI, 80 to 95) at 6 months and 72% (95% CI, 60 to 81) at 18 months."
     assert timed(text) == [("OS", 90, 6), ("OS", 72, 18)]
+
+
+# ----------------------------------------------------------------------------- neurotoxicity vocabulary
+
+
+def test_cytokine_release_associated_encephalopathy_is_icans():
+    text = "Two of 10 patients developed CRS-related encephalopathy syndrome after CAR T-cell infusion."
+    assert codes(text) == ["ICANS_ANY"]
+
+
+def test_neurotoxic_events_are_icans():
+    text = "After CAR T-cell infusion, neurotoxic events occurred in 4 patients and were severe in 1."
+    assert read(text) == [("ICANS_ANY", "count", 4), ("ICANS_GE3", "count", 1)]
