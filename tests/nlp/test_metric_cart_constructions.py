@@ -119,3 +119,17 @@ def test_cytokine_release_associated_encephalopathy_is_icans():
 def test_neurotoxic_events_are_icans():
     text = "After CAR T-cell infusion, neurotoxic events occurred in 4 patients and were severe in 1."
     assert read(text) == [("ICANS_ANY", "count", 4), ("ICANS_GE3", "count", 1)]
+
+
+# ----------------------------------------------------------------------------- responses counted in a shared-verb list
+
+
+def test_counts_whose_list_shares_one_verb():
+    text = "At the first assessment, five had stable disease, two a partial response and one a complete response."
+    assert read(text) == [("SD", "count", 5), ("PR", "count", 2), ("CR", "count", 1)]
+
+
+def test_a_count_before_an_achievement_verb():
+    text = "Of the 4 patients with plasma cell leukemia, one reached a VGPR and 2 more achieved CR."
+    assert ("VGPR", "rate", 25) in read(text)
+    assert ("CR", "rate", 50) in read(text)

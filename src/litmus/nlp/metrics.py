@@ -46,7 +46,10 @@ from litmus.records import OutcomeMetric
 
 # "two partial responses (PR)", "3 deaths": a number counting the endpoint named right after it.
 _COUNTED_BEFORE = re.compile(rf"(?<![\w.\-/^])(?P<k>\d+)\s+(?:(?:further|more|additional|other|durable|confirmed"
-                             r"|early|late|new|total)\s+)?$")
+                             r"|early|late|new|total)\s+)?"
+                             # "one reached CR and one a VGPR", "four had SD, two a PR": the verb, or only the article
+                             # of a list that shares it
+                             r"(?:(?:had|reached|achieved|attained|obtained)\s+)?(?:(?:a|an)\s+)?$")
 _COUNTED_HINT = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:complete|partial|stable|progressive|objective|overall|CRs?\b|PRs?\b"
                            r"|SD\b|PD\b|responses?|remissions?|deaths?|relapses?|treatment-related)", re.IGNORECASE)
 _SHARED_NOUN_HINT = re.compile(r"\d\s+[A-Za-z][\w®+/.-]*(?:\s+[A-Za-z][\w®+/.-]*)?\s*,?\s*(?:and|or|versus|vs)\b")
@@ -61,7 +64,7 @@ _ELLIPSIS_HINT = re.compile(r"\d\s+(?:in|among)\s+(?:the|those)\b")  # a cheap f
 # "(grade 3 in 2)", "severe (grade 3-5) in 7.", "grade 3 in 2 of them": the count closes its clause
 _IN_K = re.compile(r"\bin\s+(?P<k>\d+)(?=\s*(?:[.;,)]|$)|\s+of\s+(?:them|these|those)\b)")
 _IN_K_HINT = re.compile(r"\bin\s+\d+(?:\s*[.;,)]|\s*$|\s+of\s+)")
-_COUNTABLE = {"CR", "PR", "SD", "PD", "ORR", "CRi", "MORTALITY", "RELAPSE", "NRM"}
+_COUNTABLE = {"CR", "PR", "SD", "PD", "ORR", "CRi", "VGPR", "MORTALITY", "RELAPSE", "NRM"}
 _DIGIT = re.compile(r"\d")
 _NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
 
