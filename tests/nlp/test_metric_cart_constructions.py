@@ -133,3 +133,21 @@ def test_a_count_before_an_achievement_verb():
     text = "Of the 4 patients with plasma cell leukemia, one reached a VGPR and 2 more achieved CR."
     assert ("VGPR", "rate", 25) in read(text)
     assert ("CR", "rate", 50) in read(text)
+
+
+# ----------------------------------------------------------------------------- one figure for a list of endpoints
+
+
+def test_a_figure_both_endpoints_share():
+    text = "Median EFS and median OS were both 4.2 months (95% CI, 3.1-6.0)."
+    assert [(m.endpoint, m.value, m.ci_low) for m in extract_metrics(text)] == [("EFS", 4.2, 3.1), ("OS", 4.2, 3.1)]
+
+
+def test_not_reached_for_a_list_of_endpoints():
+    text = "The medians of overall survival, duration of response and progression-free survival were not reached."
+    assert sorted(codes(text)) == ["DOR", "OS", "PFS"]
+
+
+def test_a_list_with_a_figure_each_is_not_shared():
+    text = "The 2-year PFS and OS were 41% and 60%."
+    assert read(text) == [("PFS", "rate", 41), ("OS", "rate", 60)]

@@ -40,6 +40,7 @@ from litmus.nlp.sentences import split_sentences
 from litmus.nlp.values import (
     NUM, NUM_BODY, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
 )
+from litmus.nlp.shared_values import shared_by_a_list
 from litmus.nlp.toxicity_parts import without_partial_grades
 from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, find_zero_events
 from litmus.records import OutcomeMetric
@@ -222,6 +223,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
                 sentence, endpoint.end, value.end))
         linked.append((value, endpoint, timepoint))
     linked = _coordinated_subjects(masked, values, linked)
+    if len(endpoints) > 1:
+        linked = shared_by_a_list(words, linked, endpoints)
     groups = _groups_of(words, masked, linked, leading)
     metrics = []
     graded: dict[int, tuple[str | None, int]] = {}  # id of a CRS/ICANS figure -> (its grade range, where it is written)
