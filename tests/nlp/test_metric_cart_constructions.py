@@ -151,3 +151,18 @@ def test_not_reached_for_a_list_of_endpoints():
 def test_a_list_with_a_figure_each_is_not_shared():
     text = "The 2-year PFS and OS were 41% and 60%."
     assert read(text) == [("PFS", "rate", 41), ("OS", "rate", 60)]
+
+
+def test_a_heading_time_point_counted_from_an_event():
+    text = "On day 28 after infusion, 18 of 20 patients (90%) were in complete remission."
+    assert timed(text) == [("CR", 90, 0.9199)]
+
+
+def test_a_heading_time_point_naming_its_assessment():
+    text = "At the month 3 assessment, 12 of 16 patients (75%) had an objective response."
+    assert timed(text) == [("ORR", 75, 3)]
+
+
+def test_an_interval_heading_the_sentence_is_a_landmark():
+    text = "Two weeks after the second infusion, 6 of 10 patients (60%) were in complete response."
+    assert timed(text) == [("CR", 60, 0.46)]

@@ -41,6 +41,7 @@ from litmus.nlp.values import (
     NUM, NUM_BODY, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
 )
 from litmus.nlp.shared_values import shared_by_a_list
+from litmus.nlp.timepoints import heading_interval
 from litmus.nlp.toxicity_parts import without_partial_grades
 from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, find_zero_events
 from litmus.records import OutcomeMetric
@@ -422,13 +423,20 @@ _HEADING_TIME = re.compile(r"^\s*(?:(?:Overall|Thereafter|Finally),?\s+)?(?:At|B
 
 
 def _leading_timepoint(sentence: str, timepoints: list[Timepoint]) -> Timepoint | None:
-    """A time point heading the sentence before its comma ("At 24 months, …") holds for every rate after it."""
+    """A time point heading the sentence before its comma ("At 24 months, …", "On day 30 after infusion, …", "At the
+    day 28 assessment, …", "One month after the infusion, …") holds for every rate after it."""
     if not timepoints or not _HEADING_TIME.match(sentence):
-        return None
+        return heading_interval(sentence)
     first = timepoints[0]
-    if first.start > 20 or len(first.months) != 1 or not re.match(r"\s*,", sentence[first.end:first.end + 3]):
+    if first.start > 20 or len(first.months) != 1 or not _HEADING_END.match(sentence, first.end):
         return None
     return first
+
+
+# what may stand between a heading time point and its comma: the event it counts from, or the assessment it names
+_HEADING_END = re.compile(r"(?:\s+(?:after|following|from|post)\s+(?:the\s+|their\s+|CAR\s+)?[\w-]+(?:\s+[\w-]+){0,3}?"
+                          r"|\s+(?:assessment|evaluation|visit|landmark|restaging|response\s+assessment))?\s*,",
+                          re.IGNORECASE)
 
 
 _REST_OF_PARENTHESIS = re.compile(r"[^()]{0,30}(?=\))")
