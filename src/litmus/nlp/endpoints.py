@@ -121,8 +121,9 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                     r"|(?:eligible|available)\s+for\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:analys[ie]s|evaluation|assessment))"),
     # "analysed for KRAS mutation" describes a laboratory test, "we evaluated 7,216 men" a study population
     ("N_EVALUABLE", r"(?i:analy[sz]ed(?!\s+for\s+(?!(?:response|efficacy|safety|toxicity|outcomes?|survival"
-                    r"|the\s+primary|the\s+(?:main|final)|intention)\b))|evaluated(?!\s+\d)|(?:included|entered)\s+in\s+the\s+(?:[\w-]+\s+){0,2}analys[ie]s"
+                    r"|the\s+primary|the\s+(?:main|final)|intention)\b))|evaluated(?!\s+\d)|(?:included|entered)\s+in\s+(?:the|this|these)\s+(?:[\w-]+\s+){0,2}analys[ie]s"
                     # "were included in the per-protocol group": an analysis set (guideline v2.2)
+                    r"|(?:(?<=were\s)|(?<=was\s))assessed(?!\s+for\s+eligibility)"
                     r"|(?:included|entered)\s+in\s+the\s+(?:per[\s-]protocol|intention[\s-]to[\s-]treat|ITT|mITT|safety|efficacy)"
                     r"\s+(?:group|population|set|cohort)"
                     r"|analysis\s+(?:was\s+)?(?:conducted|performed|done)\s+on)"),

@@ -143,6 +143,8 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
         return None
     if value.kind in COUNT_KINDS and _SEX_SPLIT.search(sentence, value.start, value.end):
         return None  # "Forty-two male patients and two female patients were accrued": a breakdown by sex
+    if value.kind in COUNT_KINDS and _SCREENED_AFTER.match(sentence, value.end):
+        return None  # "300 patients were assessed for eligibility": screened, not enrolled
     clause_start, clause_end = _clause_of(value.start, clauses)
     participle = _participle_after_count(sentence, value, endpoints, clause_end)
     if participle is not None:
@@ -271,6 +273,9 @@ def _described_population(sentence: str, value: ValueMention, endpoints: list[En
 
 
 _RELATIVE = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{PATIENT_NOUN}\s+)?who\s+$", re.IGNORECASE)
+_SCREENED_AFTER = re.compile(r"\s+(?:were|was)\s+(?:(?:assessed|evaluated|screened)\s+for\s+eligibility|screened)\b",
+                             re.IGNORECASE)
+_OWN_AUXILIARY = re.compile(r"\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+ly\s+)?", re.IGNORECASE)
 _AUXILIARY_BEFORE = re.compile(r"\b(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
@@ -349,6 +354,10 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
         return EndpointMention("N_ENROLLED", value.start, value.start, "study population")
     if _HEADS_A_VERBLESS_SENTENCE.fullmatch(sentence, 0, value.start) and not _has_a_verb(sentence, value.end):
         return EndpointMention("N_ENROLLED", value.start, value.start, "study population")  # "401 primary care patients aged …"
+    own_verb = next((e for e in within(endpoints, value.end, value.end + 40) if e.code in COUNT_ENDPOINTS), None)
+    if own_verb is not None and (_OWN_AUXILIARY.fullmatch(sentence, value.end, own_verb.start) or (
+            not sentence[value.end:own_verb.start].strip() and own_verb.label.lower().startswith(("received", "underwent")))):
+        return None  # "Radiographs of 112 patients were assessed", "2484 neonates received": the count's own verb decides
     preposition = _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 50), value.start)
     if preposition is None or (preposition.group(0).lower().startswith("for")
                                and not _DESIGN_VERB.search(sentence, max(0, preposition.start() - 20), preposition.start())):
