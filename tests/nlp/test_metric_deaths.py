@@ -103,3 +103,15 @@ def test_survival_of_a_thing_or_without_an_event_is_not_overall_survival():
 def test_coordinated_subjects_named_by_what_they_received_share_the_verb():
     text = "Twelve adults (2.9%) receiving drug A and 10 adults (2.4%) receiving placebo died during the study."
     assert read(text) == [("MORTALITY", "rate", 2.9, "drug A"), ("MORTALITY", "rate", 2.4, None)]
+
+
+def test_crs_associated_encephalopathy_and_neurotoxic_symptoms_are_neurotoxicity():
+    assert toxicities("Three adults developed CRS-associated encephalopathy (CRES) after CAR-T cell infusion.") == [
+        ("ICANS_ANY", 3)]
+    assert toxicities("Six adults had neurotoxic symptoms after CAR-T cells, which were severe (grade ≥3) in 3.") == [
+        ("ICANS_ANY", 6), ("ICANS_GE3", 3)]
+
+
+def test_a_list_of_graded_toxicities_pairs_with_its_figures():
+    text = "Grade 3 cytokine release syndrome and grade 3 neurological events were seen in 1% and 4%, respectively."
+    assert toxicities(text) == [("CRS_GE3", 1), ("ICANS_GE3", 4)]

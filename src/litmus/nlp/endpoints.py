@@ -96,10 +96,12 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("OS", r"(?i:overall\s+survival)|OS\b|MST\b|(?i:survival(?:\s+rates?)?)|(?i:(?:still\s+)?alive(?!\s+and\s+(?:free|without|(?:disease|event|progression|relapse|recurrence)[\s-]free)))"
            r"|(?i:overall)(?=\s*(?:,|/|and|or)\s*(?i:[\w-]+[\s-]free|event|progression|disease|leuk\w*|relapse)"
            r"[\w\s-]{0,25}?(?i:survival))"),
+    # "CRS-associated encephalopathy (CRES)" is the neurotoxicity, not the CRS
+    ("ICANS", r"(?i:CRS[\s-]+(?:associated|related)[\s-]+encephalopathy(?:\s+syndrome)?)(?:\s*\(CRES\))?"),
     ("CRS", r"(?i:cytokine[\s-]+release[\s-]+syndromes?)(?:\s*\(CRS\))?|CRS\b"),
     ("ICANS", r"(?i:immune[\s-]+effector[\s-]+cell[\s-]+associated[\s-]+neurotoxicity[\s-]+syndrome)"
               r"(?:\s*\(ICANS\))?|ICANS\b|CRES\b|(?i:CAR[\s-]*T?[\s-]*cell[\s-]+related[\s-]+encephalopathy)"
-              r"|(?i:neuro(?:logic(?:al)?)?[\s-]?toxicit(?:y|ies))"
+              r"|(?i:neuro(?:logic(?:al)?)?[\s-]?toxicit(?:y|ies))|(?i:neurotoxic\s+(?:symptoms|events|effects|complications))"
               r"|(?i:neurologic(?:al)?\s+(?:adverse\s+)?(?:events?|toxicit(?:y|ies)))"),
     # "relapsed mantle cell lymphoma", "relapsed and/or refractory", "relapsed/refractory (r/r) disease":
     # relapse as an adjective of the disease or the population is not an outcome

@@ -87,7 +87,10 @@ _RESPECTIVELY_ASIDE = re.compile(r"\s*,\s*respectively\s*,\s*", re.IGNORECASE)  
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 # "OS and PFS", "OS, EFS and relapse", "the 1-year OS and 2-year PFS" (each with its own time point)
 _COORDINATION = re.compile(r"^[\s,/)]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:for\s+)?(?:the\s+)?(?:\d+(?:\.\d+)?[\s-]+(?:years?|months?"
-                           r"|weeks?|days?)\s+)?(?:rates?\s*)?[\s,/]*$", re.IGNORECASE)
+                           r"|weeks?|days?)\s+)?(?:rates?\s*)?"
+                           # "grade 3 CRS and grade 3 neurological events": each of the list may carry its grade
+                           r"(?:(?:grades?\s*(?:≥|>=|>)?\s*(?:[1-5]|I{1,3}V?|IV)(?:\s*(?:-|to|/|or)\s*(?:[1-5]|I{1,3}V?|IV))?"
+                           r"(?:\s*(?:or|and)\s*(?:higher|greater|above))?|severe|any[\s-]grade)\s+)?[\s,/]*$", re.IGNORECASE)
 
 _TIME_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR", "OTHER"}
 COUNT_ENDPOINTS = {"N_ENROLLED", "N_TREATED", "N_EVALUABLE"}
