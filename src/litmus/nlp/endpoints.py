@@ -71,7 +71,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("MORTALITY", r"(?i:(?:cardiovascular|cardiac|vascular|non-vascular|cancer|coronary|stroke|infection|sepsis"
                   r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortalit(?:y|ies)|deaths?))"
                   r"|(?i:fatal\s+(?:bleeding|haemorrhage|hemorrhage|infections?|events?|adverse\s+events?))"),
-    ("DOR", r"(?i:duration\s+of\s+(?:the\s+)?(?:overall\s+|disease\s+|complete\s+)?(?:response|remission)s?)"
+    ("DOR", r"(?i:duration[\s-]+of[\s-]+(?:the\s+)?(?:overall\s+|disease\s+|complete\s+)?(?:response|remission)s?)"
             r"|(?i:response\s+duration)|DOR\b|DoR\b"),
     # "at least a partial response", "partial response or better", "CR or PR": every responder, the ORR
     ("ORR", r"(?i:at\s+least\s+(?:an?\s+)?(?:partial\s+(?:response|remission)|PR)\b)"
