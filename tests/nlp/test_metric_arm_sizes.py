@@ -162,3 +162,17 @@ def test_a_participle_right_after_the_counted_noun():
 
 def test_a_number_word_inside_a_hyphenated_word_is_no_count():
     assert counts("The trial compared under-five mortality in areas with and without health workers.") == []
+
+
+def test_the_counts_own_verb_after_it_decides():
+    text = "Data for adults randomized to placebo (n = 316) in the trial were included in this analysis."
+    assert counts(text) == [("N_EVALUABLE", 316, "placebo")]
+    assert counts("Radiographs of 112 adults were assessed at 0, 3 and 6 years.") == [("N_EVALUABLE", 112, None)]
+    text = "METHODS: A total of 2484 neonates received a first dose of surfactant; later 1200 were randomized."
+    assert counts(text)[0] == ("N_TREATED", 2484, None)
+    assert counts("Nine hundred and twenty four babies from 22 units were assessed.") == [("N_EVALUABLE", 924, None)]
+
+
+def test_a_count_assessed_for_eligibility_is_screened_not_enrolled():
+    assert counts("Overall, 300 adults were assessed for eligibility and 200 were randomized.") == [
+        ("N_ENROLLED", 200, None)]

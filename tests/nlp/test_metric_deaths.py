@@ -103,3 +103,36 @@ def test_survival_of_a_thing_or_without_an_event_is_not_overall_survival():
 def test_coordinated_subjects_named_by_what_they_received_share_the_verb():
     text = "Twelve adults (2.9%) receiving drug A and 10 adults (2.4%) receiving placebo died during the study."
     assert read(text) == [("MORTALITY", "rate", 2.9, "drug A"), ("MORTALITY", "rate", 2.4, None)]
+
+
+def test_crs_associated_encephalopathy_and_neurotoxic_symptoms_are_neurotoxicity():
+    assert toxicities("Three adults developed CRS-associated encephalopathy (CRES) after CAR-T cell infusion.") == [
+        ("ICANS_ANY", 3)]
+    assert toxicities("Six adults had neurotoxic symptoms after CAR-T cells, which were severe (grade ≥3) in 3.") == [
+        ("ICANS_ANY", 6), ("ICANS_GE3", 3)]
+
+
+def test_a_list_of_graded_toxicities_pairs_with_its_figures():
+    text = "Grade 3 cytokine release syndrome and grade 3 neurological events were seen in 1% and 4%, respectively."
+    assert toxicities(text) == [("CRS_GE3", 1), ("ICANS_GE3", 4)]
+
+
+def outcomes(text: str) -> list[tuple]:
+    return [(m.endpoint, m.value, m.timepoint_months) for m in extract_metrics(text) if m.endpoint != "OTHER"]
+
+
+def test_one_figure_shared_by_a_list_of_endpoints():
+    assert sorted(outcomes("Progression-free and overall survival at 1 year were both 55.6%.")) == [
+        ("OS", 55.6, 12.0), ("PFS", 55.6, 12.0)]
+    assert sorted(outcomes("Median PFS and median OS were both 1.9 months.")) == [("OS", 1.9, None), ("PFS", 1.9, None)]
+    text = "Medians for progression-free survival (PFS), duration of response (DOR) and overall survival (OS) have not been reached."
+    assert sorted(outcomes(text)) == [("DOR", None, None), ("OS", None, None), ("PFS", None, None)]
+
+
+def test_a_figure_that_names_its_endpoint_in_parentheses():
+    assert outcomes("Responses were objective in 90% (ORR) and complete in 43.3% (CR rate).") == [
+        ("ORR", 90, None), ("CR", 43.3, None)]
+
+
+def test_a_hyphenated_duration_of_response():
+    assert outcomes("The duration-of-response rate at 6 months was 44.8%.") == [("DOR", 44.8, 6.0)]

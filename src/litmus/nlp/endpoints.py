@@ -71,7 +71,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("MORTALITY", r"(?i:(?:cardiovascular|cardiac|vascular|non-vascular|cancer|coronary|stroke|infection|sepsis"
                   r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortalit(?:y|ies)|deaths?))"
                   r"|(?i:fatal\s+(?:bleeding|haemorrhage|hemorrhage|infections?|events?|adverse\s+events?))"),
-    ("DOR", r"(?i:duration\s+of\s+(?:the\s+)?(?:overall\s+|disease\s+|complete\s+)?(?:response|remission)s?)"
+    ("DOR", r"(?i:duration[\s-]+of[\s-]+(?:the\s+)?(?:overall\s+|disease\s+|complete\s+)?(?:response|remission)s?)"
             r"|(?i:response\s+duration)|DOR\b|DoR\b"),
     # "at least a partial response", "partial response or better", "CR or PR": every responder, the ORR
     ("ORR", r"(?i:at\s+least\s+(?:an?\s+)?(?:partial\s+(?:response|remission)|PR)\b)"
@@ -124,8 +124,9 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                     r"|(?:eligible|available)\s+for\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:analys[ie]s|evaluation|assessment))"),
     # "analysed for KRAS mutation" describes a laboratory test, "we evaluated 7,216 men" a study population
     ("N_EVALUABLE", r"(?i:analy[sz]ed(?!\s+for\s+(?!(?:response|efficacy|safety|toxicity|outcomes?|survival"
-                    r"|the\s+primary|the\s+(?:main|final)|intention)\b))|evaluated(?!\s+\d)|(?:included|entered)\s+in\s+the\s+(?:[\w-]+\s+){0,2}analys[ie]s"
+                    r"|the\s+primary|the\s+(?:main|final)|intention)\b))|evaluated(?!\s+\d)|(?:included|entered)\s+in\s+(?:the|this|these)\s+(?:[\w-]+\s+){0,2}analys[ie]s"
                     # "were included in the per-protocol group": an analysis set (guideline v2.2)
+                    r"|(?:(?<=were\s)|(?<=was\s))assessed(?!\s+for\s+eligibility)"
                     r"|(?:included|entered)\s+in\s+the\s+(?:per[\s-]protocol|intention[\s-]to[\s-]treat|ITT|mITT|safety|efficacy)"
                     r"\s+(?:group|population|set|cohort)"
                     r"|analysis\s+(?:was\s+)?(?:conducted|performed|done)\s+on)"),

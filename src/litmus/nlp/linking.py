@@ -86,8 +86,11 @@ _SET_ASIDE_BEFORE = re.compile(r"\b(?:excluding|except(?:\s+for)?|other\s+than|a
 _RESPECTIVELY_ASIDE = re.compile(r"\s*,\s*respectively\s*,\s*", re.IGNORECASE)  # "447 and 371 patients, respectively, were"
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 # "OS and PFS", "OS, EFS and relapse", "the 1-year OS and 2-year PFS" (each with its own time point)
-_COORDINATION = re.compile(r"^[\s,/)]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:for\s+)?(?:the\s+)?(?:\d+(?:\.\d+)?[\s-]+(?:years?|months?"
-                           r"|weeks?|days?)\s+)?(?:rates?\s*)?[\s,/]*$", re.IGNORECASE)
+_COORDINATION = re.compile(r"^[\s,/)]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:for\s+)?(?:the\s+)?(?:median\s+)?(?:\d+(?:\.\d+)?[\s-]+(?:years?|months?"
+                           r"|weeks?|days?)\s+)?(?:rates?\s*)?"
+                           # "grade 3 CRS and grade 3 neurological events": each of the list may carry its grade
+                           r"(?:(?:grades?\s*(?:≥|>=|>)?\s*(?:[1-5]|I{1,3}V?|IV)(?:\s*(?:-|to|/|or)\s*(?:[1-5]|I{1,3}V?|IV))?"
+                           r"(?:\s*(?:or|and)\s*(?:higher|greater|above))?|severe|any[\s-]grade)\s+)?[\s,/]*$", re.IGNORECASE)
 
 _TIME_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR", "OTHER"}
 COUNT_ENDPOINTS = {"N_ENROLLED", "N_TREATED", "N_EVALUABLE"}
@@ -143,6 +146,13 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
         return None
     if value.kind in COUNT_KINDS and _SEX_SPLIT.search(sentence, value.start, value.end):
         return None  # "Forty-two male patients and two female patients were accrued": a breakdown by sex
+    named = next(iter(within(endpoints, value.end, value.end + 4)), None)
+    if (named is not None and value.kind in ("pct", "k_pct", "count_pct", "frac_pct", "duration", "nr")
+            and _OPENS_BEFORE_NAME.fullmatch(sentence, value.end, named.start)
+            and _CLOSES_AFTER_NAME.match(sentence, named.end) and compatible(named, value)):
+        return named  # "objective in 90% (ORR) and complete in 43.3% (CR rate)": the figure names its endpoint
+    if value.kind in COUNT_KINDS and _SCREENED_AFTER.match(sentence, value.end):
+        return None  # "300 patients were assessed for eligibility": screened, not enrolled
     clause_start, clause_end = _clause_of(value.start, clauses)
     participle = _participle_after_count(sentence, value, endpoints, clause_end)
     if participle is not None:
@@ -271,6 +281,11 @@ def _described_population(sentence: str, value: ValueMention, endpoints: list[En
 
 
 _RELATIVE = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{PATIENT_NOUN}\s+)?who\s+$", re.IGNORECASE)
+_OPENS_BEFORE_NAME = re.compile(r"\s*\(\s*")
+_CLOSES_AFTER_NAME = re.compile(r"\s*(?:rates?\s*)?\)", re.IGNORECASE)
+_SCREENED_AFTER = re.compile(r"\s+(?:were|was)\s+(?:(?:assessed|evaluated|screened)\s+for\s+eligibility|screened)\b",
+                             re.IGNORECASE)
+_OWN_AUXILIARY = re.compile(r"\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+ly\s+)?", re.IGNORECASE)
 _AUXILIARY_BEFORE = re.compile(r"\b(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
@@ -349,6 +364,10 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
         return EndpointMention("N_ENROLLED", value.start, value.start, "study population")
     if _HEADS_A_VERBLESS_SENTENCE.fullmatch(sentence, 0, value.start) and not _has_a_verb(sentence, value.end):
         return EndpointMention("N_ENROLLED", value.start, value.start, "study population")  # "401 primary care patients aged …"
+    own_verb = next((e for e in within(endpoints, value.end, value.end + 40) if e.code in COUNT_ENDPOINTS), None)
+    if own_verb is not None and (_OWN_AUXILIARY.fullmatch(sentence, value.end, own_verb.start) or (
+            not sentence[value.end:own_verb.start].strip() and own_verb.label.lower().startswith(("received", "underwent")))):
+        return None  # "Radiographs of 112 patients were assessed", "2484 neonates received": the count's own verb decides
     preposition = _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 50), value.start)
     if preposition is None or (preposition.group(0).lower().startswith("for")
                                and not _DESIGN_VERB.search(sentence, max(0, preposition.start() - 20), preposition.start())):
@@ -608,6 +627,18 @@ def _leading_list(sentence: str, named: list[EndpointMention]) -> list[EndpointM
         if not _COORDINATION.match(sentence[listed[-1].end:later.start]):
             break
         listed.append(later)
+    return listed if len(listed) > 1 else []
+
+
+def list_ending_with(sentence: str, endpoints: list[EndpointMention], last: EndpointMention) -> list[EndpointMention]:
+    """The coordinated endpoints ("PFS and OS", "PFS, DOR and OS") that end with `last`, one per code; [] if none."""
+    named = [e for e in endpoints[max(0, endpoints.index(last) - 8):endpoints.index(last) + 1]
+             if e.code not in COUNT_ENDPOINTS] if last in endpoints else []
+    listed, seen = [], set()
+    for endpoint in _trailing_list(sentence, named):
+        if endpoint.code not in seen:
+            listed.append(endpoint)
+            seen.add(endpoint.code)
     return listed if len(listed) > 1 else []
 
 

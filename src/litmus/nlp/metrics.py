@@ -27,7 +27,8 @@ from dataclasses import dataclass, replace
 from litmus.nlp.endpoints import EndpointMention, TextContext, find_endpoints, regrade, text_context
 from litmus.nlp.groups import compared_groups, group_after, group_before, group_list_after, leading_group
 from litmus.nlp.linking import (
-    COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, counted_in_parenthesis, link_endpoint, modified_figures, pair_coordinated,
+    COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, counted_in_parenthesis, link_endpoint, list_ending_with, modified_figures,
+    pair_coordinated,
     timepoint_for, within,
 )
 from litmus.nlp.numbers import digitise_number_words, normalise_text, parse_number, snap_to_words
@@ -40,7 +41,6 @@ from litmus.nlp.sentences import split_sentences
 from litmus.nlp.values import (
     NUM, NUM_BODY, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
 )
-from litmus.nlp.shared_values import shared_by_a_list
 from litmus.nlp.timepoints import heading_interval
 from litmus.nlp.toxicity_parts import without_partial_grades
 from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, find_zero_events
@@ -224,8 +224,6 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
                 sentence, endpoint.end, value.end))
         linked.append((value, endpoint, timepoint))
     linked = _coordinated_subjects(masked, values, linked)
-    if len(endpoints) > 1:
-        linked = shared_by_a_list(words, linked, endpoints)
     groups = _groups_of(words, masked, linked, leading)
     metrics = []
     graded: dict[int, tuple[str | None, int]] = {}  # id of a CRS/ICANS figure -> (its grade range, where it is written)
@@ -247,10 +245,25 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
             metrics += _compared_with_none(s, metric, max(value.end, endpoint.end))
         if endpoint.code in _TOXICITY_ANY:
             graded[id(metric)] = _grade_range(words, endpoint, value)
+        if value.kind == "nr" or _BOTH_BEFORE.search(words, max(0, value.start - 16), value.start):
+            metrics += _shared_by_a_list(s, metric, value, endpoint, endpoints, values)
     metrics += [_group_count_metric(s, g) for g in group_counts]
     if graded:
         metrics = _without_grade_parts(metrics, graded)
     return sorted(metrics, key=lambda m: m.start), endpoints
+
+
+# "PFS and OS at 1 year were both 55.6%", "Medians for PFS, DOR and OS have not been reached": one figure for a list
+_BOTH_BEFORE = re.compile(r"\b(?:both|all|each)\s*$", re.IGNORECASE)
+
+
+def _shared_by_a_list(s: _Sentence, metric: OutcomeMetric, value: ValueMention, endpoint: EndpointMention,
+                      endpoints: list[EndpointMention], values: list[ValueMention]) -> list[OutcomeMetric]:
+    listed = list_ending_with(s.digits, endpoints, endpoint)
+    if not listed or listed[-1].end > value.start or within(values, listed[0].start, value.start):
+        return []
+    return [replace(metric, endpoint=other.code, label=other.label) for other in listed[:-1]
+            if other.code != endpoint.code and other.code != "OTHER"]
 
 
 # ----------------------------------------------------------------------------- grade-restricted toxicity figures

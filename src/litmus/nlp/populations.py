@@ -68,6 +68,9 @@ _NEXT_ITEM = re.compile(rf"(?:\s*;\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)\
 _NOT_PATIENTS = re.compile(r"\b(?:sites?|lesions?|tumou?rs|metastases|cycles|courses|fractions|procedures|samples"
                            r"|specimens|episodes|bones|vertebrae|nodules|teeth|eyes|limbs)\b", re.IGNORECASE)
 _VERB_AFTER = re.compile(r"\s*[)\]]\s*(?:were|was|had|have|who)\b", re.IGNORECASE)
+# "patients randomized to placebo (n = 316) in the trial were included in this analysis": the subject's own verb
+_SUBJECT_VERB_AFTER = re.compile(r"\s*[)\]]\s*(?:(?:in|of|from|at)\s+(?:the\s+)?[^,;()]{1,40}?\s+)??(?:were|was|had|have|who)\b",
+                                 re.IGNORECASE)
 _SENT_TO = re.compile(
     rf"{_NUMBER}\s+(?:{_PATIENTS}\s+)?(?:(?:were|was)\s+)?(?:(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+)?"
     r"(?:to|into)\s+(?:receive\s+|the\s+|either\s+)*",
@@ -171,7 +174,7 @@ def _after_leaving_out(left_out: list[int], verbs: list[int], position: int) -> 
 
 def _subject_verb_after(digits: str, endpoints: list[EndpointMention], position: int) -> str | None:
     """"Four hundred patients (G group: n = 201; C group: n = 202) were randomized": the subject's verb."""
-    verb = _VERB_AFTER.match(digits, position)
+    verb = _SUBJECT_VERB_AFTER.match(digits, position)
     if verb is None:
         return None
     index = bisect_left(endpoints, verb.end() - 4, key=_start_of)

@@ -20,7 +20,8 @@ NUMW = NUM
 DENOMINATOR = NUM_BODY  # may follow "/" directly
 PATIENT_NOUN = (
     r"(?i:patients?|subjects?|participants?|children|adults?|individuals?|cases?|women|men|"
-    r"volunteers|infants|recipients|persons|people|pts|dogs|cats|dyads)\b"  # pets in veterinary trials, dyads (v2.1-2)
+    r"volunteers|infants|babies|neonates|newborns|recipients|persons|people|pts|dogs|cats|dyads)\b"
+    # (pets in veterinary trials, dyads: v2.1-2)
 )
 _TIME_UNIT = r"(?i:years?|yrs?|months?|mos?|days?|weeks?|wks?)\b"
 _NOT_A_DESCRIPTION = r"(?i:of|in|at|on|with|without|and|or|to|for|from|after|before|than|the|who|were|was|had)\b|" + _TIME_UNIT
