@@ -166,3 +166,11 @@ def test_a_heading_time_point_naming_its_assessment():
 def test_an_interval_heading_the_sentence_is_a_landmark():
     text = "Two weeks after the second infusion, 6 of 10 patients (60%) were in complete response."
     assert timed(text) == [("CR", 60, 0.46)]
+
+
+# ----------------------------------------------------------------------------- responses named by the bare noun
+
+
+def test_responses_seen_in_patients_are_the_overall_response():
+    assert read("Responses were seen in 9 of 15 patients (60%).") == [("ORR", "rate", 60)]
+    assert read("The bispecific antibody produced a response in 38% of patients.") == [("ORR", "rate", 38)]
