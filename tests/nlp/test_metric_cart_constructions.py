@@ -174,3 +174,16 @@ def test_an_interval_heading_the_sentence_is_a_landmark():
 def test_responses_seen_in_patients_are_the_overall_response():
     assert read("Responses were seen in 9 of 15 patients (60%).") == [("ORR", "rate", 60)]
     assert read("The bispecific antibody produced a response in 38% of patients.") == [("ORR", "rate", 38)]
+
+
+# ----------------------------------------------------------------------------- MRD positivity
+
+
+def test_turning_mrd_positive_is_no_relapse():
+    text = "Two patients relapsed, and 4 patients became positive for minimal residual disease (MRD) without relapse."
+    assert read(text) == [("RELAPSE", "count", 2)]
+
+
+def test_an_mrd_positive_remission_stays_a_remission():
+    text = "Eight (40%) reached an MRD-negative CR and 3 (15%) an MRD-positive CR."
+    assert read(text) == [("MRD_NEG", "rate", 40), ("CR", "rate", 15)]

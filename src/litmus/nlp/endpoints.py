@@ -159,6 +159,11 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                    r"|included(?=\s+(?:a\s+total\s+of\s+)?\d)"
                    r"|entered\s+(?:the|this)\s+(?:study|trial)|(?:underwent|undergone)\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
+    # MRD positivity (a molecular recurrence, or a remission that is not MRD-negative) is not relapse nor MRD
+    # negativity; "an MRD-positive CR" stays a CR
+    ("OTHER", r"(?:(?i:MRD|(?:minimal|measurable)\s+residual\s+disease)[\s-]*(?i:positiv\w*)"
+              r"|(?i:(?:turned|became|were|was|remained)\s+positive\s+for\s+(?:MRD|(?:minimal|measurable)\s+residual\s+disease"
+              r"(?:\s*\(MRD\))?)))(?![\w-])(?!\s+(?:CRs?\b|(?i:complete)))"),
     # adverse events outside the inventory (guideline: not annotated), named so that the figures listed after them
     # are not read as the CRS or neurotoxicity named before ("grade 1 ICANS in 5 (9%), GVHD in 21 (38%)")
     ("OTHER_AE", r"(?i:(?:acute\s+|chronic\s+)?graft[\s-]+versus[\s-]+host\s+disease|a?GVHD\b|GvHD\b"
