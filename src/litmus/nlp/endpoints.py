@@ -182,7 +182,8 @@ _TUMOUR = re.compile(r"(?i:tumou?r|cancer|leuk|lymphoma|myeloma|remission|RECIST
 
 # Grade qualifiers near a CRS or neurotoxicity mention.
 _GRADE_RE = re.compile(
-    r"(?i:grades?\s*(?P<cmp>≥|>=|>|≤|<=|<)?\s*(?P<lo>[1-5]|I{1,3}V?|IV)"
+    r"(?i:(?P<above>(?:above|higher\s+than|greater\s+than|more\s+than|over)\s+)?grades?\s*(?P<cmp>≥|>=|>|≤|<=|<)?\s*"
+    r"(?P<lo>[1-5]|I{1,3}V?|IV)"
     r"(?:\s*(?:-|to|/|or|and|,)\s*(?P<hi>[1-5]|I{1,3}V?|IV))?"
     r"(?P<plus>\s*(?:or|and)\s*(?:higher|greater|above|more|worse)|\+)?"
     r"|(?P<severe>severe|serious|high[\s-]grade)|(?P<any>any[\s-]grade|all[\s-]grades?))"
@@ -208,6 +209,8 @@ def _grade_floor(match: re.Match) -> tuple[int, bool]:
         return 0, False
     lo = match.group("lo")
     low = int(lo) if lo.isdigit() else _ROMAN[lo.upper()]
+    if match.group("above"):
+        return low + 1, False  # "severe (above grade 2)"
     cmp = match.group("cmp")
     if cmp in ("≤", "<=", "<"):
         return low, True
