@@ -136,3 +136,8 @@ def test_a_figure_that_names_its_endpoint_in_parentheses():
 
 def test_a_hyphenated_duration_of_response():
     assert outcomes("The duration-of-response rate at 6 months was 44.8%.") == [("DOR", 44.8, 6.0)]
+
+
+def test_above_grade_2_is_grade_3_or_higher():
+    text = "CRS of any grade developed in 41 of 47 adults (87.23%); it was severe (above grade 2) in 8 (17.02%)."
+    assert toxicities(text) == [("CRS_ANY", 87.23), ("CRS_GE3", 17.02)]

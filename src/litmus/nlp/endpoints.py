@@ -197,7 +197,7 @@ _TUMOUR = re.compile(r"(?i:tumou?r|cancer|leuk|lymphoma|myeloma|remission|RECIST
 
 # Grade qualifiers near a CRS or neurotoxicity mention.
 _GRADE_RE = re.compile(
-    r"(?i:(?P<above>(?:above|over|beyond|exceeding|(?:higher|greater)\s+than)\s+)?"
+    r"(?i:(?P<above>(?:above|over|beyond|exceeding|(?:higher|greater|more)\s+than)\s+)?"
     r"grades?\s*(?P<cmp>≥|>=|>|≤|<=|<)?\s*(?P<lo>[1-5]|I{1,3}V?|IV)"
     r"(?:\s*(?:-|to|/|or|and|,)\s*(?P<hi>[1-5]|I{1,3}V?|IV))?"
     r"(?P<plus>\s*(?:or|and)\s*(?:higher|greater|above|more|worse)|\+)?"
@@ -227,10 +227,12 @@ def _grade_floor(match: re.Match) -> tuple[int, bool]:
     if match.group("mild"):
         return 1, True
     low = _grade_number(match.group("lo"))
+    if match.group("above"):
+        return low + 1, False  # "severe (above grade 2)"
     cmp = match.group("cmp")
     if cmp in ("≤", "<=", "<"):
         return low, True
-    return (low + 1 if cmp == ">" or match.group("above") else low), False
+    return (low + 1 if cmp == ">" else low), False
 
 
 def _grade_number(text: str) -> int:

@@ -274,6 +274,7 @@ _GRADE_QUALIFIER = re.compile(
     r"|\bgrades?\s*(?P<cmp>≥|>=|>)?\s*(?P<lo>[1-5]|I{1,3}V?|IV)\b(?:\s*(?:-|to|/|or|and|,)\s*(?P<hi>[1-5]|I{1,3}V?|IV)\b)?"
     r"(?P<open>\s*(?:or|and)\s*(?:higher|greater|above|more|worse)|\+)?)"
 )
+_ABOVE_BEFORE = re.compile(r"\b(?:above|higher\s+than|greater\s+than|more\s+than|over)\s+$", re.IGNORECASE)
 _MOSTLY_BEFORE = re.compile(r"\b(?:mostly|mainly|predominantly|largely|usually|generally)\s+(?:of\s+)?$", re.IGNORECASE)
 _GRADE_NUMBER = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 
@@ -295,6 +296,8 @@ def _grade_range(words: str, endpoint: EndpointMention, value: ValueMention) -> 
         return (None if _MOSTLY_BEFORE.search(words, max(0, last.start() - 20), last.start()) else "low"), last.start()
     low = _GRADE_NUMBER[last.group("lo").upper()]
     high = _GRADE_NUMBER[last.group("hi").upper()] if last.group("hi") else low
+    if _ABOVE_BEFORE.search(words, max(0, last.start() - 16), last.start()):
+        low, high = low + 1, 5  # "above grade 2"
     if last.group("open") or last.group("cmp"):
         low, high = (low + 1 if last.group("cmp") == ">" else low), 5
     if high <= 2:
