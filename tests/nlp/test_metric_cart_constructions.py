@@ -187,3 +187,16 @@ def test_turning_mrd_positive_is_no_relapse():
 def test_an_mrd_positive_remission_stays_a_remission():
     text = "Eight (40%) reached an MRD-negative CR and 3 (15%) an MRD-positive CR."
     assert read(text) == [("MRD_NEG", "rate", 40), ("CR", "rate", 15)]
+
+
+# ----------------------------------------------------------------------------- graded counts
+
+
+def test_a_graded_count_with_no_count_before_it():
+    text = "Cytokine release syndrome occurred in every patient and was of grade 3 or higher in 4."
+    assert read(text) == [("CRS_GE3", "count", 4)]
+
+
+def test_a_graded_count_followed_by_its_grading_scale():
+    text = "Five of 9 patients had CRS, of grade 1 in 3 and grade 3 in 2 by the ASTCT criteria."
+    assert ("CRS_GE3", "count", 2) in read(text)

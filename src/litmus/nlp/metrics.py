@@ -42,7 +42,7 @@ from litmus.nlp.values import (
     NUM, NUM_BODY, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
 )
 from litmus.nlp.timepoints import heading_interval
-from litmus.nlp.toxicity_parts import without_partial_grades
+from litmus.nlp.toxicity_parts import graded_counts, without_partial_grades
 from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, find_zero_events
 from litmus.records import OutcomeMetric
 
@@ -68,6 +68,8 @@ _IN_K = re.compile(r"\bin\s+(?P<k>\d+)(?=\s*(?:[.;,)]|$)|\s+of\s+(?:them|these|t
 _IN_K_HINT = re.compile(r"\bin\s+\d+(?:\s*[.;,)]|\s*$|\s+of\s+)")
 _COUNTABLE = {"CR", "PR", "SD", "PD", "ORR", "CRi", "VGPR", "MORTALITY", "RELAPSE", "NRM"}
 _DIGIT = re.compile(r"\d")
+_TOXICITY_CODES = {"CRS_ANY", "CRS_GE3", "ICANS_ANY", "ICANS_GE3"}
+_GRADED_HINT = re.compile(r"(?:grade|severe|higher|above)[^.;]{0,40}?\bin\s+\d", re.IGNORECASE)
 _NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
 
 # Bumped whenever the output can change: stored extractions of an older version are redone.
@@ -152,16 +154,19 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     """Metrics of one sentence that states a number, and the endpoint mentions found in it."""
     sentence, words = s.digits, s.words
     heads = _LEADING_POPULATION.match(sentence) is not None  # "In 1340 newly diagnosed HNC patients, …"
+    graded = _GRADED_HINT.search(sentence) is not None  # "was of grade 3 or higher in 5"
     if (not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence) and not _SENT_TO_HINT.search(sentence)
-            and not heads and not _LISTED_HINT.search(sentence) and not _GIVEN_HINT.search(sentence)):
+            and not heads and not _LISTED_HINT.search(sentence) and not _GIVEN_HINT.search(sentence) and not graded):
         return [], None  # fast path: years, p-values and ages alone
     masked, intervals, timepoints = find_masks(sentence)
     values = find_values(masked)
     if (not values and not _COUNTED_HINT.search(masked) and not _SENT_TO_HINT.search(masked) and not heads
-            and not _LISTED_HINT.search(masked) and not _GIVEN_HINT.search(masked)):
+            and not _LISTED_HINT.search(masked) and not _GIVEN_HINT.search(masked) and not graded):
         return [], None
     endpoints = find_endpoints(words, context=context)
     values = _with_counted_endpoints(masked, values, endpoints)
+    if graded and any(e.code in _TOXICITY_CODES for e in endpoints):
+        values = sorted(values + graded_counts(sentence, values), key=lambda v: v.start)
     listed = sizes_listed_in_parenthesis(words, sentence, endpoints)
     group_counts = listed + [g for g in sizes_in_parentheses(words, sentence, endpoints) if not _overlaps_any(g, listed)] + (
                     sizes_sent_to_arms(words, sentence, endpoints)

@@ -16,7 +16,10 @@ a part breaks down ("CRS in 5 of 8; it was of grade 1 in 4").
 
 from __future__ import annotations
 
+import re
+
 from litmus.nlp.endpoints import label_grades
+from litmus.nlp.values import ValueMention
 from litmus.records import OutcomeMetric
 
 _TOXICITIES = ("CRS", "ICANS")
@@ -42,3 +45,22 @@ def without_partial_grades(metrics: list[OutcomeMetric]) -> list[OutcomeMetric]:
             elif high < 3 and (higher or len(ranges) > 1 or metric.sentence_index in wholes):
                 dropped.add(id(metric))
     return [m for m in metrics if id(m) not in dropped] if dropped else metrics
+
+
+# "was of grade 3 or higher in 5.", "grade 3 in 2 by the Penn scale": a graded count that closes its clause, with no
+# count stated before it for `metrics._elliptical_counts` to repeat
+_GRADED_IN_K = re.compile(
+    r"(?i:\bgrades?\b[^.;,()]{0,25}?|\bsevere|\bhigher|\babove)\s+in\s+(?P<k>\d+)"
+    r"(?=\s*(?:[.;,)]|$)|\s+(?:of\s+(?:them|these|those)|by|per|according\s+to)\b)")
+
+
+def graded_counts(sentence: str, values: list[ValueMention]) -> list[ValueMention]:
+    """Counts of patients a grade of CRS/ICANS is stated for ("severe in 7", "grade ≥3 in 5 by ASTCT") that are not
+    among `values` yet; `sentence` is the unmasked sentence, in digits."""
+    found = []
+    for match in _GRADED_IN_K.finditer(sentence):
+        k = match.start("k")
+        if not any(v.start <= k < v.end for v in values):
+            count = int(match.group("k"))
+            found.append(ValueMention("count", k, match.end("k"), float(count), "patients", count))
+    return found
