@@ -200,3 +200,25 @@ def test_a_graded_count_with_no_count_before_it():
 def test_a_graded_count_followed_by_its_grading_scale():
     text = "Five of 9 patients had CRS, of grade 1 in 3 and grade 3 in 2 by the ASTCT criteria."
     assert ("CRS_GE3", "count", 2) in read(text)
+
+
+# ----------------------------------------------------------------------------- one figure in two mentions; CR/CRi
+
+
+def strict(text: str) -> list[tuple]:
+    return [(m.endpoint, m.value, m.count, m.total, m.composite) for m in extract_metrics(text) if m.endpoint != "OTHER"]
+
+
+def test_a_count_of_them_and_its_percentage_are_one_rate():
+    text = "Twenty patients were evaluable, and 15 of them (75%) had an objective response."
+    assert strict(text) == [("N_EVALUABLE", 20, 20, None, None), ("ORR", 75, 15, 20, None)]
+
+
+def test_a_percentage_of_a_counted_population_takes_it_as_denominator():
+    text = "Complete responses were seen in 40% of the 25 patients infused."
+    assert strict(text) == [("CR", 40, None, 25, None)]
+
+
+def test_remission_or_remission_with_incomplete_recovery_of_counts_is_one_composite():
+    text = "Overall, 18 patients (60%) were in complete remission or in CR with incomplete recovery of blood counts (CRi)."
+    assert strict(text) == [("CR", 60, 18, None, "CR/CRi")]

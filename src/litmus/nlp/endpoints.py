@@ -15,7 +15,7 @@ from litmus.nlp.numbers import first_character_gate, normalise_text
 # (code, pattern); codes suffixed by the grade logic below: CRS/ICANS become *_ANY or *_GE3.
 _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("CRi", r"(?i:(?:CR|complete\s+(?:remission|response))\s+with\s+(?:an?\s+)?incomplete\s+"
-            r"(?:[\w-]+\s+){0,2}recovery)(?:\s*\(CRi\))?"),
+            r"(?:[\w-]+\s+){0,2}recovery(?:\s+of\s+(?:[\w-]+\s+){0,2}?counts?)?)(?:\s*\(CRi\))?"),
     ("CR", r"CR\s*(?:/|\+|or)\s*CRi\b|CR/CRh\b"),
     ("CRi", r"CRi\b"),
     ("MRD_NEG", r"(?:(?i:(?:minimal|measurable)\s+residual\s+disease)(?:\s*\(MRD\))?[\s-]*(?i:negativ\w*)"
@@ -436,7 +436,7 @@ _COMPOSITE_WITH_RECOVERY = re.compile(r"CR\s*(?:/|\+|or|and)\s*CR(?P<kind>[ih])\
 _STRINGENT = re.compile(r"(?i:stringent)|sCR")
 _OR_BETTER = re.compile(r"(?i:or\s+better|at\s+least)|[≥>]")
 _AT_LEAST_BEFORE = re.compile(r"(?:≥|>=?)\s*$")
-_JOINS_A_COMPOSITE = re.compile(r"\s*(?:/|\+|\bor\b|\band\b)\s*", re.IGNORECASE)
+_JOINS_A_COMPOSITE = re.compile(r"\s*(?:/|\+|\bor\b|\band\b)\s*(?:in\s+)?", re.IGNORECASE)  # "were in CR or in CRi"
 
 
 def _composite_of(code: str, label: str) -> str | None:

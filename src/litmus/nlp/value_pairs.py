@@ -1,0 +1,41 @@
+"""Two value mentions that state one figure: a count and its percentage, or a percentage and its denominator.
+
+"24 of them (80%) were in CR": the count of a pronoun-headed proportion and the percentage in parentheses after it
+are one rate (80 %, count 24), whose denominator is the group "them" refers to (found later by the population
+stated before it). "70.5% of the 34 patients enrolled": the head count after "of the" is the percentage's
+denominator (guideline v2.2, 14: a denominator inside a rate is not a count of its own).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from litmus.nlp.values import PATIENT_NOUN, ValueMention
+
+_OF_THEM = re.compile(r"\s+of\s+(?:them|these|those|whom|the\s+latter)\s*[(\[]\s*$", re.IGNORECASE)
+_OF_THE = re.compile(r"\s+of\s+(?:the|all|all\s+the)\s+$", re.IGNORECASE)
+_PATIENTS_AFTER = re.compile(rf"(?:[\w-]+\s+){{0,2}}?{PATIENT_NOUN}", re.IGNORECASE)
+
+
+def joined_figures(masked: str, words: str, values: list[ValueMention]) -> list[ValueMention]:
+    """`values` with "K of them (x%)" read as one rate and "x% of the N patients" as a rate with total N."""
+    if len(values) < 2 or " of " not in masked:
+        return values
+    joined: dict[ValueMention, ValueMention] = {}
+    dropped: set[ValueMention] = set()
+    for first, second in zip(values, values[1:]):
+        if first in dropped or first in joined:
+            continue
+        if (first.kind in ("bare", "count") and second.kind == "pct" and first.count
+                and _OF_THEM.match(masked[first.end:second.start]) and (second.value or 0) <= 100):
+            joined[first] = replace(second, kind="count_pct", start=first.start, count=first.count)
+            dropped.add(second)
+        elif (first.kind == "pct" and second.kind in ("count", "bare") and second.count and first.total is None
+                and _OF_THE.fullmatch(masked, first.end, second.start)
+                and _PATIENTS_AFTER.match(words, second.start + len(str(second.count)) + 1)):
+            joined[first] = replace(first, total=second.count)
+            dropped.add(second)
+    if not joined:
+        return values
+    return [joined.get(v, v) for v in values if v not in dropped]
