@@ -176,3 +176,8 @@ def test_the_counts_own_verb_after_it_decides():
 def test_a_count_assessed_for_eligibility_is_screened_not_enrolled():
     assert counts("Overall, 300 adults were assessed for eligibility and 200 were randomized.") == [
         ("N_ENROLLED", 200, None)]
+
+
+def test_listed_groups_each_followed_by_its_description():
+    text = "Of 13 adults enrolled, 11 received CAR-T cells on study (n = 3 at DL1, all with glioma; n = 8 at DL2, 6 with glioma)."
+    assert counts(text)[-2:] == [("N_TREATED", 3, "DL1"), ("N_TREATED", 8, "DL2")]

@@ -457,11 +457,7 @@ def sizes_listed_in_parenthesis(words: str, digits: str, endpoints: list[Endpoin
     found = []
     for listing in _LISTING.finditer(digits):
         inside, offset = listing.group("inside"), listing.start("inside")
-        pieces, cursor = [], 0
-        for separator in _ITEM_SEPARATOR.finditer(inside):
-            pieces.append((cursor, separator.start()))
-            cursor = separator.end()
-        pieces.append((cursor, len(inside)))
+        pieces = _listed_pieces(inside)
         if len(pieces) < 2:
             continue
         items = []
@@ -482,6 +478,25 @@ def sizes_listed_in_parenthesis(words: str, digits: str, endpoints: list[Endpoin
                 or _population_verb_near(endpoints, listing.start(), listing.end()))
         found += [GroupCount(kind, g.count, g.start, g.end, g.group) for g in items]
     return found
+
+
+def _listed_pieces(inside: str) -> list[tuple[int, int]]:
+    """The items of a listing parenthesis: separated by commas, semicolons or "and"; or, when each item described
+    itself ("n = 3 at DL1, all DIPG; n = 8 at DL2, 6 DIPG and 2 sDMG"), the first piece before each semicolon."""
+    pieces, cursor = [], 0
+    for separator in _ITEM_SEPARATOR.finditer(inside):
+        pieces.append((cursor, separator.start()))
+        cursor = separator.end()
+    pieces.append((cursor, len(inside)))
+    if ";" not in inside or all(any(p.fullmatch(inside, a, b) for p in _LISTED_ITEMS) for a, b in pieces):
+        return pieces
+    firsts, cursor = [], 0
+    for chunk in inside.split(";"):
+        start = cursor + len(chunk) - len(chunk.lstrip())
+        comma = chunk.find(",")
+        firsts.append((start, cursor + (comma if comma >= 0 else len(chunk.rstrip()))))
+        cursor += len(chunk) + 1
+    return firsts
 
 
 def _population_verb_near(endpoints: list[EndpointMention], start: int, end: int) -> str:
