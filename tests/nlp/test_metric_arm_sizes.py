@@ -176,3 +176,24 @@ def test_the_counts_own_verb_after_it_decides():
 def test_a_count_assessed_for_eligibility_is_screened_not_enrolled():
     assert counts("Overall, 300 adults were assessed for eligibility and 200 were randomized.") == [
         ("N_ENROLLED", 200, None)]
+
+
+def test_listed_groups_each_followed_by_its_description():
+    text = "Of 13 adults enrolled, 11 received CAR-T cells on study (n = 3 at DL1, all with glioma; n = 8 at DL2, 6 with glioma)."
+    assert counts(text)[-2:] == [("N_TREATED", 3, "DL1"), ("N_TREATED", 8, "DL2")]
+
+
+def test_two_groups_each_sized_where_it_is_named():
+    text = "The decline was similar in the 559 adults in the drug A group and the 557 adults in the placebo group."
+    assert counts(text) == [("N_TREATED", 559, "drug A"), ("N_TREATED", 557, "placebo")]
+    text = "Overall, 150 adults were enrolled, randomized to DP (101) or A + M (49) and followed up for 63 days."
+    assert counts(text)[1:] == [("N_ENROLLED", 101, "DP"), ("N_ENROLLED", 49, "A + M")]
+    text = "Tumours were measured in 149 adults including 71 receiving drug A alone and 78 receiving drug A plus drug B."
+    assert counts(text)[-2:] == [("N_TREATED", 71, "drug A alone"), ("N_TREATED", 78, "drug A plus drug B")]
+
+
+def test_event_counts_in_named_groups_are_not_their_sizes():
+    text = "Treatment-related deaths occurred in 1 adult in the drug A group and 3 adults in the drug B group."
+    assert not [c for c in counts(text) if c[0].startswith("N_")]
+    text = "Remission was obtained in eight (80%) adults receiving drug A and six (55%) adults receiving drug B."
+    assert not [c for c in counts(text) if c[0].startswith("N_")]

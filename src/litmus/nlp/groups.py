@@ -156,9 +156,10 @@ def _acceptable(label: str, *, after_a_figure: bool = True) -> bool:
     return not (_NOT_A_GROUP.match(label) or _NOT_A_GROUP_AFTER.match(label))
 
 
-def acceptable_label(label: str) -> bool:
-    """Whether `label`, written next to a count, may name a group (not a measure, a time or an endpoint)."""
-    return _acceptable(label)
+def acceptable_label(label: str, *, named_before: bool = False) -> bool:
+    """Whether `label`, written next to a count, may name a group (not a measure, a time or an endpoint);
+    `named_before`: an arm named before its own size ("or A + M (49)") may be called anything."""
+    return _acceptable(label, after_a_figure=not named_before)
 
 
 def group_after(sentence: str, position: int, *, limit: int = 90, bare: bool = False) -> GroupMention | None:

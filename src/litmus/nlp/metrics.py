@@ -34,7 +34,7 @@ from litmus.nlp.linking import (
 from litmus.nlp.numbers import digitise_number_words, normalise_text, parse_number, snap_to_words
 from litmus.nlp.populations import (
     POPULATION_CODES, GroupCount, breakdown_of_count, sizes_before_a_shared_noun, sentence_population_kind, sizes_coordinated, sizes_in_parentheses,
-    sizes_given, sizes_listed_in_parenthesis, sizes_named_by_a_participle, sizes_per_group,
+    sizes_given, sizes_listed_in_parenthesis, sizes_named_by_a_participle, sizes_of_named_groups, sizes_per_group,
     sizes_sent_to_arms,
 )
 from litmus.nlp.sentences import split_sentences
@@ -56,6 +56,8 @@ _COUNTED_BEFORE = re.compile(rf"(?<![\w.\-/^])(?P<k>\d+)\s+(?:(?:further|more|ad
 _COUNTED_HINT = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:complete|partial|stable|progressive|objective|overall|CRs?\b|PRs?\b"
                            r"|SD\b|PD\b|responses?|remissions?|deaths?|relapses?|treatment-related)", re.IGNORECASE)
 _SHARED_NOUN_HINT = re.compile(r"\d\s+[A-Za-z][\w®+/.-]*(?:\s+[A-Za-z][\w®+/.-]*)?\s*,?\s*(?:and|or|versus|vs)\b")
+_NAMED_GROUPS_HINT = re.compile(r"\(\s*\d+\s*\)\s*,?\s*(?:or|and|vs|versus)\b|\b(?:group|arm|cohort)\s*,?\s*(?:and|versus|vs)\s",
+                                re.IGNORECASE)
 _GIVEN_HINT = re.compile(r"\)\s+(?:given|receiving|treated|who)\b|\b(?:given|administered|infused)\s+to\s+\d", re.IGNORECASE)
 _PARTICIPLE_HINT = re.compile(r"(?:randomi[sz]ed|assigned|allocated)\s+to\b", re.IGNORECASE)
 _LISTED_HINT = re.compile(r"\(\s*\d[\d,]*\s+[A-Za-z]")  # "(609 intervention, 667 control)"
@@ -175,6 +177,9 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     coordinated = [g for g in sizes_coordinated(words, sentence) if not _overlaps_any(g, group_counts)]
     if _SHARED_NOUN_HINT.search(sentence):
         coordinated += [g for g in sizes_before_a_shared_noun(words, sentence, endpoints)
+                        if not _overlaps_any(g, group_counts + coordinated)]
+    if _NAMED_GROUPS_HINT.search(sentence):
+        coordinated += [g for g in sizes_of_named_groups(words, sentence, endpoints)
                         if not _overlaps_any(g, group_counts + coordinated)]
     if _GIVEN_HINT.search(sentence):
         coordinated += [g for g in sizes_given(words, sentence) if not _overlaps_any(g, group_counts + coordinated)]

@@ -276,13 +276,15 @@ def sizes_per_group(words: str, digits: str, endpoints: list[EndpointMention]) -
 
 # "66 patients were treated with A, 58 patients with B and 62 patients with C", "82 received A and 77 received B":
 # coordinated counts, each naming what its group was given; the verb of the first may stand for all of them.
-_ARM_VERB = r"(?:(?P<aux>(?:were|was|had\s+been|have\s+been)\s+)?(?P<verb>received|(?<=\s)(?:treated|given|allocated|assigned|randomi[sz]ed|on)(?=\s)))"
+_ARM_VERB = (r"(?:(?P<aux>(?:were|was|had\s+been|have\s+been)\s+)?(?P<verb>received|receiving"
+             r"|(?<=\s)(?:treated|given|allocated|assigned|randomi[sz]ed|on)(?=\s)))")
 _ARM_COUNT_HEAD = (rf"{_NUMBER}(?:\s*\(\s*\d[\d.]*\s*%\s*\))?(?:\s+(?:[\w-]+\s+)?{_PATIENTS})?"
                    rf"(?:\s*\(\s*\d[\d.]*\s*%\s*\))?\s+")
 _FIRST_ARM_COUNT = re.compile(rf"{_ARM_COUNT_HEAD}{_ARM_VERB}", re.IGNORECASE)
 _NEXT_ARM_COUNT = re.compile(
     rf"[^.;:]{{0,90}}?(?:,\s*(?:and\s+|while\s+|whereas\s+)?|\s+and\s+|\s*;\s*(?:and\s+)?|\s+while\s+|\s+whereas\s+)"
     rf"{_ARM_COUNT_HEAD}(?:{_ARM_VERB}|(?P<prep>with|to|on)(?=\s)|(?P<bare>(?=[A-Za-z])))", re.IGNORECASE)
+_LIST_INTRO_BEFORE = re.compile(r"(?:\bincluding|\bcomprising|\bof\s+whom|[:(,;])\s*$", re.IGNORECASE)
 # Given for a complication, not as the treatment compared: never an arm
 _SUPPORTIVE = re.compile(r"^(?:tocilizumab|siltuximab|anakinra|(?:cortico)?steroids?|dexamethasone|methylprednisolone"
                          r"|vasopressors?|antibiotics?|antifungals?|transfusions?|G-CSF|IVIG|intensive\s+care|ICU)\b",
@@ -301,11 +303,13 @@ def sizes_coordinated(words: str, digits: str) -> list[GroupCount]:
         verb = first.group("verb").lower()
         if verb in ("treated", "given", "allocated", "assigned", "randomised", "randomized", "on") and not first.group("aux"):
             continue  # "12 patients treated with A responded": a participle describes, the clause's verb counts
+        if verb == "receiving" and not _LIST_INTRO_BEFORE.search(digits, max(0, first.start() - 16), first.start()):
+            continue  # "remission in eight (80%) patients receiving A and six receiving B": outcomes of the groups
         kind = _KIND_OF_ARM_VERB.get(verb, "N_TREATED")
         items = [(first, _label_after_verb(words, first))]
         cursor = first.end()
         while (more := _NEXT_ARM_COUNT.match(digits, cursor)) is not None:
-            if more.group("bare") is not None and (verb != "received" or re.search(
+            if more.group("bare") is not None and (verb not in ("received", "receiving") or re.search(
                     _PATIENTS, digits[more.end("k"):more.start("bare")], re.IGNORECASE)):
                 break  # only "received" is left out before a bare label ("82 received A and 77 B"; not "3 patients died")
             items.append((more, _label_after_verb(words, more)))
@@ -323,7 +327,7 @@ def _label_after_verb(words: str, item: re.Match) -> str | None:
         position = item.start("bare")
     elif item.groupdict().get("prep"):
         position = item.start("prep")
-    elif item.group("verb").lower() in ("received", "given", "on"):
+    elif item.group("verb").lower() in ("received", "receiving", "given", "on"):
         position = item.start("verb")
     else:
         position = item.end("verb")  # "treated with A", "allocated to A"
@@ -427,6 +431,40 @@ def sizes_given(words: str, digits: str) -> list[GroupCount]:
     return found
 
 
+# "the 559 participants in the triamcinolone group and the 557 participants in the placebo group"
+_IN_GROUP_PAIR = re.compile(
+    rf"\bthe\s+{_NUMBER}\s+(?:[\w-]+\s+)?{_PATIENTS}\s+(?:in|of)\s+the\s+(?P<first>[\w+/.-]+(?:\s+[\w+/.-]+){{0,3}}?)\s+(?:group|arm|cohort)"
+    rf"\s*(?:,\s*)?(?:and|versus|vs\.?|compared\s+with)\s+(?:the\s+|in\s+the\s+)?{_number('k2')}\s+(?:[\w-]+\s+)?(?:{_PATIENTS}\s+)?"
+    rf"(?:in|of)\s+the\s+(?P<second>[\w+/.-]+(?:\s+[\w+/.-]+){{0,3}}?)\s+(?:group|arm|cohort)\b", re.IGNORECASE)
+# "randomized to DP (101) or A + M (49)": bare sizes in parentheses after the arms of a randomisation
+_BARE_ARM_SIZES = re.compile(rf"\(\s*{_NUMBER}\s*\)\s*(?:,\s*)?(?:or|and|vs\.?|versus)\s+(?P<second>[^(),;]{{1,40}}?)\s*"
+                             rf"\(\s*(?<![\w.,/-])(?P<k2>\d+)\s*\)", re.IGNORECASE)
+
+
+def sizes_of_named_groups(words: str, digits: str, endpoints: list[EndpointMention]) -> list[GroupCount]:
+    """Two groups each sized where it is named: "the 559 participants in the A group and the 557 in the B group"
+    (kinded by the sentence's population verb, else N_TREATED), "randomized to DP (101) or A + M (49)"."""
+    found = []
+    for match in _IN_GROUP_PAIR.finditer(digits):
+        labels = [tidy_label(words[match.start(n):match.end(n)]) for n in ("first", "second")]
+        if any(not label or not (_acceptable_label(label) or label.lower() in _ARM_ROLES) for label in labels):
+            continue
+        kind = next((e.code for e in endpoints if e.code in POPULATION_CODES), "N_TREATED")
+        found += [GroupCount(kind, int(parse_number(match.group(n))), match.start(n), match.end(n), label)
+                  for n, label in zip(("k", "k2"), labels)]
+    if _RANDOMISATION.search(words):
+        for match in _BARE_ARM_SIZES.finditer(digits):
+            first = group_before(words, match.start(), boundaries_extra=True)
+            second = tidy_label(words[match.start("second"):match.end("second")])
+            counts = [parse_number(match.group(n)) for n in ("k", "k2")]
+            if (first is None or not second or not _acceptable_label(second, named_before=True)
+                    or any(c is None or c < 2 for c in counts)):
+                continue
+            found += [GroupCount("N_ENROLLED", int(c), match.start(n), match.end(n), label)
+                      for c, n, label in zip(counts, ("k", "k2"), (first.label, second))]
+    return found
+
+
 # "(standard n=592, TEQ-10 n=602)", "(609 intervention, 667 control)", "(30 placebo; 129 drug A)",
 # "(n = 3 at DL1, n = 8 at DL2)": a parenthesis listing two or more groups with their sizes.
 _LISTING = re.compile(r"\((?P<inside>[^()]{5,200})\)")
@@ -457,11 +495,7 @@ def sizes_listed_in_parenthesis(words: str, digits: str, endpoints: list[Endpoin
     found = []
     for listing in _LISTING.finditer(digits):
         inside, offset = listing.group("inside"), listing.start("inside")
-        pieces, cursor = [], 0
-        for separator in _ITEM_SEPARATOR.finditer(inside):
-            pieces.append((cursor, separator.start()))
-            cursor = separator.end()
-        pieces.append((cursor, len(inside)))
+        pieces = _listed_pieces(inside)
         if len(pieces) < 2:
             continue
         items = []
@@ -482,6 +516,25 @@ def sizes_listed_in_parenthesis(words: str, digits: str, endpoints: list[Endpoin
                 or _population_verb_near(endpoints, listing.start(), listing.end()))
         found += [GroupCount(kind, g.count, g.start, g.end, g.group) for g in items]
     return found
+
+
+def _listed_pieces(inside: str) -> list[tuple[int, int]]:
+    """The items of a listing parenthesis: separated by commas, semicolons or "and"; or, when each item described
+    itself ("n = 3 at DL1, all DIPG; n = 8 at DL2, 6 DIPG and 2 sDMG"), the first piece before each semicolon."""
+    pieces, cursor = [], 0
+    for separator in _ITEM_SEPARATOR.finditer(inside):
+        pieces.append((cursor, separator.start()))
+        cursor = separator.end()
+    pieces.append((cursor, len(inside)))
+    if ";" not in inside or all(any(p.fullmatch(inside, a, b) for p in _LISTED_ITEMS) for a, b in pieces):
+        return pieces
+    firsts, cursor = [], 0
+    for chunk in inside.split(";"):
+        start = cursor + len(chunk) - len(chunk.lstrip())
+        comma = chunk.find(",")
+        firsts.append((start, cursor + (comma if comma >= 0 else len(chunk.rstrip()))))
+        cursor += len(chunk) + 1
+    return firsts
 
 
 def _population_verb_near(endpoints: list[EndpointMention], start: int, end: int) -> str:
