@@ -222,3 +222,16 @@ def test_a_percentage_of_a_counted_population_takes_it_as_denominator():
 def test_remission_or_remission_with_incomplete_recovery_of_counts_is_one_composite():
     text = "Overall, 18 patients (60%) were in complete remission or in CR with incomplete recovery of blood counts (CRi)."
     assert strict(text) == [("CR", 60, 18, None, "CR/CRi")]
+
+
+# ----------------------------------------------------------------------------- endpoints the abstract defines
+
+
+def test_a_remission_rate_defined_as_cr_or_cri_is_the_composite():
+    text = ("The primary end point was the overall remission rate, i.e. the rate of complete remission or complete "
+            "remission with incomplete count recovery. The overall remission rate was 70% at day 28.")
+    assert strict(text) == [("CR", 70, None, None, "CR/CRi")]
+
+
+def test_an_undefined_remission_rate_keeps_its_reading():
+    assert codes("The overall remission rate was 70% at day 28.") == ["ORR"]

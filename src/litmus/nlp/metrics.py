@@ -24,6 +24,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 
+from litmus.nlp.definitions import with_defined_endpoints
 from litmus.nlp.endpoints import EndpointMention, TextContext, find_endpoints, regrade, text_context
 from litmus.nlp.groups import compared_groups, group_after, group_before, group_list_after, leading_group
 from litmus.nlp.linking import (
@@ -119,7 +120,7 @@ def extract_metrics(text: str, *, sentences: list[tuple[int, int]] | None = None
         if may_be_absent:
             stated = {m.endpoint for m in found if m.value == 0}  # "no grade ≥3 CRS (0%)" is read once
             metrics += [z for z in _zero_event_metrics(sentence, context, endpoints) if z.endpoint not in stated]
-    return without_partial_grades(_with_study_denominators(metrics))
+    return with_defined_endpoints(text, without_partial_grades(_with_study_denominators(metrics)))
 
 
 # A cheap first look for a stated absence of a safety event: an event word (substring tests on the lowered
