@@ -235,3 +235,13 @@ def test_a_remission_rate_defined_as_cr_or_cri_is_the_composite():
 
 def test_an_undefined_remission_rate_keeps_its_reading():
     assert codes("The overall remission rate was 70% at day 28.") == ["ORR"]
+
+
+def test_a_population_written_after_a_rate_is_its_denominator():
+    text = "Two-year EFS was 80% for the 15 transplanted patients."
+    assert strict(text) == [("EFS", 80, None, 15, None)]
+
+
+def test_among_a_population_covers_the_rates_listed_before_it():
+    text = "The overall response rate was 60% and the complete response rate 35% among 40 evaluable patients."
+    assert [(e, v, n) for e, v, _, n, _ in strict(text)] == [("ORR", 60, 40), ("CR", 35, 40), ("N_EVALUABLE", 40, None)]

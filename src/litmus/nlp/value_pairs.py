@@ -3,7 +3,9 @@
 "24 of them (80%) were in CR": the count of a pronoun-headed proportion and the percentage in parentheses after it
 are one rate (80 %, count 24), whose denominator is the group "them" refers to (found later by the population
 stated before it). "70.5% of the 34 patients enrolled": the head count after "of the" is the percentage's
-denominator (guideline v2.2, 14: a denominator inside a rate is not a count of its own).
+denominator (guideline v2.2, 14: a denominator inside a rate is not a count of its own). "91% for the 11
+transplanted patients", "52% and 40% among 93 evaluable adults": a population written after the rate is its
+denominator too, and stays a count of its own.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from litmus.nlp.values import PATIENT_NOUN, ValueMention
 
 _OF_THEM = re.compile(r"\s+of\s+(?:them|these|those|whom|the\s+latter)\s*[(\[]\s*$", re.IGNORECASE)
 _OF_THE = re.compile(r"\s+of\s+(?:the|all|all\s+the)\s+$", re.IGNORECASE)
+# "91% for the 11 transplanted patients", "40% among 93 evaluable adults": the population a rate is out of
+_POPULATION_AFTER = re.compile(rf"\s+(?P<prep>for|among|in)\s+(?:the\s+|all\s+|all\s+the\s+)?(?P<n>\d+)\s+"
+                               rf"(?:[\w-]+\s+){{0,2}}?{PATIENT_NOUN}", re.IGNORECASE)
 _PATIENTS_AFTER = re.compile(rf"(?:[\w-]+\s+){{0,2}}?{PATIENT_NOUN}", re.IGNORECASE)
 
 
 def joined_figures(masked: str, words: str, values: list[ValueMention]) -> list[ValueMention]:
     """`values` with "K of them (x%)" read as one rate and "x% of the N patients" as a rate with total N."""
-    if len(values) < 2 or " of " not in masked:
+    if len(values) < 2:
         return values
     joined: dict[ValueMention, ValueMention] = {}
     dropped: set[ValueMention] = set()
@@ -36,6 +41,17 @@ def joined_figures(masked: str, words: str, values: list[ValueMention]) -> list[
                 and _PATIENTS_AFTER.match(words, second.start + len(str(second.count)) + 1)):
             joined[first] = replace(first, total=second.count)
             dropped.add(second)
+    for index, value in enumerate(values):
+        after = _POPULATION_AFTER.match(words, value.end) if value.kind == "pct" and value.total is None else None
+        if after is None or not any(v.start == after.start("n") for v in values):
+            continue
+        total = int(after.group("n"))
+        # "… 52% and the CR rate 40% among 93 evaluable adults": "among" covers the rates listed before it
+        covered = [value] + ([v for v in values[:index] if v.kind == "pct" and v.total is None]
+                             if after.group("prep").lower() == "among" else [])
+        for rate in covered:
+            if (rate.value or 0) <= 100:
+                joined[rate] = replace(joined.get(rate, rate), total=total)
     if not joined:
         return values
     return [joined.get(v, v) for v in values if v not in dropped]
