@@ -245,3 +245,17 @@ def test_a_population_written_after_a_rate_is_its_denominator():
 def test_among_a_population_covers_the_rates_listed_before_it():
     text = "The overall response rate was 60% and the complete response rate 35% among 40 evaluable patients."
     assert [(e, v, n) for e, v, _, n, _ in strict(text)] == [("ORR", 60, 40), ("CR", 35, 40), ("N_EVALUABLE", 40, None)]
+
+
+# ----------------------------------------------------------------------------- median follow-up
+
+
+def test_median_follow_up_written_at_its_value():
+    text = "With median follow-up at 9.4 months, 1-year PFS was 48%."
+    assert timed(text) == [("FOLLOW_UP", 9.4, None), ("PFS", 48, 12)]
+
+
+def test_median_follow_up_written_after_its_value():
+    assert timed("After 20.1 months of median follow-up, 5 patients had died.") == [
+        ("FOLLOW_UP", 20.1, None), ("MORTALITY", 5, None)]
+    assert codes("After 24 months of follow-up, OS was 60%.") == ["OS"]

@@ -42,7 +42,7 @@ from litmus.nlp.sentences import split_sentences
 from litmus.nlp.values import (
     NUM, NUM_BODY, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
 )
-from litmus.nlp.timepoints import heading_interval
+from litmus.nlp.timepoints import follow_up_named_after, heading_interval
 from litmus.nlp.value_pairs import joined_figures
 from litmus.nlp.toxicity_parts import graded_counts, without_partial_grades
 from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, find_zero_events
@@ -212,6 +212,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
         if population is not None and value.start == population.start:
             continue  # read below as the population the rest of the sentence is about
         endpoint, timepoint = links.get(value, (None, None))
+        if endpoint is None and value.kind == "duration":
+            endpoint = follow_up_named_after(words, value, endpoints)  # "11.5 months of median follow-up"
         if endpoint is None:
             endpoint = link_endpoint(sentence, value, endpoints, clauses)
             timepoint = timepoint_for(value, endpoint, timepoints, sentence) if endpoint else None

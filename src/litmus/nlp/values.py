@@ -118,7 +118,7 @@ _TIMEPOINT_RE = re.compile(
     rf"|(?P<atlist>(?i:\b(?:at|by|after)\s+(?:both\s+)?)(?P<al>{NUMW}(?:\s*,\s*{NUMW}){{0,4}}\s*,?\s*(?:and|or)\s+{NUMW})"
     rf"\s*(?P<alu>{_TIME_UNIT}))"
     rf"|(?P<at>(?i:\b(?:at|by|on|within|after|through|(?:during|in)\s+the\s+first)\s+(?:the\s+)?)"
-    rf"(?:(?i:day|week|month|year)\s+(?P<t1>{NUMW})|(?P<t2>{NUMW})\s*(?P<tu>{_TIME_UNIT}))(?!\s*(?:of\s+)?follow))"
+    rf"(?:(?i:day|week|month|year)\s+(?P<t1>{NUMW})|(?P<t2>{NUMW})\s*(?P<tu>{_TIME_UNIT}))(?!\s*(?:of\s+)?(?:median\s+)?follow))"
     rf"|(?P<dayn>\b(?i:day|week|month|year)\s+\+?(?P<t3>{NUM})))"
 )
 _MASK_RE = re.compile(
@@ -312,6 +312,8 @@ def find_masks(sentence: str) -> tuple[str, list[Interval], list[Timepoint]]:
     if any(word in lowered for word in ("year", "month", "day", "week", "yr", "mo")):
         spans = []
         for match in _TIMEPOINT_RE.finditer(masked):
+            if match.lastgroup == "at" and _FOLLOW_UP_BEFORE.search(masked, max(0, match.start() - 24), match.start()):
+                continue  # "median follow-up at 12.2 months": the follow-up's own value, not a time point
             timepoints.append(_timepoint_from_match(match))
             spans.append(match.span())
             # "at 1 year and 2 years": the second time point of the list has no preposition of its own
@@ -334,6 +336,7 @@ def find_masks(sentence: str) -> tuple[str, list[Interval], list[Timepoint]]:
 _RESTATED = re.compile(r"(?<![\d.,])(\d+)\s*(\(\s*[nN]\s*=\s*(\d+)\s*\))")
 
 
+_FOLLOW_UP_BEFORE = re.compile(r"follow[\s-]?up\s+(?:(?:was|of)\s+)?$", re.IGNORECASE)
 _MORE_TIMEPOINTS = re.compile(rf"\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)(?P<n>{NUM_BODY})\s*(?P<u>{_TIME_UNIT})(?![\w-])",
                              re.IGNORECASE)
 _TIMEPOINT_JOIN = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s*$", re.IGNORECASE)
