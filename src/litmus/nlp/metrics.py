@@ -73,7 +73,13 @@ _IN_K_HINT = re.compile(r"\bin\s+\d+(?:\s*[.;,)]|\s*$|\s+of\s+)")
 _COUNTABLE = {"CR", "PR", "SD", "PD", "ORR", "CRi", "VGPR", "MORTALITY", "RELAPSE", "NRM"}
 _DIGIT = re.compile(r"\d")
 _TOXICITY_CODES = {"CRS_ANY", "CRS_GE3", "ICANS_ANY", "ICANS_GE3"}
-_GRADED_HINT = re.compile(r"(?:grade|severe|higher|above)[^.;]{0,40}?\bin\s+\d", re.IGNORECASE)
+_IN_A_NUMBER = re.compile(r"\bin\s+\d")
+_GRADE_WORD = re.compile(r"[Gg]rade|[Ss]evere|higher|above")
+
+
+def _states_a_graded_count(sentence: str) -> bool:
+    """A cheap first look for "grade 3 or higher in 5": "in" and a number, a grade word shortly before."""
+    return any(_GRADE_WORD.search(sentence, max(0, m.start() - 45), m.start()) for m in _IN_A_NUMBER.finditer(sentence))
 _NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
 
 # Bumped whenever the output can change: stored extractions of an older version are redone.
@@ -158,7 +164,7 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     """Metrics of one sentence that states a number, and the endpoint mentions found in it."""
     sentence, words = s.digits, s.words
     heads = _LEADING_POPULATION.match(sentence) is not None  # "In 1340 newly diagnosed HNC patients, …"
-    graded = _GRADED_HINT.search(sentence) is not None  # "was of grade 3 or higher in 5"
+    graded = _states_a_graded_count(sentence)  # "was of grade 3 or higher in 5"
     if (not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence) and not _SENT_TO_HINT.search(sentence)
             and not heads and not _LISTED_HINT.search(sentence) and not _GIVEN_HINT.search(sentence) and not graded):
         return [], None  # fast path: years, p-values and ages alone
