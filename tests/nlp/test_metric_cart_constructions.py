@@ -259,3 +259,17 @@ def test_median_follow_up_written_after_its_value():
     assert timed("After 20.1 months of median follow-up, 5 patients had died.") == [
         ("FOLLOW_UP", 20.1, None), ("MORTALITY", 5, None)]
     assert codes("After 24 months of follow-up, OS was 60%.") == ["OS"]
+
+
+def test_a_percentage_restating_a_k_of_n_after_its_verb_is_one_figure():
+    text = "Four of the 16 adults responded (overall response rate, 25%)."
+    assert strict(text) == [("ORR", 25, 4, 16, None)]
+
+
+def test_a_k_of_n_and_its_percentage_around_the_verb():
+    assert strict("Nine of 20 patients responded (45%).") == [("ORR", 45, 9, 20, None)]
+
+
+def test_a_median_below_a_bound_is_not_a_figure_of_the_study():
+    text = "After relapse, median overall survival is below 6 months; in our study it was 14.2 months."
+    assert [(e, v) for e, _, v in read(text)] == [("OS", 14.2)]

@@ -43,7 +43,7 @@ from litmus.nlp.values import (
     NUM, NUM_BODY, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
 )
 from litmus.nlp.timepoints import follow_up_named_after, heading_interval
-from litmus.nlp.value_pairs import joined_figures
+from litmus.nlp.value_pairs import joined_figures, without_endpoints_inside
 from litmus.nlp.toxicity_parts import graded_counts, without_partial_grades
 from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, find_zero_events
 from litmus.records import OutcomeMetric
@@ -201,7 +201,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     if s.spelled:
         values = [replace(v, start=snap_to_words(v.start, s.spelled)) for v in values]
         timepoints = [replace(t, text=words[snap_to_words(t.start, s.spelled):t.end]) for t in timepoints]
-    values = joined_figures(masked, words, _proportions_in_parentheses(sentence, values))
+    values = without_endpoints_inside(joined_figures(masked, words, _proportions_in_parentheses(sentence, values)),
+                                      endpoints)
     rates = [v for v in values if v.kind in _RATE_KINDS]  # "(87%, n = 15)": the n is the rate's total
     group_counts = [g for g in group_counts if not _inside_any(g.start, rates)] + coordinated  # ("40 (45%) received A")
     values = [v for v in values if not _overlaps_any(v, group_counts)]

@@ -5,7 +5,8 @@ are one rate (80 %, count 24), whose denominator is the group "them" refers to (
 stated before it). "70.5% of the 34 patients enrolled": the head count after "of the" is the percentage's
 denominator (guideline v2.2, 14: a denominator inside a rate is not a count of its own). "91% for the 11
 transplanted patients", "52% and 40% among 93 evaluable adults": a population written after the rate is its
-denominator too, and stays a count of its own.
+denominator too, and stays a count of its own. "3 of the 12 children responded (overall response rate, 25%)": the
+percentage in parentheses restates the k/n before it (one figure, not two).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ _OF_THE = re.compile(r"\s+of\s+(?:the|all|all\s+the)\s+$", re.IGNORECASE)
 # "91% for the 11 transplanted patients", "40% among 93 evaluable adults": the population a rate is out of
 _POPULATION_AFTER = re.compile(rf"\s+(?P<prep>for|among|in)\s+(?:the\s+|all\s+|all\s+the\s+)?(?P<n>\d+)\s+"
                                rf"(?:[\w-]+\s+){{0,2}}?{PATIENT_NOUN}", re.IGNORECASE)
+_RESTATED_IN_PARENTHESES = re.compile(r"[^()\d%]{0,40}\(\s*(?:[A-Za-z][\w/ -]{0,30}[,:=]\s*)?")
 _PATIENTS_AFTER = re.compile(rf"(?:[\w-]+\s+){{0,2}}?{PATIENT_NOUN}", re.IGNORECASE)
 
 
@@ -41,6 +43,13 @@ def joined_figures(masked: str, words: str, values: list[ValueMention]) -> list[
                 and _PATIENTS_AFTER.match(words, second.start + len(str(second.count)) + 1)):
             joined[first] = replace(first, total=second.count)
             dropped.add(second)
+    for first, second in zip(values, values[1:]):
+        # "Three of the 12 children responded (overall response rate, 25%)": the percentage restates the k/n
+        if (first.kind == "frac" and second.kind == "pct" and first.total and first not in joined and second not in dropped
+                and _RESTATED_IN_PARENTHESES.fullmatch(masked, first.end, second.start)
+                and abs(100.0 * first.count / first.total - (second.value or 0)) <= 0.6):
+            joined[first] = replace(first, kind="frac_pct", value=second.value)
+            dropped.add(second)
     for index, value in enumerate(values):
         after = _POPULATION_AFTER.match(words, value.end) if value.kind == "pct" and value.total is None else None
         if after is None or not any(v.start == after.start("n") for v in values):
@@ -55,3 +64,19 @@ def joined_figures(masked: str, words: str, values: list[ValueMention]) -> list[
     if not joined:
         return values
     return [joined.get(v, v) for v in values if v not in dropped]
+
+
+_OUTCOMES = {"ORR", "CR", "CRi", "PR", "SD", "PD", "VGPR", "MRD_NEG", "RELAPSE", "MORTALITY", "NRM", "CRS_ANY", "CRS_GE3",
+             "ICANS_ANY", "ICANS_GE3"}
+
+
+def without_endpoints_inside(values: list[ValueMention], endpoints: list) -> list[ValueMention]:
+    """"9 of 20 patients responded (45%)": the value grammar reads k of n and its restated percentage as one figure
+    across the verb; the figure ends before the endpoint it spans, so that the endpoint can be linked to it."""
+    if not endpoints:
+        return values
+    trimmed = []
+    for value in values:
+        inside = next((e for e in endpoints if value.start < e.start and e.end <= value.end and e.code in _OUTCOMES), None)
+        trimmed.append(replace(value, end=inside.start - 1) if inside is not None and value.kind == "frac_pct" else value)
+    return trimmed

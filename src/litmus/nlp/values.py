@@ -126,6 +126,8 @@ _MASK_RE = re.compile(
         [
             # "at least 5 years", "5 years or longer", "more than 3 years": a threshold, not a median
             rf"(?i:at\s+least|more\s+than|longer\s+than|beyond|over|≥|>)\s*{NUM}\s*{_TIME_UNIT}",
+            # "median survival is below 6 months", "less than 2 years": a bound, not a median of the study
+            rf"(?i:less\s+than|shorter\s+than|below|under|<)\s*{NUM}\s*{_TIME_UNIT}",
             rf"{NUM}\s*{_TIME_UNIT}\s+(?i:or\s+(?:longer|more|beyond))",
             # "(maximum 12.0 years)", "(up to 30 months)": a bound, not a figure of its own
             rf"[(\[]\s*(?i:max(?:imum)?|min(?:imum)?|up\s+to|longest|shortest)\s*[,:=]?\s*{NUM}\s*(?:%|{_TIME_UNIT})?\s*[)\]]",
