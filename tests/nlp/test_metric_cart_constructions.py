@@ -273,3 +273,16 @@ def test_a_k_of_n_and_its_percentage_around_the_verb():
 def test_a_median_below_a_bound_is_not_a_figure_of_the_study():
     text = "After relapse, median overall survival is below 6 months; in our study it was 14.2 months."
     assert [(e, v) for e, _, v in read(text)] == [("OS", 14.2)]
+
+
+# ----------------------------------------------------------------------------- a parallel statement by pronoun
+
+
+def test_a_pronoun_repeats_the_endpoint_for_another_time_point():
+    text = "At 3 months, the cumulative incidence of relapse was 8%, and by 12 months it had risen to 21%."
+    assert timed(text) == [("RELAPSE", 8, 3), ("RELAPSE", 21, 12)]
+
+
+def test_the_time_point_of_a_rates_noun_holds_for_its_pair():
+    text = "The 3-year cumulative incidence of NRM was 11% and 7% (P = 0.4); relapse at 3 years was 30% and 35%."
+    assert timed(text)[:2] == [("NRM", 11, 36), ("NRM", 7, 36)]

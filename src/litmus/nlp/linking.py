@@ -407,6 +407,9 @@ _ANOTHER_MEDIAN_TIME = re.compile(r"\band\s+(?!follow)(?:[\w-]+\s+){1,4}(?:at|af
                                   re.IGNORECASE)
 _COMPOSITE_INSIDE = re.compile(r",|\bor\b|\band\b")  # "hazard ratio for progression, relapse, or death": a composite
 _HR_NAMED = {"OS", "PFS", "EFS", "LFS", "DOR", "MORTALITY", "RELAPSE", "NRM"}
+_RATE_OF_BEFORE = re.compile(r"[\s-]*(?:cumulative\s+)?(?:incidences?|rates?|probabilit(?:y|ies)|risks?|estimates?)\s+of\s+"
+                             r"(?:[\w-]+\s+){0,2}", re.IGNORECASE)
+_NEXT_CLAUSE = re.compile(r"[;]|,\s*(?:and|but|whereas|while)\b")  # "8%, and by 12 months it was 21%": the next clause's
 _RIGHT_AFTER_A_VALUE = re.compile(r"\s*(?:[(\[][^()\[\]]{0,50}[)\]]\s*)?,?\s*")
 _REACH = 250  # characters between a value and the endpoint it reports, at most
 _MEDIAN_NEAR = re.compile(r"\bmedian\b", re.IGNORECASE)
@@ -671,6 +674,13 @@ def timepoint_for(value: ValueMention, endpoint: EndpointMention, timepoints: li
     if inside:
         return min(inside, key=lambda t: abs(t.end - endpoint.start) if t.end <= endpoint.start + 1
                    else abs(t.start - endpoint.end))
-    after = [t for t in within(timepoints, high, high + 26) if len(t.months) == 1]
+    if sentence is not None:
+        # "the 5-year cumulative incidence of TRM were 18.8% and 9.9%": the time point of the rate's noun
+        before = next((t for t in within(timepoints, max(0, endpoint.start - 48), endpoint.start) if len(t.months) == 1
+                       and _RATE_OF_BEFORE.fullmatch(sentence, t.end, endpoint.start)), None)
+        if before is not None:
+            return before
+    after = [t for t in within(timepoints, high, high + 26) if len(t.months) == 1
+             and not (sentence is not None and _NEXT_CLAUSE.search(sentence, high, t.start))]
     return after[0] if after else None
 

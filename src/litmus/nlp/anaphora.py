@@ -1,0 +1,31 @@
+"""A figure whose clause names its endpoint by a pronoun: "NRM was 1.7% at 1 month, and at 6 months it was 3.4%".
+
+The clause after "and" repeats the statement before it for another time point or group (guideline v2.1, 7: time
+points carry over to a parallel statement); "it", "this" or "the rate" stands for the endpoint named last before it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from litmus.nlp.endpoints import EndpointMention
+from litmus.nlp.values import Timepoint, ValueMention
+
+_PRONOUN_BEFORE = re.compile(
+    r"\b(?:it|this|that|the\s+(?:rate|figure|incidence|proportion|estimate))\s+(?:(?:had|has)\s+)?"
+    r"(?:was|were|is|reached|rose\s+to|fell\s+to|dropped\s+to|increased\s+to|decreased\s+to|stood\s+at|amounted\s+to"
+    r"|(?:had\s+)?(?:risen|fallen|increased|decreased)\s+to)\s*$", re.IGNORECASE)
+_NOT_REFERRED = {"OTHER", "N_ENROLLED", "N_TREATED", "N_EVALUABLE", "FOLLOW_UP"}
+
+
+def endpoint_referred_to(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
+                         timepoints: list[Timepoint]) -> tuple[EndpointMention | None, Timepoint | None]:
+    """The endpoint a pronoun right before `value` stands for, and the time point of the pronoun's clause."""
+    if not _PRONOUN_BEFORE.search(sentence, max(0, value.start - 40), value.start):
+        return None, None
+    earlier = [e for e in endpoints if e.end <= value.start]
+    if not earlier or earlier[-1].code in _NOT_REFERRED:
+        return None, None
+    timepoint = next((t for t in reversed(timepoints) if earlier[-1].end < t.start and t.end <= value.start
+                      and len(t.months) == 1), None)
+    return earlier[-1], timepoint
