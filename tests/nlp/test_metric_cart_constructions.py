@@ -286,3 +286,11 @@ def test_a_pronoun_repeats_the_endpoint_for_another_time_point():
 def test_the_time_point_of_a_rates_noun_holds_for_its_pair():
     text = "The 3-year cumulative incidence of NRM was 11% and 7% (P = 0.4); relapse at 3 years was 30% and 35%."
     assert timed(text)[:2] == [("NRM", 11, 36), ("NRM", 7, 36)]
+
+
+def test_a_long_list_after_a_colon_reports_the_endpoint_before_it():
+    text = ("Complete response rates were similar across the subgroups examined: younger patients (61%, n=40) versus "
+            "older patients (58%, n=52); bulky disease (55%, n=31) versus no bulky disease (62%, n=61); prior "
+            "autologous transplant (57%, n=28) versus no prior transplant (60%, n=64); and elevated LDH (52%, n=50) "
+            "versus normal LDH (68%, n=42).")
+    assert [v for e, _, v in read(text) if e == "CR"] == [61, 58, 55, 62, 57, 60, 52, 68]

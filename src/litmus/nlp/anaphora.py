@@ -29,3 +29,14 @@ def endpoint_referred_to(sentence: str, value: ValueMention, endpoints: list[End
     timepoint = next((t for t in reversed(timepoints) if earlier[-1].end < t.start and t.end <= value.start
                       and len(t.months) == 1), None)
     return earlier[-1], timepoint
+
+
+def endpoint_before_a_colon(sentence: str, value: ValueMention, endpoints: list[EndpointMention]) -> EndpointMention | None:
+    """"CR rates stayed high in every subgroup: one earlier line (87%) versus two or more (70%); …; and earlier
+    transplant (76%) versus none (71%)": a list after a colon reports the endpoint named before the colon, however long
+    the list (no other endpoint named in between)."""
+    colon = sentence.rfind(": ", 0, value.start)
+    if colon < 0 or any(colon < e.start < value.start for e in endpoints):
+        return None
+    before = [e for e in endpoints if e.end <= colon and e.code not in _NOT_REFERRED]
+    return before[-1] if before else None

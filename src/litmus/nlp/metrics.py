@@ -24,7 +24,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 
-from litmus.nlp.anaphora import endpoint_referred_to
+from litmus.nlp.anaphora import endpoint_before_a_colon, endpoint_referred_to
 from litmus.nlp.definitions import with_defined_endpoints
 from litmus.nlp.endpoints import EndpointMention, TextContext, find_endpoints, regrade, text_context
 from litmus.nlp.groups import compared_groups, group_after, group_before, group_list_after, leading_group
@@ -227,6 +227,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
             timepoint = timepoint_for(value, endpoint, timepoints, sentence) if endpoint else None
         if endpoint is None and value.kind in _RATE_KINDS | {"duration"}:
             endpoint, timepoint = endpoint_referred_to(words, value, endpoints, timepoints)  # "… and at 6 months it was 3.4%"
+            if endpoint is None and ": " in words:
+                endpoint = endpoint_before_a_colon(words, value, endpoints)
         if endpoint is None and value.kind == "n_eq":
             endpoint = counted_in_parenthesis(sentence, value)
         if endpoint is None and value.kind == "hr" and survival_before is not None and not endpoints:
