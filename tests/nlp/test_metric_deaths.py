@@ -141,3 +141,12 @@ def test_a_hyphenated_duration_of_response():
 def test_above_grade_2_is_grade_3_or_higher():
     text = "CRS of any grade developed in 41 of 47 adults (87.23%); it was severe (above grade 2) in 8 (17.02%)."
     assert toxicities(text) == [("CRS_ANY", 87.23), ("CRS_GE3", 17.02)]
+
+
+def test_time_points_listed_with_their_own_units():
+    text = "Overall survival at 6 months, 1 year and 3 years was 50.3%, 42.0% and 10.5%, respectively."
+    assert outcomes(text) == [("OS", 50.3, 6.0), ("OS", 42.0, 12.0), ("OS", 10.5, 36.0)]
+
+
+def test_a_time_point_in_abbreviated_years():
+    assert outcomes("At 8 y, the estimated proportion alive was 77.9%.") == [("OS", 77.9, 96.0)]

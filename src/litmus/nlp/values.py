@@ -118,7 +118,9 @@ _TIMEPOINT_RE = re.compile(
     rf"|(?P<atlist>(?i:\b(?:at|by|after)\s+(?:both\s+)?)(?P<al>{NUMW}(?:\s*,\s*{NUMW}){{0,4}}\s*,?\s*(?:and|or)\s+{NUMW})"
     rf"\s*(?P<alu>{_TIME_UNIT}))"
     rf"|(?P<at>(?i:\b(?:at|by|on|within|after|through|(?:during|in)\s+the\s+first)\s+(?:the\s+)?)"
-    rf"(?:(?i:day|week|month|year)\s+(?P<t1>{NUMW})|(?P<t2>{NUMW})\s*(?P<tu>{_TIME_UNIT}))(?!\s*(?:of\s+)?(?:median\s+)?follow))"
+    # ("At 8 y, …": a time point may abbreviate years to "y")
+    rf"(?:(?i:day|week|month|year)\s+(?P<t1>{NUMW})|(?P<t2>{NUMW})\s*(?P<tu>{_TIME_UNIT}|[yY]\b(?!-)))"
+    rf"(?!\s*(?:of\s+)?(?:median\s+)?follow))"
     rf"|(?P<dayn>\b(?i:day|week|month|year)\s+\+?(?P<t3>{NUM})))"
 )
 _MASK_RE = re.compile(
@@ -311,7 +313,8 @@ def find_masks(sentence: str) -> tuple[str, list[Interval], list[Timepoint]]:
             spans.append(match.span())
         masked = _blank(masked, spans)
     lowered = masked.lower()
-    if any(word in lowered for word in ("year", "month", "day", "week", "yr", "mo")):
+    if any(word in lowered for word in ("year", "month", "day", "week", "yr", "mo")) or (
+            " y" in lowered and _YEARS_ABBREVIATED.search(masked)):
         spans = []
         for match in _TIMEPOINT_RE.finditer(masked):
             if match.lastgroup == "at" and _FOLLOW_UP_BEFORE.search(masked, max(0, match.start() - 24), match.start()):
@@ -323,7 +326,7 @@ def find_masks(sentence: str) -> tuple[str, list[Interval], list[Timepoint]]:
             more = _MORE_TIMEPOINTS.match(masked, match.end()) if match.lastgroup == "at" else None
             while more is not None and len(spans) < 64:
                 months = parse_number(more.group("n")) * _MONTHS_PER[time_unit(more.group("u"))]
-                timepoints.append(Timepoint(more.start("n"), more.end(), more.group(0).strip(), (round(months, 4),)))
+                timepoints.append(Timepoint(more.start("n"), more.end(), more.group(0).strip(" ,"), (round(months, 4),)))
                 spans.append((more.start("n"), more.end()))
                 more = _MORE_TIMEPOINTS.match(masked, more.end())
         masked = _blank(masked, spans)
@@ -339,8 +342,10 @@ _RESTATED = re.compile(r"(?<![\d.,])(\d+)\s*(\(\s*[nN]\s*=\s*(\d+)\s*\))")
 
 
 _FOLLOW_UP_BEFORE = re.compile(r"follow[\s-]?up\s+(?:(?:was|of)\s+)?$", re.IGNORECASE)
-_MORE_TIMEPOINTS = re.compile(rf"\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)(?P<n>{NUM_BODY})\s*(?P<u>{_TIME_UNIT})(?![\w-])",
-                             re.IGNORECASE)
+# ("at 6 months, 1 year and 3 years": the list may go on with commas, each time point with its own unit)
+_YEARS_ABBREVIATED = re.compile(r"\d\s*[yY]\b")
+_MORE_TIMEPOINTS = re.compile(rf"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?P<n>{NUM_BODY})\s*(?P<u>{_TIME_UNIT})(?![\w-])",
+                              re.IGNORECASE)
 _TIMEPOINT_JOIN = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s*$", re.IGNORECASE)
 
 
