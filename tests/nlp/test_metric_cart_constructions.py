@@ -294,3 +294,8 @@ def test_a_long_list_after_a_colon_reports_the_endpoint_before_it():
             "autologous transplant (57%, n=28) versus no prior transplant (60%, n=64); and elevated LDH (52%, n=50) "
             "versus normal LDH (68%, n=42).")
     assert [v for e, _, v in read(text) if e == "CR"] == [61, 58, 55, 62, 57, 60, 52, 68]
+
+
+def test_not_estimable_closing_a_ci_is_no_figure_of_its_own():
+    text = "Median OS was 17.9 months (95% CI, 14.0-not estimable), and median PFS was not reached (95% CI, 8.1-NE)."
+    assert read(text) == [("OS", "median", 17.9), ("PFS", "median", None)]

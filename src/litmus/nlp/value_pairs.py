@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from litmus.nlp.values import PATIENT_NOUN, ValueMention
 
+_OPEN_CI_END = re.compile(r"(?:\bCI\b|confidence\s+interval)[^()\[\];]{0,16}?\d[\d.]*\s*%?\s*(?:-|–|to)\s*$", re.IGNORECASE)
 _OF_THEM = re.compile(r"\s+of\s+(?:them|these|those|whom|the\s+latter)\s*[(\[]\s*$", re.IGNORECASE)
 _OF_THE = re.compile(r"\s+of\s+(?:the|all|all\s+the)\s+$", re.IGNORECASE)
 # "91% for the 11 transplanted patients", "40% among 93 evaluable adults": the population a rate is out of
@@ -26,7 +27,9 @@ _PATIENTS_AFTER = re.compile(rf"(?:[\w-]+\s+){{0,2}}?{PATIENT_NOUN}", re.IGNOREC
 
 
 def joined_figures(masked: str, words: str, values: list[ValueMention]) -> list[ValueMention]:
-    """`values` with "K of them (x%)" read as one rate and "x% of the N patients" as a rate with total N."""
+    """`values` with "K of them (x%)" read as one rate and "x% of the N patients" as a rate with total N; "not
+    estimable" closing a CI ("(95% CI, 14.0-not estimable)") is the CI's open end, not a figure of its own."""
+    values = [v for v in values if not (v.kind == "nr" and _OPEN_CI_END.search(words, max(0, v.start - 60), v.start))]
     if len(values) < 2:
         return values
     joined: dict[ValueMention, ValueMention] = {}
