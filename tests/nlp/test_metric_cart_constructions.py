@@ -299,3 +299,7 @@ def test_a_long_list_after_a_colon_reports_the_endpoint_before_it():
 def test_not_estimable_closing_a_ci_is_no_figure_of_its_own():
     text = "Median OS was 17.9 months (95% CI, 14.0-not estimable), and median PFS was not reached (95% CI, 8.1-NE)."
     assert read(text) == [("OS", "median", 17.9), ("PFS", "median", None)]
+
+
+def test_going_into_remission_is_a_complete_remission():
+    assert read("Marrow disease went into remission in 72% of the children.") == [("CR", "rate", 72)]

@@ -77,6 +77,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("ORR", r"(?i:at\s+least\s+(?:an?\s+)?(?:partial\s+(?:response|remission)|PR)\b)"
             r"|CR\s*(?:\+|or|/)\s*PR\b(?!\s*\+)|(?i:complete\s+(?:response\s+)?(?:\[CR\]\s+)?or\s+partial\s+responses?)"
             r"|(?i:(?:partial\s+(?:response|remission)|PR)\s+or\s+better)"),
+    # "the CNS disease went into remission in 85%": remission entered, the complete one (a partial remission is named)
+    ("CR", r"(?i:(?:went|go|goes|going|came)\s+into\s+(?:(?:a\s+)?complete\s+)?remission)"),
     ("CR", r"(?i:complete\s+(?:(?:metabolic|cytogenetic|molecular|hematologic|haematologic|clinical|disease)\s+)?"
            r"(?:remission|response|responder)s?(?:\s+rates?)?)|CRs?\b"
            # "complete and partial responses": the adjective alone, its noun shared with the next one
