@@ -303,3 +303,15 @@ def test_not_estimable_closing_a_ci_is_no_figure_of_its_own():
 
 def test_going_into_remission_is_a_complete_remission():
     assert read("Marrow disease went into remission in 72% of the children.") == [("CR", "rate", 72)]
+
+
+# ----------------------------------------------------------------------------- "respectively" with other subjects
+
+
+def test_respectively_pairs_each_figure_with_its_own_subject():
+    text = "Fever, a rise in ferritin and CRS were recorded in 15, 11 and 8 patients, respectively."
+    assert read(text) == [("CRS_ANY", "count", 8)]
+
+
+def test_respectively_over_a_list_of_outcomes_is_left_to_pairing():
+    assert read("The ORR and the CR rate were 80% and 40%, respectively.") == [("ORR", "rate", 80), ("CR", "rate", 40)]

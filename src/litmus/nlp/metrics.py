@@ -43,6 +43,7 @@ from litmus.nlp.sentences import split_sentences
 from litmus.nlp.values import (
     NUM, NUM_BODY, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
 )
+from litmus.nlp.respectively import subjects_respectively
 from litmus.nlp.timepoints import follow_up_named_after, heading_interval
 from litmus.nlp.value_pairs import joined_figures, without_endpoints_inside
 from litmus.nlp.toxicity_parts import graded_counts, without_partial_grades
@@ -212,6 +213,10 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     leading = leading_group(words)
     skip_until = leading.end if leading else 0
     links = pair_coordinated(sentence, values, endpoints, timepoints, clauses)
+    owned = subjects_respectively(words, values, endpoints) if "respectively" in words else None
+    if owned:  # "Pyrexia, a fall in lymphocytes and CRS were seen in 13, 12 and 9, respectively"
+        values = [v for v in values if v not in owned or owned[v] is not None]
+        links = {**links, **{v: (e, None) for v, e in owned.items() if e is not None}}
     if "(" in sentence:
         links = modified_figures(sentence, values, endpoints) | links
     linked: list[tuple[ValueMention, EndpointMention, Timepoint | None]] = []
