@@ -216,3 +216,15 @@ def test_units_that_are_not_people_allocated_to_arms():
 def test_thousands_grouped_by_a_space_inside_a_parenthesis():
     text = "Clusters were allocated to the intervention group (n=242 749) and the control group (n=256 985)."
     assert [c[1] for c in counts(text)] == [242749, 256985]
+
+
+def test_a_count_whose_verb_follows_a_long_relative_clause():
+    text = ("A total of 129 adults who were in ASA classes I and II, aged between 18 and 70 years, and scheduled for "
+            "elective knee surgery, were enrolled in this study.")
+    assert counts(text) == [("N_ENROLLED", 129, None)]
+
+
+def test_a_population_that_comprised_a_count():
+    assert counts("The study population comprised 93 adults with asthma; 94.6% of whom were white.") == [
+        ("N_ENROLLED", 93, None)]
+    assert counts("The new population comprised 678 adults treated with placebo or drug A.") == [("N_TREATED", 678, None)]
