@@ -219,8 +219,8 @@ def test_thousands_grouped_by_a_space_inside_a_parenthesis():
 
 
 def test_a_count_whose_verb_follows_a_long_relative_clause():
-    text = ("A total of 129 adults who were in ASA classes I and II, aged between 18 and 70 years, and scheduled for "
-            "elective knee surgery, were enrolled in this study.")
+    text = ("METHODS: A total of 129 adults who were in the American Society of Anesthesiologists classes I and II, aged "
+            "between 18 and 70 years, and scheduled for elective knee replacement and hip implant surgery, were enrolled.")
     assert counts(text) == [("N_ENROLLED", 129, None)]
 
 

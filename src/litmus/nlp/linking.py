@@ -274,7 +274,9 @@ def _described_population(sentence: str, value: ValueMention, endpoints: list[En
     patients (which may name an endpoint: "achieving clinical remission"), then the verb that counts them."""
     if value.kind not in ("count", "count_pct"):
         return None
-    verb = next((e for e in within(endpoints, value.end, min(clause_end, value.end + 200)) if e.code in COUNT_ENDPOINTS
+    if re.match(r"\s+who\s", sentence[value.end:value.end + 6]):
+        clause_end = len(sentence)  # a relative clause may hold commas ("who were …, aged …, and scheduled …, were")
+    verb = next((e for e in within(endpoints, value.end, min(clause_end, value.end + 260)) if e.code in COUNT_ENDPOINTS
                  and e.label.lower() not in ("evaluable", "assessable")), None)
     if verb is None or not compatible(verb, value):
         return None
