@@ -197,3 +197,34 @@ def test_event_counts_in_named_groups_are_not_their_sizes():
     assert not [c for c in counts(text) if c[0].startswith("N_")]
     text = "Remission was obtained in eight (80%) adults receiving drug A and six (55%) adults receiving drug B."
     assert not [c for c in counts(text) if c[0].startswith("N_")]
+
+
+def test_a_planned_sample_size_is_no_count():
+    text = "Enrolment of 70 adults had been planned, but the trial closed early after 55 adults had been treated."
+    assert counts(text) == [("N_TREATED", 55, None)]
+    assert counts("Assuming 5% loss to follow-up 1120 adults (560 in each arm) are required to detect a 6% reduction.") == []
+    assert counts("The target enrollment was children aged 3-12 years (n = 24 in each group).") == []
+
+
+def test_units_that_are_not_people_allocated_to_arms():
+    text = "Of the 27 randomised clusters, 13 were allocated to the intervention group and 14 to the control group."
+    assert counts(text) == []
+    text = "The trial randomized 100 adults from 11 centers to treatment with A (n=68) or B (n=32)."
+    assert [c[1] for c in counts(text)] == [100, 68, 32]
+
+
+def test_thousands_grouped_by_a_space_inside_a_parenthesis():
+    text = "Clusters were allocated to the intervention group (n=242 749) and the control group (n=256 985)."
+    assert [c[1] for c in counts(text)] == [242749, 256985]
+
+
+def test_a_count_whose_verb_follows_a_long_relative_clause():
+    text = ("METHODS: A total of 129 adults who were in the American Society of Anesthesiologists classes I and II, aged "
+            "between 18 and 70 years, and scheduled for elective knee replacement and hip implant surgery, were enrolled.")
+    assert counts(text) == [("N_ENROLLED", 129, None)]
+
+
+def test_a_population_that_comprised_a_count():
+    assert counts("The study population comprised 93 adults with asthma; 94.6% of whom were white.") == [
+        ("N_ENROLLED", 93, None)]
+    assert counts("The new population comprised 678 adults treated with placebo or drug A.") == [("N_TREATED", 678, None)]

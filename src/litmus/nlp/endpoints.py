@@ -148,6 +148,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                    r"|underwent\s+randomi[sz]ation"
                    # "Group 2 (control group) consisted of 20 individuals"
                    r"|(?:consisted|consists|comprised)\s+of(?=\s+\d[\d,]*\s+(?:\(|[A-Za-z]))"
+                   # "The study population comprised 93 patients"
+                   r"|(?:comprised|comprises)(?=\s+(?:a\s+total\s+of\s+)?\d[\d,]*\s+[A-Za-z])"
                    # "a randomised trial with 148 patients", "a phase III study of 806 patients"
                    r"|(?:trial|study|cohort|sample|series)\s+(?:with|of|in|including|involving|enrolling)"
                    r"(?=\s+(?:a\s+total\s+of\s+)?\d)"

@@ -52,7 +52,9 @@ _SUBJECT_VERB_END = (r"(?:\b(?:were|was|had\s+been|have\s+been)"
 _DESCRIBED_SUBJECT = re.compile(
     rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:{_ASIDE}\s*){{0,2}}"
     rf"(?:(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at|younger|older)\b"
-    rf"(?:{_ASIDE}|[^;:()]){{0,140}}?(?<=[\w)\s])|(?<=\))\s*)" + _SUBJECT_VERB_END
+    rf"(?:{_ASIDE}|[^;:()]){{0,140}}?(?<=[\w)\s])|(?<=\))\s*"
+    # "129 patients who were in ASA classes I and II, aged 18 to 70 years, and scheduled for surgery, were enrolled"
+    rf"|who\s+(?:were|was|had|are)\b(?:{_ASIDE}|[^;:()]){{0,220}}?,\s*)" + _SUBJECT_VERB_END
     # "120 women, after having been cured of X by A or B, were randomised": an aside between commas
     + rf"|^\s*(?:{PATIENT_NOUN}\s+)?,\s*(?:after|before|having|following|despite|although|while|who|all|most)\b"
       rf"(?:{_ASIDE}|[^;:()]){{0,160}}?,\s*" + _SUBJECT_VERB_END,
@@ -272,7 +274,9 @@ def _described_population(sentence: str, value: ValueMention, endpoints: list[En
     patients (which may name an endpoint: "achieving clinical remission"), then the verb that counts them."""
     if value.kind not in ("count", "count_pct"):
         return None
-    verb = next((e for e in within(endpoints, value.end, min(clause_end, value.end + 200)) if e.code in COUNT_ENDPOINTS
+    if re.match(r"\s+who\s", sentence[value.end:value.end + 6]):
+        clause_end = len(sentence)  # a relative clause may hold commas ("who were …, aged …, and scheduled …, were")
+    verb = next((e for e in within(endpoints, value.end, min(clause_end, value.end + 260)) if e.code in COUNT_ENDPOINTS
                  and e.label.lower() not in ("evaluable", "assessable")), None)
     if verb is None or not compatible(verb, value):
         return None
@@ -337,8 +341,9 @@ def _participle_after_count(sentence: str, value: ValueMention, endpoints: list[
     if any(_AUXILIARY_BEFORE.search(sentence, max(0, e.start - 25), e.start) for e in after[1:]):
         return None
     before = [e for e in within(endpoints, max(0, value.start - 40), value.start) if e.code in COUNT_ENDPOINTS]
-    if before and _VERB_RIGHT_BEFORE.fullmatch(sentence, before[-1].end, value.start):
-        return None  # "we enrolled 120 patients treated with X": the verb before counts them
+    if (before and _VERB_RIGHT_BEFORE.fullmatch(sentence, before[-1].end, value.start)
+            and not before[-1].label.lower().startswith("compris")):
+        return None  # "we enrolled 120 patients treated with X": the verb before counts them ("comprised" only lists)
     return after[0]
 
 

@@ -279,9 +279,40 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
         if value.kind == "nr" or _BOTH_BEFORE.search(words, max(0, value.start - 16), value.start):
             metrics += _shared_by_a_list(s, metric, value, endpoint, endpoints, values)
     metrics += [_group_count_metric(s, g) for g in group_counts]
+    if _PLANNED_OR_UNITS_HINT.search(words):
+        metrics = [m for m in metrics if not _planned_or_not_people(s, m)]
     if graded:
         metrics = _without_grade_parts(metrics, graded)
     return sorted(metrics, key=lambda m: m.start), endpoints
+
+
+# "Enrolment of 70 patients had been planned", "1120 patients (560 in each arm) are required to detect …", "a target
+# enrolment of 24 in each group": a planned sample size; "27 clusters … 13 were allocated to A": units, not people
+_PLANNED_OR_UNITS_HINT = re.compile(r"\b(?:plann|target|required|needed|sample\s+size|calculated|clusters?|communities"
+                                    r"|practices|schools|villages|households|districts|wards|hospitals|centres|centers)",
+                                    re.IGNORECASE)
+_PLANNED = re.compile(r"\b(?:planned|target(?:ed)?\s+(?:enrol+ment|sample|accrual)|(?:were|was|are|is|would\s+be)\s+"
+                      r"(?:required|needed)|sample\s+size|(?:was|were)\s+calculated)\b", re.IGNORECASE)
+# ("27 randomised clusters", "eight shared apartment communities"; not "from 11 Japanese centers", where they come from)
+_NOT_PEOPLE_COUNTED = re.compile(r"(?<!\bfrom\s)(?<!\bat\s)(?<!\bin\s)\b\d+\s+(?:[\w-]+\s+){0,3}(?:clusters|communities"
+                                 r"|practices|schools|villages|households|districts|wards|hospitals|centres|centers)\b",
+                                 re.IGNORECASE)
+_CLAUSE_EDGE = re.compile(r"[,;:]|\bbut\b|\band\s+the\b")
+
+
+def _planned_or_not_people(s: _Sentence, metric: OutcomeMetric) -> bool:
+    """Whether a head count is a planned sample size or counts units that are not people (guideline v2.1, 9)."""
+    if metric.endpoint not in COUNT_ENDPOINTS:
+        return False
+    at = metric.start - s.offset
+    edges = [m.start() for m in _CLAUSE_EDGE.finditer(s.words)]
+    start = max([e for e in edges if e < at], default=0)
+    end = min([e for e in edges if e > at], default=len(s.words))
+    if _PLANNED.search(s.words, start, end) or _PLANNED.search(s.words, at, min(len(s.words), at + 80)) and not any(
+            start < e < at for e in edges):
+        return True
+    return (bool(_NOT_PEOPLE_COUNTED.search(s.digits, max(0, at - 200), at)) and metric.group is not None
+            and not re.search(PATIENT_NOUN, s.words[max(0, at - 60):metric.end - s.offset + 20]))
 
 
 # "PFS and OS at 1 year were both 55.6%", "Medians for PFS, DOR and OS have not been reached": one figure for a list

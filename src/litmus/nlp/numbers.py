@@ -86,8 +86,9 @@ NUMBER_WORD_PATTERN = (
 _NUMBER_WORD_RE = re.compile(rf"^(?:{NUMBER_WORD_PATTERN})$", re.IGNORECASE)
 
 # Digits with optional thousands separators and decimals: "1,171", "14.8", ".5"
-# "1,171", "14.8", ".5"; and "53 456 persons", "20 170 patients": thousands grouped by a space, when a word follows
-DIGITS_PATTERN = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?= [A-Za-z])|\d+)(?:\.\d+)?|\.\d+"
+# "1,171", "14.8", ".5"; and "53 456 persons", "20 170 patients", "(n=17 135)": thousands grouped by a space, when a word
+# or the parenthesis' end follows
+DIGITS_PATTERN = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?= [A-Za-z]|\s*\))|\d+)(?:\.\d+)?|\.\d+"
 
 
 def parse_number_words(words: str) -> int | None:
