@@ -315,3 +315,8 @@ def test_respectively_pairs_each_figure_with_its_own_subject():
 
 def test_respectively_over_a_list_of_outcomes_is_left_to_pairing():
     assert read("The ORR and the CR rate were 80% and 40%, respectively.") == [("ORR", "rate", 80), ("CR", "rate", 40)]
+
+
+def test_a_toxicity_named_as_the_cause_of_deaths_gives_the_deaths_figure():
+    text = "Non-relapse mortality was mainly due to ICANS (2.4% by day 28)."
+    assert timed(text) == [("NRM", 2.4, 0.9199)]

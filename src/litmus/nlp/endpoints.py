@@ -192,6 +192,7 @@ _STANDARD_DEVIATION = re.compile(r"±|\+/-|(?i:standard\s+deviation|\bmean\b)")
 _COMPOSITE_CR = re.compile(r"CR\s*[/+]\s*CR[ih]\b")
 _RATE_OF = re.compile(r"\s+of\s+", re.IGNORECASE)
 _WORD_CHAR_BEFORE = re.compile(r"\w")
+_CAUSE_OF_DEATHS = re.compile(r"\b(?:(?:due|attributed|attributable)\s+to|caused\s+by)\s+(?:the\s+)?$", re.IGNORECASE)
 _CAUSE_BEFORE = re.compile(r"\b(?:of|from|to|by)\s+(?:(?:an?|the)\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
 _ABBREVIATION_AFTER = re.compile(r"\s*\(\s*[A-Za-z][\w/-]{0,9}\s*\)")
 # "Response rate" means a survey's in trials of questionnaires, unless tumours are in sight.
@@ -404,6 +405,9 @@ def _find_endpoints(sentence: str, *, survey: bool = False) -> list[EndpointMent
         if code in ("CR", "CRi", "PR") and _STATE_BEFORE.search(text, max(0, start - 24), start):
             continue  # "patients in second CR", "the 7 patients who were in CR after bridging": a state at entry
         if code in ("CRS", "ICANS"):
+            if _CAUSE_OF_DEATHS.search(text, max(0, start - 24), start) and any(
+                    m.code in ("NRM", "MORTALITY") for m in mentions):
+                continue  # "NRM was mostly due to ICANS (1.1%)": the cause of the deaths, whose figure it is
             code, grade = _toxicity_code(code, text, start, end)
             label = graded_label(label, grade)
         composite = _composite_of(code, label)
