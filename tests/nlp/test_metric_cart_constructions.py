@@ -320,3 +320,12 @@ def test_respectively_over_a_list_of_outcomes_is_left_to_pairing():
 def test_a_toxicity_named_as_the_cause_of_deaths_gives_the_deaths_figure():
     text = "Non-relapse mortality was mainly due to ICANS (2.4% by day 28)."
     assert timed(text) == [("NRM", 2.4, 0.9199)]
+
+
+def test_a_response_defined_to_include_stable_disease_is_disease_control():
+    text = "Restaging showed a response (stable disease, partial or complete response) in 9 patients (45%)."
+    assert codes(text) == []
+
+
+def test_lasting_responses_are_counted():
+    assert strict("Among them were 3 long-lasting complete responses (15%).") == [("CR", 15, 3, None, None)]

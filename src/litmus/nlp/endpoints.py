@@ -43,6 +43,11 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               # "survival without liver transplantation": a composite (survival without progression is PFS)
               r"|(?i:survival\s+without\s+(?!(?:disease\s+|tumou?r\s+)?progression)[\w-]+(?:\s+[\w-]+)?)"
               r"|(?i:(?:distant\s+)?metastas[ie]s)"),
+    # "a response (stable disease, partial or complete response) in 7": defined to include stable disease, it is
+    # disease control (guideline: not annotated), not a response rate
+    ("OTHER", r"(?i:(?:overall\s+|objective\s+|clinical\s+|tumou?r\s+)?responses?\s*\((?:i\.e\.,?\s*|including\s+)?"
+              r"(?:stable\s+disease|SD)\s*(?:,|/|or|and)\s*(?:partial(?:\s+response)?|PR)\s*,?\s*(?:or|and|/)?\s*"
+              r"(?:complete\s+response|CR)\s*\))"),
     ("OTHER", r"(?i:(?:disease|relapse|recurrence|metastasis|failure|distant)[\s-]free(?:\s+survival)?)"
               r"|DFS\b|RFS\b|(?i:[\w-]+[\s-]specific\s+survival)"
               r"|(?i:survival\s+(?:from|after|following)\s+(?:the\s+)?(?:first\s+)?relapse)"  # post-relapse survival

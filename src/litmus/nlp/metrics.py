@@ -52,7 +52,7 @@ from litmus.records import OutcomeMetric
 
 # "two partial responses (PR)", "3 deaths": a number counting the endpoint named right after it.
 _COUNTED_BEFORE = re.compile(rf"(?<![\w.\-/^])(?P<k>\d+)\s+(?:(?:further|more|additional|other|durable|confirmed"
-                             r"|early|late|new|total)\s+)?"
+                             r"|early|late|new|total|long-lasting|lasting|sustained|ongoing)\s+)?"
                              # "one reached CR and one a VGPR", "four had SD, two a PR": the verb, or only the article
                              # of a list that shares it
                              r"(?:(?:had|reached|achieved|attained|obtained)\s+)?(?:(?:a|an)\s+)?$")
