@@ -329,3 +329,18 @@ def test_a_response_defined_to_include_stable_disease_is_disease_control():
 
 def test_lasting_responses_are_counted():
     assert strict("Among them were 3 long-lasting complete responses (15%).") == [("CR", 15, 3, None, None)]
+
+
+def test_remaining_in_remission_is_a_state_not_the_response_named_before():
+    text = "Responders had a median OS of 30.2 months; 7 patients remained in remission without further therapy."
+    assert read(text) == [("OS", "median", 30.2)]
+
+
+def test_not_estimable_closing_a_bare_range_is_no_figure():
+    text = "Median OS was 20.1 months (95% CI, 11.0-29.0) overall and 38.9 months (25.4-not estimable) for responders."
+    assert [v for _, _, v in read(text)] == [20.1, 38.9]
+
+
+def test_overall_after_a_median_qualifies_it_and_is_no_landmark():
+    assert [v for _, _, v in read("Median OS was 20.1 months overall and 38.9 months for responders.")] == [20.1, 38.9]
+    assert timed("The 12 month overall survival was 60%.") == [("OS", 60, 12)]

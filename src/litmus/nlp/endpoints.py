@@ -43,6 +43,10 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               # "survival without liver transplantation": a composite (survival without progression is PFS)
               r"|(?i:survival\s+without\s+(?!(?:disease\s+|tumou?r\s+)?progression)[\w-]+(?:\s+[\w-]+)?)"
               r"|(?i:(?:distant\s+)?metastas[ie]s)"),
+    # "9 patients remained in remission without further therapy": a lasting state, not a response figure (the figure
+    # is not the response named before it either)
+    ("OTHER", r"(?i:(?:remained|remain|remains|stayed|stays)\s+in\s+(?:an?\s+)?(?:(?:sustained|continu\w+|ongoing|durable"
+              r"|persistent|complete|molecular)\s+)*(?:remission|response)s?)"),
     # "a response (stable disease, partial or complete response) in 7": defined to include stable disease, it is
     # disease control (guideline: not annotated), not a response rate
     ("OTHER", r"(?i:(?:overall\s+|objective\s+|clinical\s+|tumou?r\s+)?responses?\s*\((?:i\.e\.,?\s*|including\s+)?"

@@ -16,7 +16,8 @@ from dataclasses import replace
 
 from litmus.nlp.values import PATIENT_NOUN, ValueMention
 
-_OPEN_CI_END = re.compile(r"(?:\bCI\b|confidence\s+interval)[^()\[\];]{0,16}?\d[\d.]*\s*%?\s*(?:-|–|to)\s*$", re.IGNORECASE)
+_OPEN_CI_END = re.compile(r"(?:(?:\bCI\b|confidence\s+interval)[^()\[\];]{0,16}?|[(\[]\s*)\d[\d.]*\s*%?\s*(?:-|–|to)\s*$",
+                          re.IGNORECASE)  # "(95% CI, 14.0-not estimable)", "38.9 months (25.4-not estimable)"
 _OF_THEM = re.compile(r"\s+of\s+(?:them|these|those|whom|the\s+latter)\s*[(\[]\s*$", re.IGNORECASE)
 _OF_THE = re.compile(r"\s+of\s+(?:the|all|all\s+the)\s+$", re.IGNORECASE)
 # "91% for the 11 transplanted patients", "40% among 93 evaluable adults": the population a rate is out of

@@ -107,7 +107,8 @@ _CI_RE = re.compile(
 )
 # "12 month PFS": a spaced timepoint must be followed by a survival-like word.
 _LANDMARK_NEXT = (
-    r"(?i:years?|months?|days?|weeks?|yr|mo)\s+(?:(?i:overall|progression|event|leuk\w*|disease|relapse"
+    # ("20.1 months overall and 38.9 months in responders": "overall" alone qualifies the figure, not a landmark)
+    r"(?i:years?|months?|days?|weeks?|yr|mo)\s+(?:(?i:overall\s+(?:survival|response|mortality|rates?)|progression|event|leuk\w*|disease|relapse"
     r"|survival|cumulative|mortality|landmark|rates?)\b|OS\b|PFS\b|EFS\b|LFS\b|DFS\b|RFS\b)"
 )
 _TIMEPOINT_RE = re.compile(
