@@ -332,8 +332,8 @@ def test_lasting_responses_are_counted():
 
 
 def test_remaining_in_remission_is_a_state_not_the_response_named_before():
-    text = "Responders had a median OS of 30.2 months; 7 patients remained in remission without further therapy."
-    assert read(text) == [("OS", "median", 30.2)]
+    text = "The response rate was 60%, and 7 patients remained in remission without further therapy."
+    assert read(text) == [("ORR", "rate", 60)]
 
 
 def test_not_estimable_closing_a_bare_range_is_no_figure():
