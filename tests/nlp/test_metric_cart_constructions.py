@@ -344,3 +344,8 @@ def test_not_estimable_closing_a_bare_range_is_no_figure():
 def test_overall_after_a_median_qualifies_it_and_is_no_landmark():
     assert [v for _, _, v in read("Median OS was 20.1 months overall and 38.9 months for responders.")] == [20.1, 38.9]
     assert timed("The 12 month overall survival was 60%.") == [("OS", 60, 12)]
+
+
+def test_confidence_limits_are_an_interval():
+    text = "The ORR was 40% (95% confidence limits, 30% to 50%), with 12 partial remissions (95% CL, 8-16)."
+    assert [(e, v) for e, _, v in read(text)] == [("ORR", 40), ("PR", 12)]

@@ -100,10 +100,10 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
 
 _VALUE_RE = _value_regex(NUMW, DENOMINATOR, _WORD_START)
 _CI_RE = re.compile(
-    rf"[(\[,;]?\s*(?:\d{{2}}(?:\.\d+)?\s*%\s*)(?:CI|C\.I\.|(?i:confidence\s+intervals?|credible\s+intervals?))"
-    rf"(?:\s*[(\[]CI[)\]])?\s*(?:[,:=]|(?i:of|was|from))?\s*(?P<lo>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?\s*(?:-|(?i:to)|,|;)\s*"
+    rf"[(\[,;]?\s*(?:\d{{2}}(?:\.\d+)?\s*%\s*)(?:CI|C\.I\.|CL\b|(?i:confidence\s+(?:intervals?|limits?)|credible\s+intervals?))"
+    rf"(?:\s*[(\[](?:CI|CL)[)\]])?\s*(?:[,:=]|(?i:of|was|from))?\s*(?P<lo>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?\s*(?:-|(?i:to)|,|;)\s*"
     rf"(?P<hi>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?\s*[)\]]?"
-    rf"|[(\[,;]?\s*(?:\d{{2}}(?:\.\d+)?\s*%\s*)(?:CI|(?i:confidence\s+intervals?))\s*[)\]]?"
+    rf"|[(\[,;]?\s*(?:\d{{2}}(?:\.\d+)?\s*%\s*)(?:CI|CL\b|(?i:confidence\s+(?:intervals?|limits?)))\s*[)\]]?"
 )
 # "12 month PFS": a spaced timepoint must be followed by a survival-like word.
 _LANDMARK_NEXT = (
