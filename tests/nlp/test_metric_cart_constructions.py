@@ -349,3 +349,8 @@ def test_overall_after_a_median_qualifies_it_and_is_no_landmark():
 def test_confidence_limits_are_an_interval():
     text = "The ORR was 40% (95% confidence limits, 30% to 50%), with 12 partial remissions (95% CL, 8-16)."
     assert [(e, v) for e, _, v in read(text)] == [("ORR", 40), ("PR", 12)]
+
+
+def test_a_remission_reached_together_with_mrd_negativity_gives_both():
+    text = "Six of the 10 patients achieved CRi together with MRD negativity."
+    assert strict(text) == [("CRi", 60, 6, 10, None), ("MRD_NEG", 60, 6, 10, None)]

@@ -40,3 +40,17 @@ def endpoint_before_a_colon(sentence: str, value: ValueMention, endpoints: list[
         return None
     before = [e for e in endpoints if e.end <= colon and e.code not in _NOT_REFERRED]
     return before[-1] if before else None
+
+
+_TOGETHER_WITH = re.compile(r"\s+(?:together\s+with|along\s+with|and\s+also|with\s+(?:concurrent|accompanying))\s+(?:an?\s+)?$",
+                            re.IGNORECASE)
+
+
+def reached_together(words: str, endpoint: EndpointMention, endpoints: list[EndpointMention]) -> EndpointMention | None:
+    """"4 of 8 achieved CRi together with MRD negativity": the second outcome the same patients reached (its own record,
+    guideline: every figure of an inventory endpoint), or None."""
+    following = next((e for e in endpoints if e.start >= endpoint.end), None)
+    if (following is None or following.code not in ("MRD_NEG", "CR", "CRi") or following.code == endpoint.code
+            or not _TOGETHER_WITH.fullmatch(words, endpoint.end, following.start)):
+        return None
+    return following

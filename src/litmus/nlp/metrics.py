@@ -24,7 +24,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 
-from litmus.nlp.anaphora import endpoint_before_a_colon, endpoint_referred_to
+from litmus.nlp.anaphora import endpoint_before_a_colon, endpoint_referred_to, reached_together
 from litmus.nlp.definitions import with_defined_endpoints
 from litmus.nlp.endpoints import EndpointMention, TextContext, find_endpoints, regrade, text_context
 from litmus.nlp.groups import compared_groups, group_after, group_before, group_list_after, leading_group
@@ -271,6 +271,10 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
         if population is not None and value.start > population.start:
             metric = _with_denominator(metric, population.count)
         metrics.append(metric)
+        if endpoint.code in ("CR", "CRi", "MRD_NEG") and metric.stat in ("rate", "count"):
+            companion = reached_together(words, endpoint, endpoints)  # "achieved CRi together with MRD negativity"
+            if companion is not None:
+                metrics.append(replace(metric, endpoint=companion.code, label=companion.label, composite=companion.composite))
         metrics += _breakdown_metrics(s, metric, value)
         if endpoint.code in ZERO_EVENT_ENDPOINTS and "n" in words:
             metrics += _compared_with_none(s, metric, max(value.end, endpoint.end))
