@@ -354,3 +354,21 @@ def test_confidence_limits_are_an_interval():
 def test_a_remission_reached_together_with_mrd_negativity_gives_both():
     text = "Six of the 10 patients achieved CRi together with MRD negativity."
     assert strict(text) == [("CRi", 60, 6, 10, None), ("MRD_NEG", 60, 6, 10, None)]
+
+
+# ----------------------------------------------------------------------------- dose levels with N
+
+
+def sized(text: str) -> list[tuple]:
+    return [(m.endpoint, m.value, m.group) for m in extract_metrics(text)]
+
+
+def test_dose_levels_sized_in_parentheses_after_the_dose():
+    text = "Patients received 30 × 10^6 (n = 4), 90 × 10^6 (n = 10) or 270 × 10^6 (n = 7) CAR T cells."
+    assert sized(text) == [("N_TREATED", 4, "30 × 10^6"), ("N_TREATED", 10, "90 × 10^6"), ("N_TREATED", 7, "270 × 10^6")]
+
+
+def test_weight_based_dose_levels_and_a_named_dose_level():
+    text = "Two dose levels were tested: 2 × 10^6/kg (n = 5) and 6 × 10^6/kg (n = 8)."
+    assert sized(text) == [("N_TREATED", 5, "2 × 10^6/kg"), ("N_TREATED", 8, "6 × 10^6/kg")]
+    assert sized("At dose level 3 (n = 11), the ORR was 64%.") == [("N_TREATED", 11, "dose level 3"), ("ORR", 64, None)]

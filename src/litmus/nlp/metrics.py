@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 
 from litmus.nlp.anaphora import endpoint_before_a_colon, endpoint_referred_to, reached_together
 from litmus.nlp.definitions import with_defined_endpoints
+from litmus.nlp.dose_levels import dose_level_sizes
 from litmus.nlp.endpoints import EndpointMention, TextContext, find_endpoints, regrade, text_context
 from litmus.nlp.groups import compared_groups, group_after, group_before, group_list_after, leading_group
 from litmus.nlp.linking import (
@@ -183,6 +184,10 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     group_counts = listed + [g for g in sizes_in_parentheses(words, sentence, endpoints) if not _overlaps_any(g, listed)] + (
                     sizes_sent_to_arms(words, sentence, endpoints)
                     + (sizes_per_group(words, sentence, endpoints) if _EACH_HINT.search(sentence) else []))
+    if "=" in sentence:  # "50 × 10^6 (n = 5), 150 × 10^6 (n = 12)": dose levels sized in parentheses
+        doses = dose_level_sizes(sentence, words)
+        group_counts = [g for g in group_counts if not (g.group.isdigit() and _overlaps_any(g, doses))]  # "dose level 2"
+        group_counts += [g for g in doses if not _overlaps_any(g, group_counts)]
     coordinated = [g for g in sizes_coordinated(words, sentence) if not _overlaps_any(g, group_counts)]
     if _SHARED_NOUN_HINT.search(sentence):
         coordinated += [g for g in sizes_before_a_shared_noun(words, sentence, endpoints)
