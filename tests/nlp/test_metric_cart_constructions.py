@@ -372,3 +372,20 @@ def test_weight_based_dose_levels_and_a_named_dose_level():
     text = "Two dose levels were tested: 2 × 10^6/kg (n = 5) and 6 × 10^6/kg (n = 8)."
     assert sized(text) == [("N_TREATED", 5, "2 × 10^6/kg"), ("N_TREATED", 8, "6 × 10^6/kg")]
     assert sized("At dose level 3 (n = 11), the ORR was 64%.") == [("N_TREATED", 11, "dose level 3"), ("ORR", 64, None)]
+
+
+# ----------------------------------------------------------------------------- zero events of CAR-T toxicities
+
+
+def zeros(text: str) -> list[tuple]:
+    return [(m.endpoint, m.value, m.count, m.total) for m in extract_metrics(text)]
+
+
+def test_an_absence_in_any_of_a_counted_population():
+    assert zeros("Grade 3 or higher CRS was not seen in any of the 26 patients.") == [("CRS_GE3", 0, 0, 26)]
+
+
+def test_none_of_a_higher_grade_after_the_toxicity_is_named():
+    assert zeros("ICANS of any grade occurred in 9 patients (30%); none were grade 3 or higher.") == [
+        ("ICANS_ANY", 30, 9, None), ("ICANS_GE3", 0, 0, None)]
+    assert ("CRS_GE3", 0, 0, None) in zeros("CRS developed in 14 patients, and none of these events was severe.")

@@ -47,8 +47,10 @@ from litmus.nlp.values import (
 from litmus.nlp.respectively import subjects_respectively
 from litmus.nlp.timepoints import follow_up_named_after, heading_interval
 from litmus.nlp.value_pairs import joined_figures, without_endpoints_inside
-from litmus.nlp.toxicity_parts import graded_counts, without_partial_grades
-from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, find_zero_events
+from litmus.nlp.toxicity_parts import (
+    denominator_of_an_absence, elided_high_grade_zeros, graded_counts, without_partial_grades,
+)
+from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, ZeroEvent, find_zero_events
 from litmus.records import OutcomeMetric
 
 # "two partial responses (PR)", "3 deaths": a number counting the endpoint named right after it.
@@ -75,6 +77,7 @@ _IN_K = re.compile(r"\bin\s+(?P<k>\d+)(?=\s*(?:[.;,)]|$)|\s+of\s+(?:them|these|t
 _IN_K_HINT = re.compile(r"\bin\s+\d+(?:\s*[.;,)]|\s*$|\s+of\s+)")
 _COUNTABLE = {"CR", "PR", "SD", "PD", "ORR", "CRi", "VGPR", "MORTALITY", "RELAPSE", "NRM"}
 _DIGIT = re.compile(r"\d")
+_ANY_OF_BEFORE = re.compile(r"\b(?:in|among)\s+(?:any|none)\s+of\s+(?:the\s+|these\s+|our\s+)?$", re.IGNORECASE)
 _TOXICITY_CODES = {"CRS_ANY", "CRS_GE3", "ICANS_ANY", "ICANS_GE3"}
 _IN_A_NUMBER = re.compile(r"\bin\s+\d")
 _GRADE_WORD = re.compile(r"[Gg]rade|[Ss]evere|higher|above")
@@ -247,6 +250,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
             endpoint = replace(survival_before, start=value.start, end=value.start)
         if endpoint is None:
             continue
+        if endpoint.code in ZERO_EVENT_ENDPOINTS and _ANY_OF_BEFORE.search(words, max(0, value.start - 24), value.start):
+            continue  # "CRS was not observed in any of the 24 patients": the absence's denominator, not a count of CRS
         if value.start < skip_until and not (endpoint.code in COUNT_ENDPOINTS and endpoint.start >= value.start):
             continue  # "Among 11 patients not in CR, ..." names the group, not an outcome ("In the 48 evaluable" does)
         if endpoint.code in COUNT_ENDPOINTS:
@@ -868,8 +873,14 @@ def _zero_event_metrics(s: _Sentence, context: TextContext, endpoints: list[Endp
     endpoints = endpoints if endpoints is not None else find_endpoints(s.words, context=context)
     metrics = []
     zeros = find_zero_events(s.words, endpoints)
+    if "none" in s.words.lower():  # "CRS occurred in 18 patients; none were grade 3 or higher"
+        named = {z.endpoint.code for z in zeros}
+        zeros += [ZeroEvent(replace(endpoints[0], code=code, label=s.words[start:end]), start, end, None)
+                  for code, start, end in elided_high_grade_zeros(s.words, endpoints) if code not in named]
     timepoints = find_masks(s.digits)[2] if zeros else []
     for zero in zeros:
+        if zero.total is None and (total := denominator_of_an_absence(s.digits, zero.start)) is not None:
+            zero = replace(zero, total=total)  # "… was not observed in any of the 24 patients"
         group = group_after(s.words, zero.endpoint.end)
         # "Nobody died during the first 30 days", "no deaths within 100 days": the window of the absence (v2.1, 7)
         timepoint = next((t for t in timepoints if 0 <= t.start - max(zero.end, zero.endpoint.end) <= 12), None)

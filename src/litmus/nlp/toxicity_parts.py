@@ -64,3 +64,28 @@ def graded_counts(sentence: str, values: list[ValueMention]) -> list[ValueMentio
             count = int(match.group("k"))
             found.append(ValueMention("count", k, match.end("k"), float(count), "patients", count))
     return found
+
+
+# "CRS occurred in 18 patients; none were grade 3 or higher", "none of these events was severe": the toxicity is named
+# before the negation and left out after it
+_ELIDED_HIGH_GRADE_ZERO = re.compile(
+    r"\bnone\s+(?:of\s+(?:them|these|those)(?:\s+(?:events|cases|episodes|patients))?\s+)?(?:was|were|reached|had|of)\s+"
+    r"(?:of\s+)?(?:grade\s*(?:≥|>=)\s*3|grade\s*(?:3|III)\s*(?:or|and)\s*(?:higher|above|greater|more|worse)"
+    r"|grade\s*(?:3|III)\s*(?:-|–|to|/)\s*(?:4|5|IV|V)|severe|high[\s-]grade)", re.IGNORECASE)
+_IN_ANY_OF = re.compile(r"\b(?:in|among)\s+any\s+of\s+(?:the\s+|these\s+|our\s+)?(?P<n>\d+)\b", re.IGNORECASE)
+
+
+def elided_high_grade_zeros(words: str, endpoints: list) -> list[tuple[str, int, int]]:
+    """(endpoint code, start, end) of each "none were grade ≥3" whose toxicity is the CRS/ICANS named before it."""
+    found = []
+    for match in _ELIDED_HIGH_GRADE_ZERO.finditer(words):
+        named = [e for e in endpoints if e.end <= match.start() and e.code.split("_")[0] in _TOXICITIES]
+        if named:
+            found.append((named[-1].code.split("_")[0] + "_GE3", match.start(), match.end()))
+    return found
+
+
+def denominator_of_an_absence(digits: str, start: int) -> int | None:
+    """"… was not observed in any of the 24 patients": the population an absence is stated for."""
+    match = _IN_ANY_OF.search(digits, start)
+    return int(match.group("n")) if match else None
