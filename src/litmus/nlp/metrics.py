@@ -89,7 +89,7 @@ def _states_a_graded_count(sentence: str) -> bool:
 _NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
 
 # Bumped whenever the output can change: stored extractions of an older version are redone.
-EXTRACTOR_VERSION = "2.5.0"
+EXTRACTOR_VERSION = "2.6.0"
 
 @dataclass(frozen=True, slots=True)
 class _Sentence:

@@ -1,6 +1,6 @@
 """Head counts of groups: arm, cohort and dose-level sizes, and counts broken down by group.
 
-A meta-analyst needs the size of every arm first. Abstracts state them in three general ways,
+A meta-analyst needs the size of every arm first. Abstracts state them in a few general ways,
 each read here as a candidate with its group label and the kind of count it is:
 
 - a label followed by a parenthesis that counts it: "brexu-cel (n = 64)", "(combination group, n = 17)",
@@ -11,7 +11,15 @@ each read here as a candidate with its group label and the kind of count it is:
 - a count split over groups right after it, recognised because the parts add up to it: "87 patients were
   enrolled (41 in the XELIRI and 46 in the FOLFIRI arm)", "508 deaths (248 in the A group and 260 in
   the B group)", "divided into trial group, 69 patients, and control group, 36 patients"
-  (`breakdown_of_count`).
+  (`breakdown_of_count`);
+- groups listed with their sizes in one parenthesis: "(609 intervention, 667 control)", "(standard n=592,
+  TEQ-10 n=602)", "(n = 3 at DL1, …; n = 8 at DL2, …)" (`sizes_listed_in_parenthesis`);
+- coordinated counts, each with what its group was given or is called: "66 were treated with A, 58 with B",
+  "85 (48%) received A and 91 (52%) B" (`sizes_coordinated`), "30 control and 26 study patients"
+  (`sizes_before_a_shared_noun`), "the 559 participants in the A group and the 557 in the B group",
+  "randomized to DP (101) or A + M (49)" (`sizes_of_named_groups`), "dose level 1 was given to two patients
+  and dose level 2 to three", "(n = 143) given BT" (`sizes_given`), "30 patients randomized to A received …"
+  (`sizes_named_by_a_participle`: the count's own verb after the participle kinds it).
 
 Which count it is (enrolled, treated, evaluable) is the verb inside the parenthesis when there is one
 ("109 analysed", "62 receiving …"), else the population verb of the sentence before it (a
