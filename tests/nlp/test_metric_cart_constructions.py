@@ -389,3 +389,8 @@ def test_none_of_a_higher_grade_after_the_toxicity_is_named():
     assert zeros("ICANS of any grade occurred in 9 patients (30%); none were grade 3 or higher.") == [
         ("ICANS_ANY", 30, 9, None), ("ICANS_GE3", 0, 0, None)]
     assert ("CRS_GE3", 0, 0, None) in zeros("CRS developed in 14 patients, and none of these events was severe.")
+
+
+def test_a_figure_with_its_own_verb_and_response_leaves_the_list_before_it():
+    text = "Among the 40 patients infused, the overall response rate was 85% and 55% achieved stringent CR."
+    assert strict(text)[1:] == [("ORR", 85, None, 40, None), ("CR", 55, None, 40, "sCR")]

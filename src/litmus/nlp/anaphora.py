@@ -54,3 +54,17 @@ def reached_together(words: str, endpoint: EndpointMention, endpoints: list[Endp
             or not _TOGETHER_WITH.fullmatch(words, endpoint.end, following.start)):
         return None
     return following
+
+
+_ITS_OWN_VERB = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?(?:of\s+(?:the\s+)?(?:patients|participants)\s+)?"
+                           r"(?:achieved|attained|reached|obtained|had|went\s+on\s+to\s+achieve)\s+(?:an?\s+)?$", re.IGNORECASE)
+_OUTCOMES = {"ORR", "CR", "CRi", "PR", "SD", "PD", "VGPR", "MRD_NEG"}
+
+
+def endpoint_after_its_verb(words: str, value: ValueMention, endpoints: list[EndpointMention]) -> EndpointMention | None:
+    """"the ORR was 97% and 67% achieved sCR": a figure followed by its own verb and response is that response's,
+    whatever list it stands in."""
+    following = next((e for e in endpoints if e.start >= value.end), None)
+    if following is None or following.code not in _OUTCOMES or following.start - value.end > 50:
+        return None
+    return following if _ITS_OWN_VERB.fullmatch(words, value.end, following.start) else None

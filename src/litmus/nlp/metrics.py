@@ -24,7 +24,9 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 
-from litmus.nlp.anaphora import endpoint_before_a_colon, endpoint_referred_to, reached_together
+from litmus.nlp.anaphora import (
+    endpoint_after_its_verb, endpoint_before_a_colon, endpoint_referred_to, reached_together,
+)
 from litmus.nlp.definitions import with_defined_endpoints
 from litmus.nlp.dose_levels import dose_level_sizes
 from litmus.nlp.endpoints import EndpointMention, TextContext, find_endpoints, regrade, text_context
@@ -233,6 +235,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
         if population is not None and value.start == population.start:
             continue  # read below as the population the rest of the sentence is about
         endpoint, timepoint = links.get(value, (None, None))
+        if value.kind in _RATE_KINDS and (own := endpoint_after_its_verb(words, value, endpoints)) is not None:
+            endpoint, timepoint = own, timepoint_for(value, own, timepoints, sentence)  # "… and 67% achieved sCR"
         if endpoint is None and value.kind == "duration":
             endpoint = follow_up_named_after(words, value, endpoints)  # "11.5 months of median follow-up"
         if endpoint is None:
