@@ -25,7 +25,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     # "VGPR or better", "at least a VGPR": the composite of every response from VGPR up
     ("VGPR", r"(?i:(?:at\s+least\s+(?:an?\s+)?|[≥>]=?\s*)(?:very\s+good\s+partial\s+(?:response|remission)|VGPR)s?)"
              r"|(?:(?i:very\s+good\s+partial\s+(?:response|remission))s?(?:\s*\(VGPR\))?|VGPR)(?:\s+(?i:or\s+better))?"),
-    ("CR", r"(?i:stringent\s+complete\s+(?:response|remission))s?(?:\s*\(sCR\))?|sCR\b"),
+    ("CR", r"(?i:stringent\s+complete\s+(?:response|remission))s?(?:\s*\(sCR\))?|sCR\b|(?i:stringent)\s+CRs?\b"),
     # composite endpoints ("the combined primary end point (death, ventilation or MI)") are not their parts
     ("OTHER", r"(?i:(?:combined|composite)\s+(?:primary\s+|secondary\s+)?(?:end[\s-]?points?|outcomes?))"
               r"(?:\s*\([^()]{0,80}\)|\s+(?i:of)\s+(?:[\w-]+(?:\s+[\w-]+)?(?:\s*\([^()]{0,12}\))?,?\s+){1,5}?(?i:or|and)"
