@@ -394,3 +394,8 @@ def test_none_of_a_higher_grade_after_the_toxicity_is_named():
 def test_a_figure_with_its_own_verb_and_response_leaves_the_list_before_it():
     text = "Among the 40 patients infused, the overall response rate was 85% and 55% achieved stringent CR."
     assert strict(text)[1:] == [("ORR", 85, None, 40, None), ("CR", 55, None, 40, "sCR")]
+
+
+def test_responders_counted_as_the_denominator_are_not_the_outcome():
+    text = "In total, 45 of 50 patients (90%) responded, and 40 of 45 responders (89%) were MRD negative."
+    assert strict(text) == [("ORR", 90, 45, 50, None), ("MRD_NEG", 89, 40, 45, None)]

@@ -70,6 +70,7 @@ def joined_figures(masked: str, words: str, values: list[ValueMention]) -> list[
     return [joined.get(v, v) for v in values if v not in dropped]
 
 
+_PEOPLE = re.compile(r"(?i:responders?)$")
 _OUTCOMES = {"ORR", "CR", "CRi", "PR", "SD", "PD", "VGPR", "MRD_NEG", "RELAPSE", "MORTALITY", "NRM", "CRS_ANY", "CRS_GE3",
              "ICANS_ANY", "ICANS_GE3"}
 
@@ -81,6 +82,7 @@ def without_endpoints_inside(values: list[ValueMention], endpoints: list) -> lis
         return values
     trimmed = []
     for value in values:
-        inside = next((e for e in endpoints if value.start < e.start and e.end <= value.end and e.code in _OUTCOMES), None)
+        inside = next((e for e in endpoints if value.start < e.start and e.end <= value.end and e.code in _OUTCOMES
+                       and not _PEOPLE.search(e.label)), None)  # "60 of 62 responders (97%)": the n's noun
         trimmed.append(replace(value, end=inside.start - 1) if inside is not None and value.kind == "frac_pct" else value)
     return trimmed
