@@ -36,7 +36,12 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               r"|(?:(?i:stable\s+disease)|SD)(?:\s*\([^()]{0,20}\))*\s+(?i:or\s+better)"
               r"|(?i:disease\s+control(?:\s+rates?)?)|DCR\b|(?i:clinical\s+benefit(?:\s+rates?)?)"
               r"|(?i:durable\s+response(?:\s+rates?)?)|DRR\b"
-              r"|(?i:no\s+responses?|non-?respon(?:se|ders?))|DSS\b|CSS\b|(?i:graft\s+survival)"
+              r"|(?i:no\s+responses?|non-?respon(?:se|ders?))|DSS\b|CSS\b"
+              # the survival of a thing, not of the patients: "implant survival", "graft survival"
+              r"|(?i:(?:graft|allograft|implant|device|prosthes[ie]s|restoration|catheter|tooth|teeth|flap|stent|valve"
+              r"|fistula|technique)\s+survival)"
+              # "survival without liver transplantation": a composite (survival without progression is PFS)
+              r"|(?i:survival\s+without\s+(?!(?:disease\s+|tumou?r\s+)?progression)[\w-]+(?:\s+[\w-]+)?)"
               r"|(?i:(?:distant\s+)?metastas[ie]s)"),
     ("OTHER", r"(?i:(?:disease|relapse|recurrence|metastasis|failure|distant)[\s-]free(?:\s+survival)?)"
               r"|DFS\b|RFS\b|(?i:[\w-]+[\s-]specific\s+survival)"
@@ -44,7 +49,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               # time to progression is not progression-free survival (deaths are not events)
               r"|(?i:times?\s+to\s+(?:(?:tumou?r|disease)\s+)?progression)|TTP\b"
               r"|(?i:times?\s+to\s+treatment\s+failure)|TTF\b"),
-    ("PFS", r"(?i:progression[\s-]free(?:\s+survival)?)|PFS\b|(?i:free\s+(?:of|from)\s+(?:disease\s+)?progression)"),
+    ("PFS", r"(?i:progression[\s-]free(?:\s+survival)?)|PFS\b|(?i:free\s+(?:of|from)\s+(?:disease\s+)?progression)"
+            r"|(?i:survival\s+without\s+(?:disease\s+|tumou?r\s+)?progression)"),
     ("EFS", r"(?i:event[\s-]free(?:\s+survival)?)|EFS\b"),
     ("LFS", r"(?i:leuk(?:a)?emia[\s-]free(?:\s+survival)?)|LFS\b"),
     # any other "X-free survival" ("LTP free survival", "metastasis-free survival") is not OS
@@ -59,13 +65,13 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
             r"|(?i:died\s+(?:of|from|due\s+to)\s+(?:treatment|transplant|therapy)[\s-]related\s+(?:causes|complications"
             r"|toxicit(?:y|ies)|adverse\s+events|events))"),
     # composite endpoints of death and another event are not deaths ("MI or death", "death or stroke")
-    ("OTHER", r"(?i:(?:[\w-]+,\s+){0,4}[\w-]+\s+or\s+death|deaths?(?:\s*,\s*[\w-]+){0,4},?\s+(?:or|and)\s+[\w-]+"
+    ("OTHER", r"(?i:(?:[\w-]+,\s+){0,4}[\w-]+\s+or\s+(?:(?:cardiovascular|cardiac|vascular|all-cause)\s+)?death|deaths?(?:\s*,\s*[\w-]+){0,4},?\s+(?:or|and)\s+[\w-]+"
               r"|composite\s+of\s+(?:[\w-]+\s+){0,2}?deaths?(?:\s*,\s*[\w-]+(?:\s+[\w-]+)?){0,4},?\s+(?:or|and)\s+[\w-]+)"),
     # deaths of a named cause, the disease itself included, are deaths (guideline v2.1): "fatal bleeding" too
     ("MORTALITY", r"(?i:(?:cardiovascular|cardiac|vascular|non-vascular|cancer|coronary|stroke|infection|sepsis"
                   r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortalit(?:y|ies)|deaths?))"
                   r"|(?i:fatal\s+(?:bleeding|haemorrhage|hemorrhage|infections?|events?|adverse\s+events?))"),
-    ("DOR", r"(?i:duration\s+of\s+(?:the\s+)?(?:overall\s+|disease\s+|complete\s+)?(?:response|remission)s?)"
+    ("DOR", r"(?i:duration[\s-]+of[\s-]+(?:the\s+)?(?:overall\s+|disease\s+|complete\s+)?(?:response|remission)s?)"
             r"|(?i:response\s+duration)|DOR\b|DoR\b"),
     # "at least a partial response", "partial response or better", "CR or PR": every responder, the ORR
     ("ORR", r"(?i:at\s+least\s+(?:an?\s+)?(?:partial\s+(?:response|remission)|PR)\b)"
@@ -90,10 +96,12 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("OS", r"(?i:overall\s+survival)|OS\b|MST\b|(?i:survival(?:\s+rates?)?)|(?i:(?:still\s+)?alive(?!\s+and\s+(?:free|without|(?:disease|event|progression|relapse|recurrence)[\s-]free)))"
            r"|(?i:overall)(?=\s*(?:,|/|and|or)\s*(?i:[\w-]+[\s-]free|event|progression|disease|leuk\w*|relapse)"
            r"[\w\s-]{0,25}?(?i:survival))"),
+    # "CRS-associated encephalopathy (CRES)" is the neurotoxicity, not the CRS
+    ("ICANS", r"(?i:CRS[\s-]+(?:associated|related)[\s-]+encephalopathy(?:\s+syndrome)?)(?:\s*\(CRES\))?"),
     ("CRS", r"(?i:cytokine[\s-]+release[\s-]+syndromes?)(?:\s*\(CRS\))?|CRS\b"),
     ("ICANS", r"(?i:immune[\s-]+effector[\s-]+cell[\s-]+associated[\s-]+neurotoxicity[\s-]+syndrome)"
               r"(?:\s*\(ICANS\))?|ICANS\b|CRES\b|(?i:CAR[\s-]*T?[\s-]*cell[\s-]+related[\s-]+encephalopathy)"
-              r"|(?i:neuro(?:logic(?:al)?)?[\s-]?toxicit(?:y|ies))"
+              r"|(?i:neuro(?:logic(?:al)?)?[\s-]?toxicit(?:y|ies))|(?i:neurotoxic\s+(?:symptoms|events|effects|complications))"
               r"|(?i:neurologic(?:al)?\s+(?:adverse\s+)?(?:events?|toxicit(?:y|ies)))"),
     # "relapsed mantle cell lymphoma", "relapsed and/or refractory", "relapsed/refractory (r/r) disease":
     # relapse as an adjective of the disease or the population is not an outcome
@@ -115,14 +123,15 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                     r"|(?:eligible|available)\s+for\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:analys[ie]s|evaluation|assessment))"),
     # "analysed for KRAS mutation" describes a laboratory test, "we evaluated 7,216 men" a study population
     ("N_EVALUABLE", r"(?i:analy[sz]ed(?!\s+for\s+(?!(?:response|efficacy|safety|toxicity|outcomes?|survival"
-                    r"|the\s+primary|the\s+(?:main|final)|intention)\b))|evaluated(?!\s+\d)|(?:included|entered)\s+in\s+the\s+(?:[\w-]+\s+){0,2}analys[ie]s"
+                    r"|the\s+primary|the\s+(?:main|final)|intention)\b))|evaluated(?!\s+\d)|(?:included|entered)\s+in\s+(?:the|this|these)\s+(?:[\w-]+\s+){0,2}analys[ie]s"
                     # "were included in the per-protocol group": an analysis set (guideline v2.2)
+                    r"|(?:(?<=were\s)|(?<=was\s))assessed(?!\s+for\s+eligibility)"
                     r"|(?:included|entered)\s+in\s+the\s+(?:per[\s-]protocol|intention[\s-]to[\s-]treat|ITT|mITT|safety|efficacy)"
                     r"\s+(?:group|population|set|cohort)"
                     r"|analysis\s+(?:was\s+)?(?:conducted|performed|done)\s+on)"),
     # "28 received TanCAR7", "35 received axicabtagene ciloleucel", "received CTL019": a product is a
     # word with CAR in it, a "-cel" name or an alphanumeric code.
-    ("N_TREATED", r"(?i:infused|treated|vaccinated|immuni[sz]ed|(?:were|was)\s+given"
+    ("N_TREATED", r"(?i:infused|treated|vaccinated|immuni[sz]ed|(?:were|was|been)\s+given"
                   r"|went\s+on\s+to\s+(?:receive\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:infusions?|treatment|therapy|transplant\w*)"
                   r"|(?:received|underwent)\s+(?:[\w-]+\s+){0,3}?"
                   r"(?:infusions?|[\w-]*CAR[\w-]*|cells|treatment|therapy|doses?|[\w-]*cel\b|transplant\w*|surgery"
@@ -134,6 +143,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                    r"|underwent\s+randomi[sz]ation"
                    # "Group 2 (control group) consisted of 20 individuals"
                    r"|(?:consisted|consists|comprised)\s+of(?=\s+\d[\d,]*\s+(?:\(|[A-Za-z]))"
+                   # "The study population comprised 93 patients"
+                   r"|(?:comprised|comprises)(?=\s+(?:a\s+total\s+of\s+)?\d[\d,]*\s+[A-Za-z])"
                    # "a randomised trial with 148 patients", "a phase III study of 806 patients"
                    r"|(?:trial|study|cohort|sample|series)\s+(?:with|of|in|including|involving|enrolling)"
                    r"(?=\s+(?:a\s+total\s+of\s+)?\d)"
@@ -141,11 +152,11 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                    # "allocated alternately to", "assigned to either"; "entered the study"; in CAR-T trials the
                    # intention-to-treat population is the one that "underwent leukapheresis" (guideline v2.1)
                    r"|(?:allocated|assigned)(?=\s+(?:[\w-]+\s+){0,2}?(?:to|into|at\s+random)\b)"
-                   r"|(?:(?<=were\s)|(?<=was\s))(?:allocated|assigned|studied)"
+                   r"|(?:(?<=were\s)|(?<=was\s))(?:allocated|assigned|studied|divided(?=\s+into\b))|volunteered"
                    # "in 275 patients allocated EOC": the participle right after the counted noun
                    r"|(?:(?<=patients\s)|(?<=participants\s)|(?<=subjects\s)|(?<=women\s)|(?<=men\s))(?:allocated|assigned)\b"
                    r"|included(?=\s+(?:a\s+total\s+of\s+)?\d)"
-                   r"|entered\s+(?:the|this)\s+(?:study|trial)|underwent\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
+                   r"|entered\s+(?:the|this)\s+(?:study|trial)|(?:underwent|undergone)\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
     ("OTHER_RATE", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"
               r"(?!(?:the|patients|subjects|participants)\b)(?:grade\s*[≥>]?\s*\d(?:\s*(?:-|or|/)\s*\d)?\s+)?[a-z][\w/-]*(?:\s+(?!was\b|were\b|in\b|at\b|of\b|"
@@ -173,7 +184,8 @@ _TUMOUR = re.compile(r"(?i:tumou?r|cancer|leuk|lymphoma|myeloma|remission|RECIST
 
 # Grade qualifiers near a CRS or neurotoxicity mention.
 _GRADE_RE = re.compile(
-    r"(?i:grades?\s*(?P<cmp>≥|>=|>|≤|<=|<)?\s*(?P<lo>[1-5]|I{1,3}V?|IV)"
+    r"(?i:(?P<above>(?:above|higher\s+than|greater\s+than|more\s+than|over)\s+)?grades?\s*(?P<cmp>≥|>=|>|≤|<=|<)?\s*"
+    r"(?P<lo>[1-5]|I{1,3}V?|IV)"
     r"(?:\s*(?:-|to|/|or|and|,)\s*(?P<hi>[1-5]|I{1,3}V?|IV))?"
     r"(?P<plus>\s*(?:or|and)\s*(?:higher|greater|above|more|worse)|\+)?"
     r"|(?P<severe>severe|serious|high[\s-]grade)|(?P<any>any[\s-]grade|all[\s-]grades?))"
@@ -199,6 +211,8 @@ def _grade_floor(match: re.Match) -> tuple[int, bool]:
         return 0, False
     lo = match.group("lo")
     low = int(lo) if lo.isdigit() else _ROMAN[lo.upper()]
+    if match.group("above"):
+        return low + 1, False  # "severe (above grade 2)"
     cmp = match.group("cmp")
     if cmp in ("≤", "<=", "<"):
         return low, True

@@ -51,7 +51,7 @@ def _after_regex(preposition: str) -> re.Pattern:
     )
 
 
-_AFTER = _after_regex(r"(?P<prep>in|among|for|with|on|within|allocated(?:\s+to)?|assigned(?:\s+to)?)\s+")  # "275 patients allocated EOC"
+_AFTER = _after_regex(r"(?P<prep>in|among|for|with|on|within|allocated(?:\s+to)?|assigned(?:\s+to)?|receiving)\s+")  # "275 patients allocated EOC"
 # "13/15 (86.7%) patients with TP53 mutation": the figure's own patients, described
 _DESCRIBED_AFTER = re.compile(rf"\s*(?P<with>{PATIENT_NOUN}\s+(?:with(?:out)?|who\s+had|aged)\s+[^,;()]{{1,50}}?){_BOUNDARY}",
                               re.IGNORECASE)
@@ -154,6 +154,12 @@ def _acceptable(label: str, *, after_a_figure: bool = True) -> bool:
     if not after_a_figure:  # an arm named before its own count may be "no adhesion barrier" or "early"
         return not _NOT_AN_ARM_NAME.fullmatch(label)
     return not (_NOT_A_GROUP.match(label) or _NOT_A_GROUP_AFTER.match(label))
+
+
+def acceptable_label(label: str, *, named_before: bool = False) -> bool:
+    """Whether `label`, written next to a count, may name a group (not a measure, a time or an endpoint);
+    `named_before`: an arm named before its own size ("or A + M (49)") may be called anything."""
+    return _acceptable(label, after_a_figure=not named_before)
 
 
 def group_after(sentence: str, position: int, *, limit: int = 90, bare: bool = False) -> GroupMention | None:

@@ -45,11 +45,19 @@ _LINK_TO_NEXT = re.compile(
 # "66 patients with relapsed/refractory (r/r) B-NHL were recruited": a described population, then its verb.
 # "43 (55%) patients achieving clinical remission were randomized", "78 patients with AS (57 males, 21 females)
 # were recruited", "30 patients with carcinoma exceeding the Milan criteria underwent transplantation".
+# (a parenthesis may hold one more: "(age 65 ± 7 years; FEV(1) 35%)", "(median age 27 weeks (range 23-33))")
+_ASIDE = r"\((?:[^()]|\([^()]{0,40}\)){0,200}\)"
+_SUBJECT_VERB_END = (r"(?:\b(?:were|was|had\s+been|have\s+been)"
+                     r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally|randomly)\s+)?)?$")
 _DESCRIBED_SUBJECT = re.compile(
-    rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:\([^()]{{0,60}}\)\s*)?"
-    r"(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at|younger|older)\b"
-    r"(?:\([^()]{0,100}\)|[^;:()]){0,140}?(?:\b(?:were|was|had\s+been|have\s+been)"
-    r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally|randomly)\s+)?)?$",
+    rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:{_ASIDE}\s*){{0,2}}"
+    rf"(?:(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at|younger|older)\b"
+    rf"(?:{_ASIDE}|[^;:()]){{0,140}}?(?<=[\w)\s])|(?<=\))\s*"
+    # "129 patients who were in ASA classes I and II, aged 18 to 70 years, and scheduled for surgery, were enrolled"
+    rf"|who\s+(?:were|was|had|are)\b(?:{_ASIDE}|[^;:()]){{0,220}}?,\s*)" + _SUBJECT_VERB_END
+    # "120 women, after having been cured of X by A or B, were randomised": an aside between commas
+    + rf"|^\s*(?:{PATIENT_NOUN}\s+)?,\s*(?:after|before|having|following|despite|although|while|who|all|most)\b"
+      rf"(?:{_ASIDE}|[^;:()]){{0,160}}?,\s*" + _SUBJECT_VERB_END,
     re.IGNORECASE,
 )
 # Words that show a number describes the population or the treatment, not an outcome.
@@ -80,8 +88,11 @@ _SET_ASIDE_BEFORE = re.compile(r"\b(?:excluding|except(?:\s+for)?|other\s+than|a
 _RESPECTIVELY_ASIDE = re.compile(r"\s*,\s*respectively\s*,\s*", re.IGNORECASE)  # "447 and 371 patients, respectively, were"
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 # "OS and PFS", "OS, EFS and relapse", "the 1-year OS and 2-year PFS" (each with its own time point)
-_COORDINATION = re.compile(r"^[\s,/)]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:for\s+)?(?:the\s+)?(?:\d+(?:\.\d+)?[\s-]+(?:years?|months?"
-                           r"|weeks?|days?)\s+)?(?:rates?\s*)?[\s,/]*$", re.IGNORECASE)
+_COORDINATION = re.compile(r"^[\s,/)]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:for\s+)?(?:the\s+)?(?:median\s+)?(?:\d+(?:\.\d+)?[\s-]+(?:years?|months?"
+                           r"|weeks?|days?)\s+)?(?:rates?\s*)?"
+                           # "grade 3 CRS and grade 3 neurological events": each of the list may carry its grade
+                           r"(?:(?:grades?\s*(?:≥|>=|>)?\s*(?:[1-5]|I{1,3}V?|IV)(?:\s*(?:-|to|/|or)\s*(?:[1-5]|I{1,3}V?|IV))?"
+                           r"(?:\s*(?:or|and)\s*(?:higher|greater|above))?|severe|any[\s-]grade)\s+)?[\s,/]*$", re.IGNORECASE)
 
 _TIME_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR", "OTHER"}
 COUNT_ENDPOINTS = {"N_ENROLLED", "N_TREATED", "N_EVALUABLE"}
@@ -137,7 +148,17 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
         return None
     if value.kind in COUNT_KINDS and _SEX_SPLIT.search(sentence, value.start, value.end):
         return None  # "Forty-two male patients and two female patients were accrued": a breakdown by sex
+    named = next(iter(within(endpoints, value.end, value.end + 4)), None)
+    if (named is not None and value.kind in ("pct", "k_pct", "count_pct", "frac_pct", "duration", "nr")
+            and _OPENS_BEFORE_NAME.fullmatch(sentence, value.end, named.start)
+            and _CLOSES_AFTER_NAME.match(sentence, named.end) and compatible(named, value)):
+        return named  # "objective in 90% (ORR) and complete in 43.3% (CR rate)": the figure names its endpoint
+    if value.kind in COUNT_KINDS and _SCREENED_AFTER.match(sentence, value.end):
+        return None  # "300 patients were assessed for eligibility": screened, not enrolled
     clause_start, clause_end = _clause_of(value.start, clauses)
+    participle = _participle_after_count(sentence, value, endpoints, clause_end)
+    if participle is not None:
+        return participle
     design = _study_population(sentence, value, endpoints, clause_start)
     if design is not None:
         return design
@@ -149,6 +170,10 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
             return event or _population_verb(sentence, value, endpoints) or inside  # "15 evaluable patients"
     if value.kind == "hr":
         clause_start = 0  # "PFS was 4.0 months (95% CI ...; hazard ratio, 0.81)": the ratio follows a semicolon
+        named = next((e for e in within(endpoints, value.start, value.end)
+                      if e.end <= value.end and e.code in _HR_NAMED and compatible(e, value)), None)
+        if named is not None and not _COMPOSITE_INSIDE.search(sentence, value.start, named.start):
+            return named  # "the hazard ratio for death was 0.79", "HR of relapse 0.5": the ratio names what it compares
     # A population verb or adjective ("patients treated with X", "evaluable") describes who, not what: a level
     # skips it to the endpoint before it ("median survival was 7.7 months for patients treated with A and 6.4 …").
     if value.kind == "hr" and not any(compatible(e, value) for e in within(endpoints, clause_start, value.start)):
@@ -223,6 +248,8 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
 # "reduced the relapse rate by 56%", "the absolute increase in PFS at 3 years was 7.3%": changes, not levels.
 _A_CHANGE = re.compile(r"\b(?:reduc|decreas|increas|improv|lower|rais|prolong|extend|cut)\w*\b[^,;]{0,60}?\bby\s*$",
                        re.IGNORECASE)
+_BY_BEFORE = re.compile(r"\bby\s*$", re.IGNORECASE)
+_CHANGE_VERB = re.compile(r"\b(?:reduc|decreas|increas|improv|lower|rais|prolong|extend|cut)\w*\b", re.IGNORECASE)
 _DIFFERENCE_BEFORE = re.compile(r"\b(?:increase|decrease|difference|reduction|improvement|gain|benefit)s?\s+(?:in|of)\s+"
                                 r"(?:the\s+)?(?:(?:rates?|incidence|proportion)\s+of\s+)?$", re.IGNORECASE)
 _COMPARED_NEAR = re.compile(r"\b(?:vs|versus|compared)\b", re.IGNORECASE)
@@ -233,6 +260,9 @@ def _states_a_change(sentence: str, endpoint: EndpointMention, value: ValueMenti
     nor levels compared ("no difference in relapse (74% vs 68%)")."""
     if _A_CHANGE.search(sentence, max(0, endpoint.start - 40), value.start):
         return True
+    if _BY_BEFORE.search(sentence, max(0, value.start - 8), value.start) and _CHANGE_VERB.search(
+            sentence, max(0, value.start - 300), endpoint.start):
+        return True  # "lowered the risk of the primary outcome by 25%, stroke by 33% and death by 37%": a list of changes
     if "from" in gap or _COMPARED_NEAR.search(gap) or _COMPARED_NEAR.search(sentence, value.end, value.end + 15):
         return False
     return _DIFFERENCE_BEFORE.search(sentence, max(0, endpoint.start - 50), endpoint.start) is not None
@@ -244,7 +274,9 @@ def _described_population(sentence: str, value: ValueMention, endpoints: list[En
     patients (which may name an endpoint: "achieving clinical remission"), then the verb that counts them."""
     if value.kind not in ("count", "count_pct"):
         return None
-    verb = next((e for e in within(endpoints, value.end, min(clause_end, value.end + 200)) if e.code in COUNT_ENDPOINTS
+    if re.match(r"\s+who\s", sentence[value.end:value.end + 6]):
+        clause_end = len(sentence)  # a relative clause may hold commas ("who were …, aged …, and scheduled …, were")
+    verb = next((e for e in within(endpoints, value.end, min(clause_end, value.end + 260)) if e.code in COUNT_ENDPOINTS
                  and e.label.lower() not in ("evaluable", "assessable")), None)
     if verb is None or not compatible(verb, value):
         return None
@@ -253,6 +285,11 @@ def _described_population(sentence: str, value: ValueMention, endpoints: list[En
 
 
 _RELATIVE = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{PATIENT_NOUN}\s+)?who\s+$", re.IGNORECASE)
+_OPENS_BEFORE_NAME = re.compile(r"\s*\(\s*")
+_CLOSES_AFTER_NAME = re.compile(r"\s*(?:rates?\s*)?\)", re.IGNORECASE)
+_SCREENED_AFTER = re.compile(r"\s+(?:were|was)\s+(?:(?:assessed|evaluated|screened)\s+for\s+eligibility|screened)\b",
+                             re.IGNORECASE)
+_OWN_AUXILIARY = re.compile(r"\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+ly\s+)?", re.IGNORECASE)
 _AUXILIARY_BEFORE = re.compile(r"\b(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
@@ -272,13 +309,16 @@ def _main_verb_past_a_relative_clause(sentence: str, value: ValueMention, endpoi
 
 
 # ("in 2733 men and 897 women": the second of two coordinated counts has the first one's preposition)
-_POPULATION_PREPOSITION = re.compile(r"\b(?:in|of|involving|including|enrolling|among|for)\s+(?:a\s+total\s+of\s+)?"
+_POPULATION_PREPOSITION = re.compile(r"\b(?:in|of|involving|including|enrolling|among|for"
+                                     r"|(?<=done\s)with|(?<=conducted\s)with|(?<=performed\s)with)\s+(?:a\s+total\s+of\s+)?"
                                      r"(?:\d[\d,]*\s+(?:[\w-]+\s+){1,2}?and\s+)?$", re.IGNORECASE)
 _ANALYSIS_EVALUATED = re.compile(r"\banalys[ie]s\s+(?:evaluated|assessed|examined|included)\b", re.IGNORECASE)
 _DESIGN_VERB = re.compile(r"\b(?:compared|assessed|evaluated|studied|examined|analy[sz]ed|investigated|measured)\b",
                           re.IGNORECASE)
 # "Participants: 401 primary care patients aged 29-95 with …" (no verb): the study population (guideline v2.1)
 _HEADS_A_VERBLESS_SENTENCE = re.compile(r"\s*(?:[A-Z][A-Za-z ,]{2,40}:\s*)?(?:(?:A\s+total\s+of|In\s+total,?)\s+)?")
+_POPULATION_HEADING = re.compile(r"\s*(?i:(?:study\s+|setting\s+and\s+)?(?:participants|patients|subjects|population|sample))"
+                                 r"\s*:\s*(?:(?:A\s+total\s+of|In\s+total,?)\s+)?")
 _VERB_AFTER_A_COUNT = re.compile(
     r"\b(?:were|was|is|are|had|has|have|been|did|could|would|withdrew|began|became|went|died|gave|took|left|met|showed"
     r"|underwent)\b"
@@ -286,9 +326,30 @@ _VERB_AFTER_A_COUNT = re.compile(
     r"|(?<!\bwith\s)(?<!\bwithout\s)(?<!\bof\s)\b(?!aged\b|un)[a-z]{3,}ed\b", re.IGNORECASE)
 
 
+_PARTICIPLE = re.compile(r"(?:infused|treated|randomi[sz]ed|enrolled|allocated|assigned|recruited)$", re.IGNORECASE)
+
+
+def _participle_after_count(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
+                            clause_end: int) -> EndpointMention | None:
+    """"We analysed outcomes of 475 patients infused with axi-cel": a participle right after the counted noun says who
+    they are when no verb of their own follows ("… infused with X were evaluable" is counted by "were evaluable")."""
+    if value.kind != "count":
+        return None
+    after = [e for e in within(endpoints, value.end, min(clause_end, value.end + 200)) if e.code in COUNT_ENDPOINTS]
+    if not after or after[0].start - value.end > 1 or not _PARTICIPLE.fullmatch(after[0].label):
+        return None
+    if any(_AUXILIARY_BEFORE.search(sentence, max(0, e.start - 25), e.start) for e in after[1:]):
+        return None
+    before = [e for e in within(endpoints, max(0, value.start - 40), value.start) if e.code in COUNT_ENDPOINTS]
+    if (before and _VERB_RIGHT_BEFORE.fullmatch(sentence, before[-1].end, value.start)
+            and not before[-1].label.lower().startswith("compris")):
+        return None  # "we enrolled 120 patients treated with X": the verb before counts them ("comprised" only lists)
+    return after[0]
+
+
 def _has_a_verb(sentence: str, start: int) -> bool:
     return _VERB_AFTER_A_COUNT.search(sentence, start) is not None
-_DESIGN = re.compile(r"\b(?:stud(?:y|ied)|trial|compar(?:e|ed|ing)|randomi[sz]ed|evaluat(?:e|ed|ing)|assess(?:ed)?|investigat\w*"
+_DESIGN = re.compile(r"\b(?:stud(?:y|ied)|trial|compar(?:e|ed|ing)|randomi[sz](?:ed|ation)|evaluat(?:e|ed|ing)|assess(?:ed)?|investigat\w*"
                      r"|examin(?:e|ed)|conducted)\b", re.IGNORECASE)
 
 
@@ -302,8 +363,16 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
     count in a sentence about the design, with no outcome before it, is the study population (guideline v2.1)."""
     if value.kind != "count":
         return None
+    if _POPULATION_HEADING.fullmatch(sentence, 0, value.start) and not any(
+            e.code in COUNT_ENDPOINTS for e in within(endpoints, value.end, value.end + _REACH)):
+        # "PARTICIPANTS: 443 women admitted for delivery and followed for a month": the heading says what is counted
+        return EndpointMention("N_ENROLLED", value.start, value.start, "study population")
     if _HEADS_A_VERBLESS_SENTENCE.fullmatch(sentence, 0, value.start) and not _has_a_verb(sentence, value.end):
         return EndpointMention("N_ENROLLED", value.start, value.start, "study population")  # "401 primary care patients aged …"
+    own_verb = next((e for e in within(endpoints, value.end, value.end + 40) if e.code in COUNT_ENDPOINTS), None)
+    if own_verb is not None and (_OWN_AUXILIARY.fullmatch(sentence, value.end, own_verb.start) or (
+            not sentence[value.end:own_verb.start].strip() and own_verb.label.lower().startswith(("received", "underwent")))):
+        return None  # "Radiographs of 112 patients were assessed", "2484 neonates received": the count's own verb decides
     preposition = _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 50), value.start)
     if preposition is None or (preposition.group(0).lower().startswith("for")
                                and not _DESIGN_VERB.search(sentence, max(0, preposition.start() - 20), preposition.start())):
@@ -341,6 +410,8 @@ _FINITE_VERB = re.compile(r"\b(?:were|was|had|have|received|underwent|entered|we
 _SEX_SPLIT = re.compile(r"\b(?:male|female|males|females)\b", re.IGNORECASE)
 _ANOTHER_MEDIAN_TIME = re.compile(r"\band\s+(?!follow)(?:[\w-]+\s+){1,4}(?:at|after)\s+(?:a\s+)?(?:median|mean)\b[^;]*$",
                                   re.IGNORECASE)
+_COMPOSITE_INSIDE = re.compile(r",|\bor\b|\band\b")  # "hazard ratio for progression, relapse, or death": a composite
+_HR_NAMED = {"OS", "PFS", "EFS", "LFS", "DOR", "MORTALITY", "RELAPSE", "NRM"}
 _REACH = 250  # characters between a value and the endpoint it reports, at most
 _MEDIAN_NEAR = re.compile(r"\bmedian\b", re.IGNORECASE)
 
@@ -401,7 +472,7 @@ _DAYS_MODIFIER = re.compile(r"(?P<n>\d+)-(?P<unit>day|week|month|year)s?", re.IG
 _MONTHS_IN = {"day": 1 / 30.4375, "week": 7 / 30.4375, "month": 1.0, "year": 12.0}
 
 
-_POPULATION_BEFORE_PARENTHESIS = re.compile(rf"\b{PATIENT_NOUN}\s*[(\[]\s*$")
+_POPULATION_BEFORE_PARENTHESIS = re.compile(rf"\b(?:{PATIENT_NOUN}|(?i:sample))\s*[(\[]\s*$")
 
 
 def counted_in_parenthesis(sentence: str, value: ValueMention) -> EndpointMention | None:
@@ -560,6 +631,18 @@ def _leading_list(sentence: str, named: list[EndpointMention]) -> list[EndpointM
         if not _COORDINATION.match(sentence[listed[-1].end:later.start]):
             break
         listed.append(later)
+    return listed if len(listed) > 1 else []
+
+
+def list_ending_with(sentence: str, endpoints: list[EndpointMention], last: EndpointMention) -> list[EndpointMention]:
+    """The coordinated endpoints ("PFS and OS", "PFS, DOR and OS") that end with `last`, one per code; [] if none."""
+    named = [e for e in endpoints[max(0, endpoints.index(last) - 8):endpoints.index(last) + 1]
+             if e.code not in COUNT_ENDPOINTS] if last in endpoints else []
+    listed, seen = [], set()
+    for endpoint in _trailing_list(sentence, named):
+        if endpoint.code not in seen:
+            listed.append(endpoint)
+            seen.add(endpoint.code)
     return listed if len(listed) > 1 else []
 
 

@@ -27,12 +27,14 @@ from dataclasses import dataclass, replace
 from litmus.nlp.endpoints import EndpointMention, TextContext, find_endpoints, regrade, text_context
 from litmus.nlp.groups import compared_groups, group_after, group_before, group_list_after, leading_group
 from litmus.nlp.linking import (
-    COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, counted_in_parenthesis, link_endpoint, modified_figures, pair_coordinated,
+    COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, counted_in_parenthesis, link_endpoint, list_ending_with, modified_figures,
+    pair_coordinated,
     timepoint_for, within,
 )
 from litmus.nlp.numbers import digitise_number_words, normalise_text, parse_number, snap_to_words
 from litmus.nlp.populations import (
-    POPULATION_CODES, GroupCount, breakdown_of_count, sentence_population_kind, sizes_in_parentheses, sizes_per_group,
+    POPULATION_CODES, GroupCount, breakdown_of_count, sizes_before_a_shared_noun, sentence_population_kind, sizes_coordinated, sizes_in_parentheses,
+    sizes_given, sizes_listed_in_parenthesis, sizes_named_by_a_participle, sizes_of_named_groups, sizes_per_group,
     sizes_sent_to_arms,
 )
 from litmus.nlp.sentences import split_sentences
@@ -46,7 +48,13 @@ from litmus.records import OutcomeMetric
 _COUNTED_BEFORE = re.compile(rf"(?<![\w.\-/^])(?P<k>\d+)\s+(?:(?:further|more|additional|other|durable|confirmed"
                              r"|early|late|new|total)\s+)?$")
 _COUNTED_HINT = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:complete|partial|stable|progressive|objective|overall|CRs?\b|PRs?\b"
-                           r"|SD\b|PD\b|responses|remissions|deaths|relapses|treatment-related)", re.IGNORECASE)
+                           r"|SD\b|PD\b|responses?|remissions?|deaths?|relapses?|treatment-related)", re.IGNORECASE)
+_SHARED_NOUN_HINT = re.compile(r"\d\s+[A-Za-z][\w®+/.-]*(?:\s+[A-Za-z][\w®+/.-]*)?\s*,?\s*(?:and|or|versus|vs)\b")
+_NAMED_GROUPS_HINT = re.compile(r"\(\s*\d+\s*\)\s*,?\s*(?:or|and|vs|versus)\b|\b(?:group|arm|cohort)\s*,?\s*(?:and|versus|vs)\s",
+                                re.IGNORECASE)
+_GIVEN_HINT = re.compile(r"\)\s+(?:given|receiving|treated|who)\b|\b(?:given|administered|infused)\s+to\s+\d", re.IGNORECASE)
+_PARTICIPLE_HINT = re.compile(r"(?:randomi[sz]ed|assigned|allocated)\s+to\b", re.IGNORECASE)
+_LISTED_HINT = re.compile(r"\(\s*\d[\d,]*\s+[A-Za-z]")  # "(609 intervention, 667 control)"
 _SENT_TO_HINT = re.compile(r"\d\s+(?:\w+\s+)?to\s")  # "251 to the maintenance group"
 _PERCENT_AFTER = re.compile(r"\s*\(\s*")
 _ELLIPSIS = re.compile(r"(?:\band|\bversus|\bvs\.?|\bcompared\s+with|,)\s+(?P<k>\d+)\s+(?=(?:in|among)\s+(?:the|those)\b)",
@@ -60,7 +68,7 @@ _DIGIT = re.compile(r"\d")
 _NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
 
 # Bumped whenever the output can change: stored extractions of an older version are redone.
-EXTRACTOR_VERSION = "2.5.0"
+EXTRACTOR_VERSION = "2.6.0"
 
 @dataclass(frozen=True, slots=True)
 class _Sentence:
@@ -122,7 +130,7 @@ def _safety_event_positions(text: str) -> list[int]:
     return sorted(positions)
 
 
-_NEGATION_WORD = re.compile(r"\b(?:[Nn]o|[Nn]one|not|[Zz]ero|[Nn]either|(?:was|were)\s+(?:0|nil))\b")
+_NEGATION_WORD = re.compile(r"\b(?:[Nn]o|[Nn]one|[Nn]obody|not|[Zz]ero|[Nn]either|(?:was|were)\s+(?:0|nil))\b")
 
 
 def find_proportions(text: str) -> list[tuple[int, int]]:
@@ -142,35 +150,52 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     sentence, words = s.digits, s.words
     heads = _LEADING_POPULATION.match(sentence) is not None  # "In 1340 newly diagnosed HNC patients, …"
     if (not may_state_a_value(sentence) and not _COUNTED_HINT.search(sentence) and not _SENT_TO_HINT.search(sentence)
-            and not heads):
+            and not heads and not _LISTED_HINT.search(sentence) and not _GIVEN_HINT.search(sentence)):
         return [], None  # fast path: years, p-values and ages alone
     masked, intervals, timepoints = find_masks(sentence)
     values = find_values(masked)
-    if not values and not _COUNTED_HINT.search(masked) and not _SENT_TO_HINT.search(masked) and not heads:
+    if (not values and not _COUNTED_HINT.search(masked) and not _SENT_TO_HINT.search(masked) and not heads
+            and not _LISTED_HINT.search(masked) and not _GIVEN_HINT.search(masked)):
         return [], None
     endpoints = find_endpoints(words, context=context)
     values = _with_counted_endpoints(masked, values, endpoints)
-    group_counts = (sizes_in_parentheses(words, sentence, endpoints) + sizes_sent_to_arms(words, sentence, endpoints)
+    listed = sizes_listed_in_parenthesis(words, sentence, endpoints)
+    group_counts = listed + [g for g in sizes_in_parentheses(words, sentence, endpoints) if not _overlaps_any(g, listed)] + (
+                    sizes_sent_to_arms(words, sentence, endpoints)
                     + (sizes_per_group(words, sentence, endpoints) if _EACH_HINT.search(sentence) else []))
-    if not values and not group_counts and not heads:
+    coordinated = [g for g in sizes_coordinated(words, sentence) if not _overlaps_any(g, group_counts)]
+    if _SHARED_NOUN_HINT.search(sentence):
+        coordinated += [g for g in sizes_before_a_shared_noun(words, sentence, endpoints)
+                        if not _overlaps_any(g, group_counts + coordinated)]
+    if _NAMED_GROUPS_HINT.search(sentence):
+        coordinated += [g for g in sizes_of_named_groups(words, sentence, endpoints)
+                        if not _overlaps_any(g, group_counts + coordinated)]
+    if _GIVEN_HINT.search(sentence):
+        coordinated += [g for g in sizes_given(words, sentence) if not _overlaps_any(g, group_counts + coordinated)]
+    if _PARTICIPLE_HINT.search(sentence):
+        coordinated += [g for g in sizes_named_by_a_participle(words, sentence)
+                        if not _overlaps_any(g, group_counts + coordinated)]
+    population = _leading_population(words, sentence, endpoints) if heads else None
+    if population is not None:
+        group_counts += _parts_of_population(words, sentence, population, group_counts)
+    if not values and not group_counts and not coordinated and not heads:
         return [], endpoints
     if s.spelled:
         values = [replace(v, start=snap_to_words(v.start, s.spelled)) for v in values]
         timepoints = [replace(t, text=words[snap_to_words(t.start, s.spelled):t.end]) for t in timepoints]
     values = _proportions_in_parentheses(sentence, values)
     rates = [v for v in values if v.kind in _RATE_KINDS]  # "(87%, n = 15)": the n is the rate's total
-    group_counts = [g for g in group_counts if not _inside_any(g.start, rates)]
+    group_counts = [g for g in group_counts if not _inside_any(g.start, rates)] + coordinated  # ("40 (45%) received A")
     values = [v for v in values if not _overlaps_any(v, group_counts)]
     intervals = intervals + _unlabelled_intervals(sentence, masked, values)
     clauses = clause_spans(sentence)
     leading = leading_group(words)
     skip_until = leading.end if leading else 0
-    population = _leading_population(words, sentence, endpoints)
     links = pair_coordinated(sentence, values, endpoints, timepoints, clauses)
     if "(" in sentence:
         links = modified_figures(sentence, values, endpoints) | links
     linked: list[tuple[ValueMention, EndpointMention, Timepoint | None]] = []
-    subjects = set()  # population counts already stated as the subject of their verb
+    subjects = {g.code for g in coordinated}  # population counts already stated as the subject of their verb
     for value in values:
         if population is not None and value.start == population.start:
             continue  # read below as the population the rest of the sentence is about
@@ -201,6 +226,7 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     linked = _coordinated_subjects(masked, values, linked)
     groups = _groups_of(words, masked, linked, leading)
     metrics = []
+    graded: dict[int, tuple[str | None, int]] = {}  # id of a CRS/ICANS figure -> (its grade range, where it is written)
     if population is not None:
         metrics.append(_population_metric(s, population))
     heading_time = _leading_timepoint(sentence, timepoints)
@@ -215,8 +241,125 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
             metric = _with_denominator(metric, population.count)
         metrics.append(metric)
         metrics += _breakdown_metrics(s, metric, value)
+        if endpoint.code in ZERO_EVENT_ENDPOINTS and "n" in words:
+            metrics += _compared_with_none(s, metric, max(value.end, endpoint.end))
+        if endpoint.code in _TOXICITY_ANY:
+            graded[id(metric)] = _grade_range(words, endpoint, value)
+        if value.kind == "nr" or _BOTH_BEFORE.search(words, max(0, value.start - 16), value.start):
+            metrics += _shared_by_a_list(s, metric, value, endpoint, endpoints, values)
     metrics += [_group_count_metric(s, g) for g in group_counts]
+    if _PLANNED_OR_UNITS_HINT.search(words):
+        metrics = [m for m in metrics if not _planned_or_not_people(s, m)]
+    if graded:
+        metrics = _without_grade_parts(metrics, graded)
     return sorted(metrics, key=lambda m: m.start), endpoints
+
+
+# "Enrolment of 70 patients had been planned", "1120 patients (560 in each arm) are required to detect …", "a target
+# enrolment of 24 in each group": a planned sample size; "27 clusters … 13 were allocated to A": units, not people
+_PLANNED_OR_UNITS_HINT = re.compile(r"\b(?:plann|target|required|needed|sample\s+size|calculated|clusters?|communities"
+                                    r"|practices|schools|villages|households|districts|wards|hospitals|centres|centers)",
+                                    re.IGNORECASE)
+_PLANNED = re.compile(r"\b(?:planned|target(?:ed)?\s+(?:enrol+ment|sample|accrual)|(?:were|was|are|is|would\s+be)\s+"
+                      r"(?:required|needed)|sample\s+size|(?:was|were)\s+calculated)\b", re.IGNORECASE)
+# ("27 randomised clusters", "eight shared apartment communities"; not "from 11 Japanese centers", where they come from)
+_NOT_PEOPLE_COUNTED = re.compile(r"(?<!\bfrom\s)(?<!\bat\s)(?<!\bin\s)\b\d+\s+(?:[\w-]+\s+){0,3}(?:clusters|communities"
+                                 r"|practices|schools|villages|households|districts|wards|hospitals|centres|centers)\b",
+                                 re.IGNORECASE)
+_CLAUSE_EDGE = re.compile(r"[,;:]|\bbut\b|\band\s+the\b")
+
+
+def _planned_or_not_people(s: _Sentence, metric: OutcomeMetric) -> bool:
+    """Whether a head count is a planned sample size or counts units that are not people (guideline v2.1, 9)."""
+    if metric.endpoint not in COUNT_ENDPOINTS:
+        return False
+    at = metric.start - s.offset
+    edges = [m.start() for m in _CLAUSE_EDGE.finditer(s.words)]
+    start = max([e for e in edges if e < at], default=0)
+    end = min([e for e in edges if e > at], default=len(s.words))
+    if _PLANNED.search(s.words, start, end) or _PLANNED.search(s.words, at, min(len(s.words), at + 80)) and not any(
+            start < e < at for e in edges):
+        return True
+    return (bool(_NOT_PEOPLE_COUNTED.search(s.digits, max(0, at - 200), at)) and metric.group is not None
+            and not re.search(PATIENT_NOUN, s.words[max(0, at - 60):metric.end - s.offset + 20]))
+
+
+# "PFS and OS at 1 year were both 55.6%", "Medians for PFS, DOR and OS have not been reached": one figure for a list
+_BOTH_BEFORE = re.compile(r"\b(?:both|all|each)\s*$", re.IGNORECASE)
+
+
+def _shared_by_a_list(s: _Sentence, metric: OutcomeMetric, value: ValueMention, endpoint: EndpointMention,
+                      endpoints: list[EndpointMention], values: list[ValueMention]) -> list[OutcomeMetric]:
+    listed = list_ending_with(s.digits, endpoints, endpoint)
+    if not listed or listed[-1].end > value.start or within(values, listed[0].start, value.start):
+        return []
+    return [replace(metric, endpoint=other.code, label=other.label) for other in listed[:-1]
+            if other.code != endpoint.code and other.code != "OTHER"]
+
+
+# ----------------------------------------------------------------------------- grade-restricted toxicity figures
+
+_TOXICITY_ANY = {"CRS_ANY", "ICANS_ANY"}
+_GRADE_QUALIFIER = re.compile(
+    r"(?i:\b(?P<mild>mild(?:\s+to\s+moderate)?|low[\s-]grade)\b"
+    r"|\bgrades?\s*(?P<cmp>≥|>=|>)?\s*(?P<lo>[1-5]|I{1,3}V?|IV)\b(?:\s*(?:-|to|/|or|and|,)\s*(?P<hi>[1-5]|I{1,3}V?|IV)\b)?"
+    r"(?P<open>\s*(?:or|and)\s*(?:higher|greater|above|more|worse)|\+)?)"
+)
+_ABOVE_BEFORE = re.compile(r"\b(?:above|higher\s+than|greater\s+than|more\s+than|over)\s+$", re.IGNORECASE)
+_MOSTLY_BEFORE = re.compile(r"\b(?:mostly|mainly|predominantly|largely|usually|generally)\s+(?:of\s+)?$", re.IGNORECASE)
+_GRADE_NUMBER = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+
+
+def _grade_range(words: str, endpoint: EndpointMention, value: ValueMention) -> tuple[str | None, int]:
+    """("low", where) for a figure restricted to grades below 3 ("grade 1-2 CRS in 40%", "mild ICANS in 5"),
+    ("middle", where) for one that is neither any grade nor grade ≥3 ("grade 2-4 CRS", "grade ≥2"), else None;
+    `where` is the qualifier's offset ("one patient had grade 2 CRS": the grade after the count is its own)."""
+    had = _HAD_A_GRADE.match(words, value.end)
+    if had is not None:
+        last = _GRADE_QUALIFIER.match(words, had.end())
+    else:
+        start = max(0, min(endpoint.start, value.start) - 25)
+        qualifiers = list(_GRADE_QUALIFIER.finditer(words, start, value.start))
+        last = qualifiers[-1] if qualifiers else None
+    if last is None:
+        return None, -1
+    if last.group("mild"):
+        return (None if _MOSTLY_BEFORE.search(words, max(0, last.start() - 20), last.start()) else "low"), last.start()
+    low = _GRADE_NUMBER[last.group("lo").upper()]
+    high = _GRADE_NUMBER[last.group("hi").upper()] if last.group("hi") else low
+    if _ABOVE_BEFORE.search(words, max(0, last.start() - 16), last.start()):
+        low, high = low + 1, 5  # "above grade 2"
+    if last.group("open") or last.group("cmp"):
+        low, high = (low + 1 if last.group("cmp") == ">" else low), 5
+    if high <= 2:
+        return "low", last.start()
+    return ("middle" if low == 2 else None), last.start()
+
+
+_HAD_A_GRADE = re.compile(rf"\s+(?:{PATIENT_NOUN}\s+)?(?:had|developed|experienced)\s+(?=grade)", re.IGNORECASE)
+
+
+def _without_grade_parts(metrics: list[OutcomeMetric], graded: dict[int, tuple[str | None, int]]) -> list[OutcomeMetric]:
+    """A figure of grades 1-2 only is any-grade CRS/ICANS when it covers every event; beside a grade ≥3 figure or
+    another low-grade part of the same toxicity it is a part, and "grade 2-4" is neither
+    (adjudicated gold)."""
+    def is_other_part(metric: OutcomeMetric, where: int, other: OutcomeMetric) -> bool:
+        if other is metric or not other.endpoint.startswith(metric.endpoint.split("_")[0]) or other.negated or not other.value:
+            return False
+        if other.endpoint.endswith("_GE3"):
+            return True  # "grade 1-2 in 48 (87%) and of grade 3 in 6 (11%)"
+        other_grade, other_where = graded.get(id(other), (None, -1))
+        return other_grade == "low" and other_where != where  # "grade 1 CRS in 7 …; grade 2 CRS in one"
+
+    kept = []
+    for metric in metrics:
+        grade, where = graded.get(id(metric), (None, -1))
+        if grade == "middle":
+            continue
+        if grade == "low" and any(is_other_part(metric, where, other) for other in metrics):
+            continue
+        kept.append(metric)
+    return kept
 
 
 def _with_counted_endpoints(masked: str, values: list[ValueMention],
@@ -385,7 +528,8 @@ def _unlabelled_intervals(sentence: str, masked: str, values: list[ValueMention]
     return found
 
 
-_SUBJECT_JOIN = re.compile(r"\s*(?:(?:of|in|among|for|with|on)\s+[^,;.()]{1,40}?\s+)?and\s+", re.IGNORECASE)
+_SUBJECT_JOIN = re.compile(r"\s*(?:(?:of|in|among|for|with|on|receiving|given|treated\s+with|(?:allocated|assigned)\s+to)"
+                           r"\s+[^,;.()]{1,40}?\s+)?and\s+", re.IGNORECASE)
 _SUBJECT_KINDS = {"count", "count_pct", "frac", "frac_pct", "pct", "bare"}
 
 
@@ -529,7 +673,7 @@ class _Population:
 # "In the sub-group of 583 women with hypertension, …":
 # the population the rest of the sentence is about, stated before its comma.
 _LEADING_POPULATION = re.compile(
-    rf"^\s*(?:[A-Z][A-Z ]{{2,40}}:\s*)?(?:Among|Of|In|From|For)\s+(?:the\s+|all\s+|a\s+total\s+of\s+|a\s+)?"
+    rf"^\s*(?:[A-Z][A-Z ]{{2,40}}:\s*)?(?:Among|Of|Out\s+of|In|From|For)\s+(?:the\s+|all\s+|a\s+total\s+of\s+|a\s+)?"
     rf"(?:(?i:sub-?group|subset|sub-?study)\s+of\s+)?(?P<k>{NUM})\s+"
     rf"(?P<description>(?:[\w/-]+\s+){{0,4}}?{PATIENT_NOUN}(?:\([^()]{{0,80}}\)|[^,;()]){{0,120}}?),\s+(?!respectively)",
 )
@@ -554,6 +698,9 @@ _OTHER_VERB = re.compile(
 )
 
 
+_RECIPIENTS = re.compile(r"^(?:[\w-]+\s+){0,2}recipients\s*$", re.IGNORECASE)
+
+
 def _leading_population(words: str, digits: str, endpoints: list[EndpointMention]) -> _Population | None:
     """The population heading the sentence, counted: its verb says which count (none: N_ENROLLED, v2.1)."""
     match = _LEADING_POPULATION.match(digits)
@@ -566,11 +713,21 @@ def _leading_population(words: str, digits: str, endpoints: list[EndpointMention
     if _NOT_ENROLMENT.search(words, 0, match.end("description")):
         return None
     code = next((code for code, verb in _POPULATION_VERBS if verb.search(description)), None)
+    if code is None and _RECIPIENTS.match(description):
+        code = "N_TREATED"  # "Of the 1916 recipients, …": those who received the therapy
     if code is None:
         if _OTHER_VERB.search(description):
             return None  # "Of 111 patients who underwent leukapheresis": a count of something else
         code = "N_ENROLLED"
     return _Population(code, int(number), match.start("k"), match.end("k"))
+
+
+def _parts_of_population(words: str, digits: str, population: _Population,
+                         found: list[GroupCount]) -> list[GroupCount]:
+    """"Of the 159 patients randomised, 82 received A and 77 received B": the groups the population heading the
+    sentence splits into, recognised because their counts add up to it."""
+    parts = breakdown_of_count(words, digits, population.count, population.end, population.code)
+    return [part for part in parts if not any(g.start <= part.start < g.end for g in found)]
 
 
 def _population_metric(s: _Sentence, population: _Population) -> OutcomeMetric:
@@ -644,15 +801,36 @@ def _with_implied_total(metric: OutcomeMetric, populations: list[OutcomeMetric])
 # ----------------------------------------------------------------------------- zero events
 
 
+# "Two patients died versus none in the placebo group", "3 relapses vs zero with drug A": the comparator's zero
+_VERSUS_NONE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?(?:\s+(?:in|among|with|for|on)\s+[^,;()]{1,40}?)?,?\s*"
+                          r"(?:versus|vs\.?|compared\s+with|against)\s+"
+                          r"(?:zero|none|no\s+(?:deaths?|patients?|events?|relapses?))\b", re.IGNORECASE)
+
+
+def _compared_with_none(s: _Sentence, metric: OutcomeMetric, after: int) -> list[OutcomeMetric]:
+    match = _VERSUS_NONE.match(s.words, after)
+    if match is None or metric.stat not in ("count", "rate"):
+        return []
+    group = group_after(s.words, match.end())
+    return [replace(metric, stat="rate", value=0.0, unit="%", count=0, total=None, negated=True,
+                    start=s.offset + match.end() - 4, end=s.offset + match.end(), group=group.label if group else None)]
+
+
 def _zero_event_metrics(s: _Sentence, context: TextContext, endpoints: list[EndpointMention] | None) -> list[OutcomeMetric]:
     """"None of the patients had grade 3-4 CRS": rate 0 %, count 0, negated."""
     endpoints = endpoints if endpoints is not None else find_endpoints(s.words, context=context)
     metrics = []
-    for zero in find_zero_events(s.words, endpoints):
+    zeros = find_zero_events(s.words, endpoints)
+    timepoints = find_masks(s.digits)[2] if zeros else []
+    for zero in zeros:
         group = group_after(s.words, zero.endpoint.end)
+        # "Nobody died during the first 30 days", "no deaths within 100 days": the window of the absence (v2.1, 7)
+        timepoint = next((t for t in timepoints if 0 <= t.start - max(zero.end, zero.endpoint.end) <= 12), None)
         metrics.append(OutcomeMetric(
             endpoint=zero.endpoint.code, stat="rate", value=0.0, unit="%", start=s.offset + zero.start,
             end=s.offset + zero.end, sentence=s.original, label=zero.endpoint.label, count=0, total=zero.total,
             group=group.label if group else None, negated=True, sentence_index=s.index, sentence_start=s.offset,
+            timepoint=timepoint.text.strip() if timepoint else None,
+            timepoint_months=timepoint.months[0] if timepoint else None,
         ))
     return metrics

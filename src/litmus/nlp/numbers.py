@@ -74,16 +74,21 @@ _TEN_WORDS = "|".join(_TENS)
 
 # "twenty-four", "twenty four", "seventy", "nine", "one hundred and twelve"
 # ("Two hundred patients": the hundreds come first, so "Two" alone never wins over "Two hundred")
-NUMBER_WORD_PATTERN = (
+_BELOW_A_THOUSAND = (
     rf"(?:(?:{_UNIT_WORDS}|a)[\s-]+hundred)(?:[\s-]+(?:and\s+)?(?:(?:{_TEN_WORDS})(?:[-\s](?:{_UNIT_WORDS}))?"
     rf"|(?:{_UNIT_WORDS})))?"
     rf"|(?:{_TEN_WORDS})(?:[-\s](?:{_UNIT_WORDS}))?|(?:{_UNIT_WORDS})"
 )
+# "Seven thousand and twenty", "two thousand three hundred": thousands first, as hundreds before units
+NUMBER_WORD_PATTERN = (
+    rf"(?:{_BELOW_A_THOUSAND})[\s-]+thousand(?:[\s-]+(?:and\s+)?(?:{_BELOW_A_THOUSAND}))?|{_BELOW_A_THOUSAND}"
+)
 _NUMBER_WORD_RE = re.compile(rf"^(?:{NUMBER_WORD_PATTERN})$", re.IGNORECASE)
 
 # Digits with optional thousands separators and decimals: "1,171", "14.8", ".5"
-# "1,171", "14.8", ".5"; and "53 456 persons", "20 170 patients": thousands grouped by a space, when a word follows
-DIGITS_PATTERN = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?= [A-Za-z])|\d+)(?:\.\d+)?|\.\d+"
+# "1,171", "14.8", ".5"; and "53 456 persons", "20 170 patients", "(n=17 135)": thousands grouped by a space, when a word
+# or the parenthesis' end follows
+DIGITS_PATTERN = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?= [A-Za-z]|\s*\))|\d+)(?:\.\d+)?|\.\d+"
 
 
 def parse_number_words(words: str) -> int | None:
@@ -96,7 +101,9 @@ def parse_number_words(words: str) -> int | None:
     for word in phrase.split():
         if word == "and":
             continue
-        if word == "hundred":
+        if word == "thousand":
+            total, current = total + max(current, 1) * 1000, 0
+        elif word == "hundred":
             current = max(current, 1) * 100
         elif word in _TENS:
             current += _TENS[word]
@@ -130,6 +137,10 @@ def digitise_number_words(text: str) -> tuple[str, list[tuple[int, int]]]:
         start = candidate.start()  # the leading space shifts the match one character early
         if start < last:
             continue
+        if text[max(0, start - 3):start].lower() == "no " and text[start:start + 4].lower() in ("one ", "one."):
+            continue  # "no one died": nobody, not a count of one
+        if start >= 2 and text[start - 1] == "-" and text[start - 2].islower():
+            continue  # "under-five mortality", "day-one": part of a word, not a count
         match = _NUMBER_WORD_AT.match(text, start)
         value = parse_number_words(match.group()) if match else None
         if value is None:

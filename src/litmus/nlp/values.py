@@ -20,7 +20,8 @@ NUMW = NUM
 DENOMINATOR = NUM_BODY  # may follow "/" directly
 PATIENT_NOUN = (
     r"(?i:patients?|subjects?|participants?|children|adults?|individuals?|cases?|women|men|"
-    r"volunteers|infants|recipients|persons|people|pts|dogs|cats|dyads)\b"  # pets in veterinary trials, dyads (v2.1-2)
+    r"volunteers|infants|babies|neonates|newborns|recipients|persons|people|pts|dogs|cats|dyads)\b"
+    # (pets in veterinary trials, dyads: v2.1-2)
 )
 _TIME_UNIT = r"(?i:years?|yrs?|months?|mos?|days?|weeks?|wks?)\b"
 _NOT_A_DESCRIPTION = r"(?i:of|in|at|on|with|without|and|or|to|for|from|after|before|than|the|who|were|was|had)\b|" + _TIME_UNIT
@@ -61,7 +62,7 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"(?P<frac>(?P<k4>{NUMW})\s*(?:/|(?i:of|out\s+of))\s*(?:(?i:the)\s+)?"
             rf"(?:(?i:remaining|evaluable|original|other|first|treated|infused)\s+)?(?P<n4>{DENOMINATOR})(?!\s*{_TIME_UNIT})"
             rf"(?!\s+(?:[\w-]+\s+)?(?i:arms?|groups?|cohorts?|doses|cycles?|courses?|sites?|cent(?:er|re)s|regimens?)\b))",
-            rf"(?P<pct>(?P<p5>{NUM})(?:\s*±\s*{NUM_BODY})?{_PERCENT})",  # "18.8 ± 6.9%": the estimate
+            rf"(?P<pct>(?P<p5>{NUM})(?:\s*(?:±|\+/-)\s*{NUM_BODY})?{_PERCENT})",  # "18.8 ± 6.9%", "26 +/- 9%": the estimate
             rf"(?<=%/)(?P<slashed>(?P<p15>{NUM_BODY}){_PERCENT})",  # "PFS/OS 46%/63%": the second of a slashed pair
             # (a list of at most a dozen figures: the look ahead stays bounded, so a sentence is read in linear time)
             rf"(?P<listed>(?P<l11>{NUM})(?!,\d)(?=(?:\s*(?:,|and|or|vs\.?|versus)\s*{NUM}){{0,12}}\s*(?:,\s*and|,|and|or|vs\.?|versus)"
@@ -116,8 +117,9 @@ _TIMEPOINT_RE = re.compile(
     # "at 6 and 12 months", "at both 1 and 3 months": a list of time points with one preposition and one unit
     rf"|(?P<atlist>(?i:\b(?:at|by|after)\s+(?:both\s+)?)(?P<al>{NUMW}(?:\s*,\s*{NUMW}){{0,4}}\s*,?\s*(?:and|or)\s+{NUMW})"
     rf"\s*(?P<alu>{_TIME_UNIT}))"
-    rf"|(?P<at>(?i:\b(?:at|by|on|within|after|through)\s+(?:the\s+)?)"
-    rf"(?:(?i:day|week|month|year)\s+(?P<t1>{NUMW})|(?P<t2>{NUMW})\s*(?P<tu>{_TIME_UNIT}))(?!\s*(?:of\s+)?follow))"
+    rf"|(?P<at>(?i:\b(?:at|by|on|within|after|through|(?:during|in)\s+the\s+first)\s+(?:the\s+)?)"
+    # ("At 8 y, …": a time point may abbreviate years to "y")
+    rf"(?:(?i:day|week|month|year)\s+(?P<t1>{NUMW})|(?P<t2>{NUMW})\s*(?P<tu>{_TIME_UNIT}|[yY]\b(?!-)))(?!\s*(?:of\s+)?follow))"
     rf"|(?P<dayn>\b(?i:day|week|month|year)\s+\+?(?P<t3>{NUM})))"
 )
 _MASK_RE = re.compile(
@@ -132,7 +134,9 @@ _MASK_RE = re.compile(
             rf"\s*(?:-|(?i:to)|,)\s*-?{NUM_BODY}\s*(?:%|{_TIME_UNIT})?\s*[)\]]?",
             rf"\(\s*{NUM}\s*(?:%|{_TIME_UNIT})?\s*(?:-|(?i:to))\s*{NUM_BODY}\s*(?:%|{_TIME_UNIT})?\s*\)",
             rf"\b[Pp]\s*(?:[<>=≤≥]|(?i:value)\s*(?:[<>=≤≥]|of|was)?)\s*[<=]?\s*\d*\.?\d+(?:\s*[×x]\s*10\s*[-^]?\s*\d+)?",
-            rf"(?:[≥≤<>]|>=|<=)\s*{NUM}\s*%?|±\s*{NUM}(?![\d.,]*{_PERCENT})|\b(?:SD|SE|SEM)\s*[:=]?\s*{NUM}",
+            rf"(?:[≥≤<>]|>=|<=)\s*{NUM}\s*%?|(?:±|\+/-)\s*{NUM}(?![\d.,]*{_PERCENT})|\b(?:SD|SE|SEM)\s*[:=]?\s*{NUM}",
+            # "a mortality of up to 60%", "as high as 8% to 12%": a hedged figure from elsewhere, not a result
+            rf"(?i:up\s+to|as\s+(?:high|low|many|much)\s+as)\s+{NUM}\s*%?(?:\s*(?:-|to)\s*{NUM}\s*%?)?(?<=%)",
             rf"(?i:\b(?:mean\s+|median\s+)?ages?d?\b(?:\s+(?:was|of|at|=|:|\(|was\s+)?){{0,3}}\s*{NUM}"
             rf"(?:\s*(?:-|to)\s*{NUM})?(?:\s*(?:years?|yrs?|y)\b)?)",
             rf"{NUM}\s*(?:-|to)?\s*(?:{NUM}\s*)?(?i:years?|yrs?|y)[\s-]*(?i:old|of\s+age)",
@@ -306,17 +310,19 @@ def find_masks(sentence: str) -> tuple[str, list[Interval], list[Timepoint]]:
             spans.append(match.span())
         masked = _blank(masked, spans)
     lowered = masked.lower()
-    if any(word in lowered for word in ("year", "month", "day", "week", "yr", "mo")):
+    if any(word in lowered for word in ("year", "month", "day", "week", "yr", "mo")) or (
+            " y" in lowered and _YEARS_ABBREVIATED.search(masked)):
         spans = []
         for match in _TIMEPOINT_RE.finditer(masked):
             timepoints.append(_timepoint_from_match(match))
             spans.append(match.span())
             # "at 1 year and 2 years": the second time point of the list has no preposition of its own
             more = _MORE_TIMEPOINTS.match(masked, match.end()) if match.lastgroup == "at" else None
-            if more is not None:
+            while more is not None:
                 months = parse_number(more.group("n")) * _MONTHS_PER[time_unit(more.group("u"))]
-                timepoints.append(Timepoint(more.start("n"), more.end(), more.group(0).strip(), (round(months, 4),)))
+                timepoints.append(Timepoint(more.start("n"), more.end(), more.group(0).strip(" ,"), (round(months, 4),)))
                 spans.append((more.start("n"), more.end()))
+                more = _MORE_TIMEPOINTS.match(masked, more.end())
         masked = _blank(masked, spans)
         timepoints = _coordinated_timepoints(sentence, timepoints)
     masked = _blank(masked, [m.span() for m in _MASK_RE.finditer(masked)])
@@ -329,7 +335,10 @@ def find_masks(sentence: str) -> tuple[str, list[Interval], list[Timepoint]]:
 _RESTATED = re.compile(r"(?<![\d.,])(\d+)\s*(\(\s*[nN]\s*=\s*(\d+)\s*\))")
 
 
-_MORE_TIMEPOINTS = re.compile(rf"\s*(?:,\s*)?(?:and|or)\s+(?P<n>{NUM_BODY})\s*(?P<u>{_TIME_UNIT})", re.IGNORECASE)
+# ("at 6 months, 1 year and 3 years": the list may go on with commas, each time point with its own unit)
+_YEARS_ABBREVIATED = re.compile(r"\d\s*[yY]\b")
+_MORE_TIMEPOINTS = re.compile(rf"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?P<n>{NUM_BODY})\s*(?P<u>{_TIME_UNIT})",
+                              re.IGNORECASE)
 _TIMEPOINT_JOIN = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s*$", re.IGNORECASE)
 
 

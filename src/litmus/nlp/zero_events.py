@@ -42,6 +42,7 @@ _PATIENTS = rf"(?:{PATIENT_NOUN}|one)"
 _NEGATED_BEFORE = re.compile(
     rf"(?:\b(?P<none>none)\s+of\s+(?:the|these|our|all|them|those)?\s*(?P<total>\d+)?\s*(?:[\w-]+\s+)?{_PATIENTS}?\s*"
     rf"(?:(?:had|has|have|developed|experienced|showed|suffered|presented\s+with|required|died\s+of|died\s+from)\s+)?"
+    rf"|\b(?P<nobody>nobody|no\s+one)\s+(?:(?:had|has|have|developed|experienced|suffered|required|died\s+of|died\s+from)\s+)?"
     rf"|\b(?P<no_patient>no|zero)\s+(?:(?:other|further|treated|evaluable|additional)\s+)?{_PATIENTS}\s+"
     rf"(?:(?:in|of|from)\s+(?:the|this|either|each|both|our)\s+(?:[\w-]+\s+){{0,2}}?(?:cohort|arm|group|study|trial)s?\s+)?"
     rf"(?:(?:had|has|have|developed|experienced|showed|suffered|presented\s+with|required|died\s+of|died\s+from)\s+)?"
@@ -66,13 +67,36 @@ _NOT_AN_ABSENCE = re.compile(r"\b(?:difference|differences|change|increase|decre
                              r"|association|correlation|advantage|excess)\b", re.IGNORECASE)
 
 
+# "… died; none of the deaths was judged related to X", "neither was related to X": no death of the treatment
+_NONE_ATTRIBUTED = re.compile(
+    r"\b(?:none|neither)(?:\s+of\s+(?:them|these|those|the\s+(?:[\w-]+\s+)?deaths))?\s+(?:(?:was|were)\s+)?"
+    r"(?:(?:judged|considered|deemed|thought|assessed)\s+(?:to\s+be\s+)?)?(?:related|attributed|attributable|due)\s+to\b",
+    re.IGNORECASE)
+# "died of CRS or ICANS": a death of a toxicity is a non-relapse death (guideline v2.1, 8), not an absence of the toxicity
+_DIED_OF = re.compile(r"\bdied\s+(?:of|from|due\s+to)\s+$", re.IGNORECASE)
+_TOXICITIES = {"CRS_ANY", "CRS_GE3", "ICANS_ANY", "ICANS_GE3"}
+
+
 def find_zero_events(sentence: str, endpoints: list[EndpointMention], *, window: int = 80) -> list[ZeroEvent]:
     """Safety events the sentence states did not occur, each with the cue that negates it."""
     found: dict[int, ZeroEvent] = {}
     runs = _coordinated_runs(sentence, endpoints)
+    deaths_before = [e for e in endpoints if e.code == "MORTALITY"]
+    for cue in _NONE_ATTRIBUTED.finditer(sentence) if deaths_before else ():
+        if any(e.start < cue.start() for e in deaths_before):
+            nrm = EndpointMention("NRM", cue.start(), cue.end(), "treatment-related death")
+            found[cue.start()] = ZeroEvent(nrm, cue.start(), cue.end(), None)
     for run in runs:
         first, last = run[0], run[-1]
+        if found and any(key <= first.start < found[key].end + 1 for key in found):
+            continue  # "none of the deaths was judged related to X" is read above
+        if first.code == "MORTALITY" and _NONE_ATTRIBUTED.match(sentence, last.end + 1):
+            continue
         before = _NEGATED_BEFORE.search(sentence, max(0, first.start - window), first.start)
+        if before is not None and _DIED_OF.search(before.group(0)) and all(m.code in _TOXICITIES for m in run):
+            nrm = EndpointMention("NRM", first.start, last.end, "death of toxicity")
+            found[first.start] = ZeroEvent(nrm, before.start(), before.end(), None)
+            continue
         after = _NEGATED_AFTER.match(sentence[last.end:last.end + window])
         if before is not None and not _NOT_AN_ABSENCE.search(sentence, before.start(), first.start):
             total = before.group("total")
@@ -82,6 +106,9 @@ def find_zero_events(sentence: str, endpoints: list[EndpointMention], *, window:
             cue = (last.end + after.start("cue"), last.end + after.end("cue"))
         else:
             continue
+        if (len(run) == 1 and first.code == "MORTALITY" and first.label.lower() == "died"
+                and re.match(r"\s+(?:of|from|due\s+to)\b", sentence[last.end:last.end + 10])):
+            continue  # "no patient died of CRS": the death's cause is read with the cause
         if _ONLY_HIGHEST_GRADES.search(sentence, cue[0], last.end + 20):
             continue  # "no grade 5 CRS", "none of grade 4-5": zero deaths from it say nothing of grade ≥3
         for mention in run:
