@@ -22,7 +22,8 @@ import time
 import tomllib
 from pathlib import Path
 
-from litmus.nlp.evaluation import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))  # the scoring harness is a tool, not part of the package
+from metric_scoring import (
     evaluate, load_gold, load_texts, numeric_outcome_pairs, proportion_recall, read_evidence_inference_abstract,
 )
 from litmus.nlp.metrics import extract_metrics

@@ -16,7 +16,8 @@ import os
 import sys
 from pathlib import Path
 
-from litmus.nlp.evaluation import load_texts
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))  # the scoring harness is a tool, not part of the package
+from metric_scoring import load_texts
 
 EVAL = Path(__file__).resolve().parent
 SHARED_DATA = Path(os.environ.get("LITMUS_SHARED_DIR", EVAL.parents[2] / "shared")) / "data"

@@ -24,7 +24,8 @@ import sys
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from litmus.nlp.evaluation import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))  # the scoring harness is a tool, not part of the package
+from metric_scoring import (
     EVIDENCE_INFERENCE_PREFIX, MEDLINE_PREFIX, load_texts, read_evidence_inference_abstract, read_medline_abstracts,
 )
 

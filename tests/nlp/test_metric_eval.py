@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from litmus.nlp.evaluation import (
+from metric_scoring import (
     GoldMetric, evaluate, load_gold, load_texts, numeric_outcome_pairs, proportion_recall, read_medline_abstracts,
     score,
 )
