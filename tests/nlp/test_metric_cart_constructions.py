@@ -399,3 +399,12 @@ def test_a_figure_with_its_own_verb_and_response_leaves_the_list_before_it():
 def test_responders_counted_as_the_denominator_are_not_the_outcome():
     text = "In total, 45 of 50 patients (90%) responded, and 40 of 45 responders (89%) were MRD negative."
     assert strict(text) == [("ORR", 90, 45, 50, None), ("MRD_NEG", 89, 40, 45, None)]
+
+
+def test_non_relapse_deaths_are_nrm():
+    assert timed("No non-relapse deaths occurred within 100 days of infusion.") == [("NRM", 0, 3.2854)]
+
+
+def test_a_grade_stated_after_the_count_it_qualifies():
+    text = "ICANS was reported in 12 (24%) patients; 4 (8%) had grade 3 or higher events."
+    assert read(text) == [("ICANS_ANY", "rate", 24), ("ICANS_GE3", "rate", 8)]

@@ -64,7 +64,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("LFS", r"(?i:leuk(?:a)?emia[\s-]free(?:\s+survival)?)|LFS\b"),
     # any other "X-free survival" ("LTP free survival", "metastasis-free survival") is not OS
     ("OTHER", r"(?:[\w-]+[\s-])(?i:free\s+survival)"),
-    ("NRM", r"(?i:non[\s-]?relapse[\s-]+mortality)|NRM\b|TRM\b"
+    ("NRM", r"(?i:non[\s-]?relapse[\s-]+(?:mortality|deaths?))|NRM\b|TRM\b"
             r"|(?i:(?:treatment|transplant|therapy|regimen|toxicity|procedure|drug)[\s-]related\s+(?:mortality|deaths?))"
             r"|(?i:toxic\s+deaths?)(?:\s+(?i:rates?))?"
             # deaths unrelated to the disease in patients free of it (guideline v2.1)

@@ -80,6 +80,9 @@ _IN_K_HINT = re.compile(r"\bin\s+\d+(?:\s*[.;,)]|\s*$|\s+of\s+)")
 _COUNTABLE = {"CR", "PR", "SD", "PD", "ORR", "CRi", "VGPR", "MORTALITY", "RELAPSE", "NRM"}
 _DIGIT = re.compile(r"\d")
 _ANY_OF_BEFORE = re.compile(r"\b(?:in|among)\s+(?:any|none)\s+of\s+(?:the\s+|these\s+|our\s+)?$", re.IGNORECASE)
+_GRADE_HAD_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?(?:patients?\s+)?(?:had|developed|experienced)\s+"
+                              r"(?P<grade>grades?\s*[^,;.()]{1,25}?|severe)\s+(?:events?|cases?|episodes?|CRS|ICANS|neurotoxicity)",
+                              re.IGNORECASE)
 _TOXICITY_CODES = {"CRS_ANY", "CRS_GE3", "ICANS_ANY", "ICANS_GE3"}
 _IN_A_NUMBER = re.compile(r"\bin\s+\d")
 _GRADE_WORD = re.compile(r"[Gg]rade|[Ss]evere|higher|above")
@@ -267,6 +270,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
             # "neurotoxicity in 21% (3% grade ≥3)": inside a parenthesis the grade may follow its figure
             endpoint = regrade(endpoint, sentence[endpoint.end:value.start] + _grade_after_in_parenthesis(
                 sentence, endpoint.end, value.end))
+            if endpoint.code in _TOXICITY_CODES and (graded := _GRADE_HAD_AFTER.match(words, value.end)) is not None:
+                endpoint = regrade(endpoint, graded.group("grade"))  # "ICANS in 10 (20%); 3 (6%) had grade ≥3 events"
         linked.append((value, endpoint, timepoint))
     linked = _coordinated_subjects(masked, values, linked)
     groups = _groups_of(words, masked, linked, leading)
