@@ -408,3 +408,8 @@ def test_non_relapse_deaths_are_nrm():
 def test_a_grade_stated_after_the_count_it_qualifies():
     text = "ICANS was reported in 12 (24%) patients; 4 (8%) had grade 3 or higher events."
     assert read(text) == [("ICANS_ANY", "rate", 24), ("ICANS_GE3", "rate", 8)]
+
+
+def test_a_breakdown_by_grade_with_n_is_not_a_list_of_groups():
+    text = "ICANS occurred in 6 patients (grade 1, n = 3; grade 2, n = 2; grade 3, n = 1)."
+    assert read(text) == [("ICANS_ANY", "count", 6), ("ICANS_GE3", "count", 1)]

@@ -83,6 +83,8 @@ _ANY_OF_BEFORE = re.compile(r"\b(?:in|among)\s+(?:any|none)\s+of\s+(?:the\s+|the
 _GRADE_HAD_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?(?:patients?\s+)?(?:had|developed|experienced)\s+"
                               r"(?P<grade>grades?\s*[^,;.()]{1,25}?|severe)\s+(?:events?|cases?|episodes?|CRS|ICANS|neurotoxicity)",
                               re.IGNORECASE)
+_GRADE_NAMES_N = re.compile(r"(?P<grade>(?i:grades?)\s*[^,;()]{1,20}?)\s*[,:]\s*(?:[nN]\s*=\s*)?$")
+_GRADE_LABEL = re.compile(r"(?i:grades?)\s*(?:[≥>]=?\s*)?(?:\d|I{1,3}V?|IV)\b")
 _TOXICITY_CODES = {"CRS_ANY", "CRS_GE3", "ICANS_ANY", "ICANS_GE3"}
 _IN_A_NUMBER = re.compile(r"\bin\s+\d")
 _GRADE_WORD = re.compile(r"[Gg]rade|[Ss]evere|higher|above")
@@ -219,7 +221,10 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     values = without_endpoints_inside(joined_figures(masked, words, _proportions_in_parentheses(sentence, values)),
                                       endpoints)
     rates = [v for v in values if v.kind in _RATE_KINDS]  # "(87%, n = 15)": the n is the rate's total
-    group_counts = [g for g in group_counts if not _inside_any(g.start, rates)] + coordinated  # ("40 (45%) received A")
+    group_counts = [g for g in group_counts if not _inside_any(g.start, rates)] + coordinated
+    if any(e.code in _TOXICITY_CODES for e in endpoints):
+        # "ICANS in 5 patients (grade 1, n = 3; grade 3, n = 1)": a breakdown by grade, not groups of patients
+        group_counts = [g for g in group_counts if not _GRADE_LABEL.match(g.group or "")]  # ("40 (45%) received A")
     values = [v for v in values if not _overlaps_any(v, group_counts)]
     intervals = intervals + _unlabelled_intervals(sentence, masked, values)
     clauses = clause_spans(sentence)
@@ -272,6 +277,9 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
                 sentence, endpoint.end, value.end))
             if endpoint.code in _TOXICITY_CODES and (graded := _GRADE_HAD_AFTER.match(words, value.end)) is not None:
                 endpoint = regrade(endpoint, graded.group("grade"))  # "ICANS in 10 (20%); 3 (6%) had grade ≥3 events"
+            elif endpoint.code in _TOXICITY_CODES and (graded := _GRADE_NAMES_N.search(words, max(0, value.start - 30),
+                                                                                       value.start)) is not None:
+                endpoint = regrade(endpoint, graded.group("grade"))  # "(grade 1-2, n = 27; grade ≥3, n = 3)"
         linked.append((value, endpoint, timepoint))
     linked = _coordinated_subjects(masked, values, linked)
     groups = _groups_of(words, masked, linked, leading)
