@@ -413,3 +413,8 @@ def test_a_grade_stated_after_the_count_it_qualifies():
 def test_a_breakdown_by_grade_with_n_is_not_a_list_of_groups():
     text = "ICANS occurred in 6 patients (grade 1, n = 3; grade 2, n = 2; grade 3, n = 1)."
     assert read(text) == [("ICANS_ANY", "count", 6), ("ICANS_GE3", "count", 1)]
+
+
+def test_a_time_point_carries_over_to_the_parallel_statement():
+    text = "The 3-year cumulative incidence of relapse was 27% and non-relapse mortality was 9%."
+    assert timed(text) == [("RELAPSE", 27, 36), ("NRM", 9, 36)]

@@ -47,7 +47,7 @@ from litmus.nlp.values import (
     NUM, NUM_BODY, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
 )
 from litmus.nlp.respectively import subjects_respectively
-from litmus.nlp.timepoints import follow_up_named_after, heading_interval
+from litmus.nlp.timepoints import carried_over, follow_up_named_after, heading_interval
 from litmus.nlp.value_pairs import joined_figures, without_endpoints_inside
 from litmus.nlp.toxicity_parts import (
     denominator_of_an_absence, elided_high_grade_zeros, graded_counts, without_partial_grades,
@@ -310,6 +310,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
         if value.kind == "nr" or _BOTH_BEFORE.search(words, max(0, value.start - 16), value.start):
             metrics += _shared_by_a_list(s, metric, value, endpoint, endpoints, values)
     metrics += [_group_count_metric(s, g) for g in group_counts]
+    if len(metrics) > 1 and " and " in words:
+        metrics = carried_over(words, s.offset, sorted(metrics, key=lambda m: m.start))  # "… 32% and NRM was 7%"
     if _PLANNED_OR_UNITS_HINT.search(words):
         metrics = [m for m in metrics if not _planned_or_not_people(s, m)]
     if graded:

@@ -8,6 +8,7 @@ round: "11.5 months of median follow-up" is the median follow-up written before 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from litmus.nlp.endpoints import EndpointMention
 from litmus.nlp.numbers import parse_number
@@ -45,3 +46,24 @@ def follow_up_named_after(words: str, value: ValueMention, endpoints: list[Endpo
     if "median" not in match.group(0).lower() and not _MEDIAN_BEFORE.search(words, max(0, value.start - 12), value.start):
         return None  # "after 24 months of follow-up": a time point, not the median follow-up
     return next((e for e in endpoints if e.code == "FOLLOW_UP" and value.end <= e.start <= match.end()), None)
+
+
+# "The 2-year cumulative incidence of relapse was 32% and NRM was 7%": the second statement repeats the first's
+# time point (guideline v2.1, 7: time points carry over to a parallel statement that follows)
+_PARALLEL = re.compile(r"\s*,?\s*(?:and|while|whereas)\s+(?:the\s+)?(?:[\w/-]+\s+){1,5}?(?:was|were|reached|of)\s+$",
+                       re.IGNORECASE)
+_TIMED_ENDPOINTS = {"PFS", "OS", "EFS", "LFS", "DOR", "RELAPSE", "NRM", "MORTALITY"}
+
+
+def carried_over(words: str, offset: int, metrics: list) -> list:
+    """`metrics` of one sentence (in text order; `offset` of the sentence in the text) with the time point of a
+    rate carried to the parallel statement right after it."""
+    carried = list(metrics)
+    for i in range(1, len(carried)):
+        first, second = carried[i - 1], carried[i]
+        if (second.timepoint_months is None and first.timepoint_months is not None and first.stat == second.stat == "rate"
+                and first.endpoint in _TIMED_ENDPOINTS and second.endpoint in _TIMED_ENDPOINTS
+                and first.endpoint != second.endpoint
+                and _PARALLEL.fullmatch(words, first.end - offset, second.start - offset)):
+            carried[i] = replace(second, timepoint=first.timepoint, timepoint_months=first.timepoint_months)
+    return carried
