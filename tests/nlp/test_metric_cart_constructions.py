@@ -418,3 +418,12 @@ def test_a_breakdown_by_grade_with_n_is_not_a_list_of_groups():
 def test_a_time_point_carries_over_to_the_parallel_statement():
     text = "The 3-year cumulative incidence of relapse was 27% and non-relapse mortality was 9%."
     assert timed(text) == [("RELAPSE", 27, 36), ("NRM", 9, 36)]
+
+
+def test_neither_nor_states_two_absences():
+    assert zeros("Neither grade ≥3 CRS nor grade ≥3 ICANS was observed.") == [("CRS_GE3", 0, 0, None), ("ICANS_GE3", 0, 0, None)]
+
+
+def test_an_absence_among_a_counted_population():
+    assert zeros("Neither treatment-related deaths nor neurotoxicity occurred among the 8 patients.") == [
+        ("NRM", 0, 0, 8), ("ICANS_ANY", 0, 0, 8)]

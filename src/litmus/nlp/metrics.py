@@ -50,7 +50,7 @@ from litmus.nlp.respectively import subjects_respectively
 from litmus.nlp.timepoints import carried_over, follow_up_named_after, heading_interval
 from litmus.nlp.value_pairs import joined_figures, without_endpoints_inside
 from litmus.nlp.toxicity_parts import (
-    denominator_of_an_absence, elided_high_grade_zeros, graded_counts, without_partial_grades,
+    denominator_of_an_absence, elided_high_grade_zeros, graded_counts, neither_nor_zeros, without_partial_grades,
 )
 from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, ZeroEvent, find_zero_events
 from litmus.records import OutcomeMetric
@@ -85,6 +85,7 @@ _GRADE_HAD_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?(?:patients?\s+)?(?:ha
                               re.IGNORECASE)
 _GRADE_NAMES_N = re.compile(r"(?P<grade>(?i:grades?)\s*[^,;()]{1,20}?)\s*[,:]\s*(?:[nN]\s*=\s*)?$")
 _GRADE_LABEL = re.compile(r"(?i:grades?)\s*(?:[≥>]=?\s*)?(?:\d|I{1,3}V?|IV)\b")
+_AMONG_BEFORE = re.compile(r"\bamong\s+(?:the\s+|all\s+)?$", re.IGNORECASE)
 _TOXICITY_CODES = {"CRS_ANY", "CRS_GE3", "ICANS_ANY", "ICANS_GE3"}
 _IN_A_NUMBER = re.compile(r"\bin\s+\d")
 _GRADE_WORD = re.compile(r"[Gg]rade|[Ss]evere|higher|above")
@@ -262,7 +263,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
             endpoint = replace(survival_before, start=value.start, end=value.start)
         if endpoint is None:
             continue
-        if endpoint.code in ZERO_EVENT_ENDPOINTS and _ANY_OF_BEFORE.search(words, max(0, value.start - 24), value.start):
+        if endpoint.code in ZERO_EVENT_ENDPOINTS and (_ANY_OF_BEFORE.search(words, max(0, value.start - 24), value.start) or (
+                _AMONG_BEFORE.search(words, max(0, value.start - 12), value.start) and _NEGATION_WORD.search(words))):
             continue  # "CRS was not observed in any of the 24 patients": the absence's denominator, not a count of CRS
         if value.start < skip_until and not (endpoint.code in COUNT_ENDPOINTS and endpoint.start >= value.start):
             continue  # "Among 11 patients not in CR, ..." names the group, not an outcome ("In the 48 evaluable" does)
@@ -896,6 +898,10 @@ def _zero_event_metrics(s: _Sentence, context: TextContext, endpoints: list[Endp
         named = {z.endpoint.code for z in zeros}
         zeros += [ZeroEvent(replace(endpoints[0], code=code, label=s.words[start:end]), start, end, None)
                   for code, start, end in elided_high_grade_zeros(s.words, endpoints) if code not in named]
+    if "either" in s.words:  # "Neither grade ≥3 CRS nor grade ≥3 ICANS was observed"
+        named = {z.endpoint.code for z in zeros}
+        zeros += [ZeroEvent(endpoint, start, end, None) for endpoint, start, end in neither_nor_zeros(s.words, endpoints)
+                  if endpoint.code not in named]
     timepoints = find_masks(s.digits)[2] if zeros else []
     for zero in zeros:
         if zero.total is None and (total := denominator_of_an_absence(s.digits, zero.start)) is not None:

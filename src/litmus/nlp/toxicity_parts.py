@@ -72,7 +72,7 @@ _ELIDED_HIGH_GRADE_ZERO = re.compile(
     r"\bnone\s+(?:of\s+(?:them|these|those)(?:\s+(?:events|cases|episodes|patients))?\s+)?(?:was|were|reached|had|of)\s+"
     r"(?:of\s+)?(?:grade\s*(?:≥|>=)\s*3|grade\s*(?:3|III)\s*(?:or|and)\s*(?:higher|above|greater|more|worse)"
     r"|grade\s*(?:3|III)\s*(?:-|–|to|/)\s*(?:4|5|IV|V)|severe|high[\s-]grade)", re.IGNORECASE)
-_IN_ANY_OF = re.compile(r"\b(?:in|among)\s+any\s+of\s+(?:the\s+|these\s+|our\s+)?(?P<n>\d+)\b", re.IGNORECASE)
+_IN_ANY_OF = re.compile(r"\b(?:(?:in|among)\s+any\s+of|among)\s+(?:the\s+|these\s+|our\s+|all\s+)?(?P<n>\d+)\b", re.IGNORECASE)
 
 
 def elided_high_grade_zeros(words: str, endpoints: list) -> list[tuple[str, int, int]]:
@@ -89,3 +89,22 @@ def denominator_of_an_absence(digits: str, start: int) -> int | None:
     """"… was not observed in any of the 24 patients": the population an absence is stated for."""
     match = _IN_ANY_OF.search(digits, start)
     return int(match.group("n")) if match else None
+
+
+# "Neither grade ≥3 CRS nor grade ≥3 ICANS was observed", "neither treatment-related deaths nor neurotoxicity
+# occurred": two absences joined by neither … nor
+_NEITHER_NOR = re.compile(r"\bneither\b(?P<first>[^.;]{1,60}?)\bnor\b(?P<second>[^.;]{1,60}?)\b(?:was|were|has\s+been|have\s+been"
+                          r"|occurred|developed|observed|seen|reported|happened)\b", re.IGNORECASE)
+_ABSENT_EVENTS = {"CRS_ANY", "CRS_GE3", "ICANS_ANY", "ICANS_GE3", "NRM", "MORTALITY", "RELAPSE"}
+
+
+def neither_nor_zeros(words: str, endpoints: list) -> list[tuple[object, int, int]]:
+    """(endpoint mention, start, end of the negation) for each event a "neither … nor …" states as absent."""
+    found = []
+    for match in _NEITHER_NOR.finditer(words):
+        for part in ("first", "second"):
+            a, b = match.start(part), match.end(part)
+            named = next((e for e in endpoints if a <= e.start < b and e.code in _ABSENT_EVENTS), None)
+            if named is not None:
+                found.append((named, match.start(), match.start() + len("neither")))
+    return found
