@@ -81,7 +81,9 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                   r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortalit(?:y|ies)|deaths?))"
                   r"|(?i:fatal\s+(?:bleeding|haemorrhage|hemorrhage|infections?|events?|adverse\s+events?))"),
     ("DOR", r"(?i:duration[\s-]+of[\s-]+(?:the\s+)?(?:overall\s+|disease\s+|complete\s+)?(?:response|remission)s?)"
-            r"|(?i:response\s+duration)|DOR\b|DoR\b"),
+            r"|(?i:response\s+duration)|DOR\b|DoR\b"
+            # "responses lasted a median of 11 months": how long the responses lasted is their duration
+            r"|(?i:(?:responses?|remissions?)\s+(?:had\s+)?lasted)"),
     # "at least a partial response", "partial response or better", "CR or PR": every responder, the ORR
     ("ORR", r"(?i:at\s+least\s+(?:an?\s+)?(?:partial\s+(?:response|remission)|PR)\b)"
             r"|CR\s*(?:\+|or|/)\s*PR\b(?!\s*\+)|(?i:complete\s+(?:response\s+)?(?:\[CR\]\s+)?or\s+partial\s+responses?)"

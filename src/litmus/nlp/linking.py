@@ -156,6 +156,9 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
     if value.kind in COUNT_KINDS and _SCREENED_AFTER.match(sentence, value.end):
         return None  # "300 patients were assessed for eligibility": screened, not enrolled
     clause_start, clause_end = _clause_of(value.start, clauses)
+    follow_up = _follow_up_named_after(sentence, value, endpoints)
+    if follow_up is not None:
+        return follow_up
     participle = _participle_after_count(sentence, value, endpoints, clause_end)
     if participle is not None:
         return participle
@@ -428,6 +431,21 @@ def _event_of_subject(sentence: str, value: ValueMention, endpoints: list[Endpoi
         return None
     gap = sentence[value.end:event.start]
     return event if len(gap) <= 40 and "," not in gap and _LINK_TO_NEXT.match(gap) else None
+
+
+# "With 18.2 months of median (on-study) follow-up": the duration comes first, the median follow-up names it
+_MEDIAN_FOLLOW_UP_AFTER = re.compile(r"\s+of\s+(?:a\s+)?median\s+(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
+
+
+def _follow_up_named_after(sentence: str, value: ValueMention,
+                           endpoints: list[EndpointMention]) -> EndpointMention | None:
+    """"After 13 months of median follow-up": a duration the median follow-up right after it is the length of."""
+    if value.kind != "duration":
+        return None
+    named = next(iter(within(endpoints, value.end, value.end + 40)), None)
+    if named is None or named.code != "FOLLOW_UP" or not compatible(named, value):
+        return None
+    return named if _MEDIAN_FOLLOW_UP_AFTER.fullmatch(sentence, value.end, named.start) else None
 
 
 _VERB_RIGHT_BEFORE = re.compile(r"\s*(?:a\s+total\s+of\s+)?$", re.IGNORECASE)

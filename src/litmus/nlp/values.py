@@ -99,10 +99,12 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
 
 
 _VALUE_RE = _value_regex(NUMW, DENOMINATOR, _WORD_START)
+# "(95% CI, 6.2-not reached [NR])": an interval open at the top; its bound is no "not reached" figure of its own
+_OPEN_BOUND = r"(?:(?i:not\s+(?:yet\s+)?(?:reached|estimable|evaluable))|NR\b|NE\b)(?:\s*\[(?:NR|NE)\])?"
 _CI_RE = re.compile(
     rf"[(\[,;]?\s*(?:\d{{2}}(?:\.\d+)?\s*%\s*)(?:CI|C\.I\.|CL\b|(?i:confidence\s+(?:intervals?|limits?)|credible\s+intervals?))"
     rf"(?:\s*[(\[](?:CI|CL)[)\]])?\s*(?:[,:=]|(?i:of|was|from))?\s*(?P<lo>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?\s*(?:-|(?i:to)|,|;)\s*"
-    rf"(?P<hi>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?\s*[)\]]?"
+    rf"(?:(?P<hi>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?|{_OPEN_BOUND})\s*[)\]]?"
     rf"|[(\[,;]?\s*(?:\d{{2}}(?:\.\d+)?\s*%\s*)(?:CI|CL\b|(?i:confidence\s+(?:intervals?|limits?)))\s*[)\]]?"
 )
 # "12 month PFS": a spaced timepoint must be followed by a survival-like word.
@@ -120,8 +122,7 @@ _TIMEPOINT_RE = re.compile(
     rf"\s*(?P<alu>{_TIME_UNIT}))"
     rf"|(?P<at>(?i:\b(?:at|by|on|within|after|through|(?:during|in)\s+the\s+first)\s+(?:the\s+)?)"
     # ("At 8 y, …": a time point may abbreviate years to "y")
-    rf"(?:(?i:day|week|month|year)\s+(?P<t1>{NUMW})|(?P<t2>{NUMW})\s*(?P<tu>{_TIME_UNIT}|[yY]\b(?!-)))"
-    rf"(?!\s*(?:of\s+)?(?:median\s+)?follow))"
+    rf"(?:(?i:day|week|month|year)\s+(?P<t1>{NUMW})|(?P<t2>{NUMW})\s*(?P<tu>{_TIME_UNIT}|[yY]\b(?!-)))(?!\s*(?:of\s+)?(?:(?:a\s+)?median\s+(?:[\w-]+\s+)?)?follow))"
     rf"|(?P<dayn>\b(?i:day|week|month|year)\s+\+?(?P<t3>{NUM})))"
 )
 _MASK_RE = re.compile(
@@ -185,7 +186,7 @@ class Interval:
     start: int
     end: int
     low: float
-    high: float
+    high: float | None  # None: open at the top ("7.9-not estimable")
 
 
 _UNIT_NAMES = {"y": "years", "m": "months", "d": "days", "w": "weeks"}
@@ -309,8 +310,9 @@ def find_masks(sentence: str) -> tuple[str, list[Interval], list[Timepoint]]:
         spans = []
         for match in _CI_RE.finditer(sentence):
             if match.group("lo") is not None:
+                high = match.group("hi")
                 intervals.append(Interval(match.start(), match.end(), _signed(match.group("lo")),
-                                          _signed(match.group("hi"))))
+                                          None if high is None else _signed(high)))
             spans.append(match.span())
         masked = _blank(masked, spans)
     lowered = masked.lower()

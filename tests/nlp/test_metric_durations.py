@@ -1,0 +1,33 @@
+"""Durations: the median follow-up named after its length, how long responses lasted, intervals open at the top.
+
+Sentences written for these tests; each fails if its mechanism is taken out.
+"""
+
+from __future__ import annotations
+
+from litmus.nlp.metrics import extract_metrics
+
+
+def read(text: str) -> list[tuple]:
+    return [(m.endpoint, m.stat, m.value, m.unit) for m in extract_metrics(text) if m.endpoint != "OTHER"]
+
+
+def test_a_length_followed_by_of_median_follow_up_is_the_follow_up():
+    assert read("After 15.4 months of median follow-up, the overall response rate was 71%.") == [
+        ("FOLLOW_UP", "median", 15.4, "months"), ("ORR", "rate", 71.0, "%")]
+    assert ("FOLLOW_UP", "median", 2.5, "years") in read("With 2.5 years of median post-infusion follow-up, 9 patients relapsed.")
+
+
+def test_a_length_of_plain_follow_up_stays_no_median():
+    assert [m for m in read("After 20 months of follow-up, the overall response rate was 64%.") if m[0] == "FOLLOW_UP"] == []
+
+
+def test_how_long_responses_lasted_is_their_duration():
+    assert read("Responses lasted a median of 13.2 months in the expansion cohort.") == [("DOR", "median", 13.2, "months")]
+
+
+def test_an_interval_open_at_the_top_is_no_figure_of_its_own():
+    text = "Median PFS was 7.4 months (95% CI, 3.3-not reached) and median OS was 19.0 months (95% CI, 12.1-NR)."
+    assert read(text) == [("PFS", "median", 7.4, "months"), ("OS", "median", 19.0, "months")]
+    pfs = extract_metrics(text)[0]
+    assert (pfs.ci_low, pfs.ci_high) == (3.3, None)
