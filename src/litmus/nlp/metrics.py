@@ -47,7 +47,7 @@ from litmus.nlp.values import (
     NUM, NUM_BODY, PATIENT_NOUN, Interval, Timepoint, ValueMention, find_masks, find_values, may_state_a_value,
 )
 from litmus.nlp.respectively import subjects_respectively
-from litmus.nlp.timepoints import carried_over, follow_up_named_after, heading_interval
+from litmus.nlp.timepoints import carried_over, heading_interval
 from litmus.nlp.value_pairs import joined_figures, without_endpoints_inside
 from litmus.nlp.toxicity_parts import (
     denominator_of_an_absence, elided_high_grade_zeros, graded_counts, neither_nor_zeros, without_partial_grades,
@@ -246,8 +246,6 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
         endpoint, timepoint = links.get(value, (None, None))
         if value.kind in _RATE_KINDS and (own := endpoint_after_its_verb(words, value, endpoints)) is not None:
             endpoint, timepoint = own, timepoint_for(value, own, timepoints, sentence)  # "… and 67% achieved sCR"
-        if endpoint is None and value.kind == "duration":
-            endpoint = follow_up_named_after(words, value, endpoints)  # "11.5 months of median follow-up"
         if endpoint is None:
             endpoint = link_endpoint(sentence, value, endpoints, clauses)
             timepoint = timepoint_for(value, endpoint, timepoints, sentence) if endpoint else None

@@ -1,8 +1,8 @@
 """Time points the value grammar of `values` does not read: an interval heading a sentence, counted from an event.
 
 "One month after the CAR T-cell infusion, 4 patients (40%) were in CR": "one month after X" states when the figures
-of the sentence were assessed (a landmark), although no preposition ("at", "by") introduces it. And the other way
-round: "11.5 months of median follow-up" is the median follow-up written before its noun, not a time point.
+of the sentence were assessed (a landmark), although no preposition ("at", "by") introduces it.
+A time point also carries over to the parallel statement after it.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from litmus.nlp.endpoints import EndpointMention
 from litmus.nlp.numbers import parse_number
-from litmus.nlp.values import NUM_BODY, Timepoint, ValueMention, time_unit
+from litmus.nlp.values import NUM_BODY, Timepoint, time_unit
 
 _MONTHS_PER = {"years": 12.0, "months": 1.0, "days": 1 / 30.4375, "weeks": 7 / 30.4375}
 # (the sentence is in digits: "One month" is read as "1 month")
@@ -31,21 +30,6 @@ def heading_interval(sentence: str) -> Timepoint | None:
         return None
     months = round(number * _MONTHS_PER[time_unit(match.group("u"))], 4)
     return Timepoint(match.start("n"), match.end("u"), sentence[match.start("n"):match.end("u")], (months,))
-
-
-# "11.5 months of median follow-up", "a median of 14 months of follow-up": the duration is the median follow-up
-_MEDIAN_FOLLOW_UP_AFTER = re.compile(r"\s+of\s+median\s+follow[\s-]?up|\s+of\s+follow[\s-]?up", re.IGNORECASE)
-_MEDIAN_BEFORE = re.compile(r"\bmedian\s+(?:of\s+)?$", re.IGNORECASE)
-
-
-def follow_up_named_after(words: str, value: ValueMention, endpoints: list[EndpointMention]) -> EndpointMention | None:
-    """The follow-up mention a duration is the median of when the text names it right after the duration."""
-    match = _MEDIAN_FOLLOW_UP_AFTER.match(words, value.end)
-    if match is None:
-        return None
-    if "median" not in match.group(0).lower() and not _MEDIAN_BEFORE.search(words, max(0, value.start - 12), value.start):
-        return None  # "after 24 months of follow-up": a time point, not the median follow-up
-    return next((e for e in endpoints if e.code == "FOLLOW_UP" and value.end <= e.start <= match.end()), None)
 
 
 # "The 2-year cumulative incidence of relapse was 32% and NRM was 7%": the second statement repeats the first's
