@@ -427,3 +427,11 @@ def test_neither_nor_states_two_absences():
 def test_an_absence_among_a_counted_population():
     assert zeros("Neither treatment-related deaths nor neurotoxicity occurred among the 8 patients.") == [
         ("NRM", 0, 0, 8), ("ICANS_ANY", 0, 0, 8)]
+
+
+# ----------------------------------------------------------------------------- product names as groups
+
+
+def test_a_product_cohort_sized_in_its_heading_names_the_group_without_its_size():
+    text = "In the liso-cel cohort (n = 70), the CR rate was 61%."
+    assert sized(text) == [("N_TREATED", 70, "liso-cel"), ("CR", 61, "liso-cel")]

@@ -90,6 +90,7 @@ _LIST_AFTER = re.compile(
 )
 _LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|\band\s+|\bor\s+)(?:the\s+)?", re.IGNORECASE)
 _TRAILING_NOUN = re.compile(rf"[\s-]+(?:{_GROUP_NOUN}|{PATIENT_NOUN}|treated\s+patients|patients\s+group)$", re.IGNORECASE)
+_SIZE_AFTER = re.compile(r"\s*[(\[]\s*[nN]\s*=\s*\d[\d,]*\s*[)\]]\s*$")
 _LEADING_ARTICLE = re.compile(r"^(?:the|those|all|either|both|neither)\s+", re.IGNORECASE)
 # Words that name no group: a "with" or "in" phrase that is a measure, a time or a disease state.
 _NOT_A_GROUP = re.compile(
@@ -140,8 +141,9 @@ def compared_groups(sentence: str, start: int, end: int) -> tuple[GroupMention, 
 
 
 def tidy_label(label: str) -> str:
-    """The shortest written form: no article, no trailing "arm"/"group" unless the name is a letter."""
-    label = _LEADING_ARTICLE.sub("", label.strip(" ,;:"))
+    """The shortest written form: no article, no trailing "arm"/"group" unless the name is a letter, no size
+    ("the axi-cel cohort (n = 120)" -> "axi-cel")."""
+    label = _LEADING_ARTICLE.sub("", _SIZE_AFTER.sub("", label.strip(" ,;:")))
     short = _TRAILING_NOUN.sub("", label)
     if short and short != label and not re.fullmatch(rf"{_LETTER}|(?i:{_GROUP_NOUN})", short) and _acceptable(short):
         return short.strip()
