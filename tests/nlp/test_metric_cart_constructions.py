@@ -435,3 +435,24 @@ def test_an_absence_among_a_counted_population():
 def test_a_product_cohort_sized_in_its_heading_names_the_group_without_its_size():
     text = "In the liso-cel cohort (n = 70), the CR rate was 61%."
     assert sized(text) == [("N_TREATED", 70, "liso-cel"), ("CR", 61, "liso-cel")]
+
+
+def test_a_dose_group_after_a_figure_does_not_make_it_a_dose():
+    text = "Grade 3 or higher CRS occurred in 2 patients (5%) at dose level 1 and 3 patients (9%) at dose level 2."
+    assert read(text) == [("CRS_GE3", "rate", 5), ("CRS_GE3", "rate", 9)]
+
+
+def test_rates_among_a_population_past_their_intervals():
+    text = "The ORR was 81% (95% CI, 71-89) and the CR rate 54% (95% CI, 43-65) among 82 evaluable patients."
+    assert strict(text) == [("ORR", 81, None, 82, None), ("CR", 54, None, 82, None), ("N_EVALUABLE", 82, 82, None, None)]
+    assert strict("ORR was 100% in the 6 patients with extramedullary disease.") == [("ORR", 100, None, 6, None)]
+
+
+def test_a_time_point_right_before_its_value():
+    text = "Progression-free survival at 6 months was 59% (95% CI 47-69) and at 12 months 44% (95% CI 32-55)."
+    assert timed(text) == [("PFS", 59, 6), ("PFS", 44, 12)]
+
+
+def test_responses_occurring_in_patients():
+    assert read("Responses occurred in 15 of 20 patients (75%).") == [("ORR", "rate", 75)]
+    assert codes("A satisfactory response occurred in 68% of the patients given drug A.") == []

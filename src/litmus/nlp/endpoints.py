@@ -104,7 +104,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
             r"(?:\s+rates?)?)(?:\s*\((?:ORR|OR|OS)\))?|ORR\b|(?i:response\s+rates?)|(?i:responders?)"
             r"|(?i:responded)"
             # "Responses were seen in 7 of 12", "produced a response in 43%": responses counted in patients
-            r"|(?i:responses?)(?=\s+(?:were|was)\s+(?:seen|observed|recorded|noted|achieved)\s+in\b|\s+in\s+\d)"),
+            r"|(?i:responses?)(?=\s+(?:were|was)\s+(?:seen|observed|recorded|noted|achieved|documented)\s+in\b|\s+in\s+\d)"
+            r"|(?i:responses)(?=\s+occurred\s+in\b)"),
     ("SD", r"(?i:stable\s+disease)|SD\b"),
     ("PD", r"(?i:progressive\s+disease)|PD\b(?!-\w)"),  # not PD-1, PD-L1
     # "overall and event-free survival": "overall" alone, when a coordinated survival phrase completes it

@@ -66,6 +66,7 @@ _NOT_AN_OUTCOME = re.compile(
     r"|baseline|lines?\s+of|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
     re.IGNORECASE,
 )
+_AT_A_DOSE_AFTER = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:at|in|with)\s+(?:the\s+)?(?:[\w-]+\s+)?dose\b", re.IGNORECASE)
 # Between an endpoint and its value, "prior" and "previously" name a subgroup ("ORR in patients with prior
 # ASCT was 40%", "(prior chemotherapy: 11.0 vs 3.2 months)"), not a baseline figure.
 _NOT_AN_OUTCOME_BETWEEN = re.compile(
@@ -216,7 +217,8 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
     after = sentence[value.end:value.end + 30]
     counted_by_verb = value.kind in COUNT_KINDS and previous is not None and previous.code in COUNT_ENDPOINTS and (
         _VERB_RIGHT_BEFORE.fullmatch(sentence, previous.end, value.start))
-    if _NOT_AN_OUTCOME.search(re.split(r"[,;:]", after)[0][:25]) and not following and not counted_by_verb:
+    if (_NOT_AN_OUTCOME.search(re.split(r"[,;:]", after)[0][:25]) and not following and not counted_by_verb
+            and not _AT_A_DOSE_AFTER.match(after)):  # "CRS in 4 patients (11%) at dose level 2": a dose group
         return None  # "57% were male", "87.8% received bridging therapy" (not "enrolled 120 patients aged 60-79")
     described = _described_population(sentence, value, endpoints, clause_end) or _main_verb_past_a_relative_clause(
         sentence, value, endpoints, clause_end)
@@ -418,6 +420,7 @@ _HR_NAMED = {"OS", "PFS", "EFS", "LFS", "DOR", "MORTALITY", "RELAPSE", "NRM"}
 _RATE_OF_BEFORE = re.compile(r"[\s-]*(?:cumulative\s+)?(?:incidences?|rates?|probabilit(?:y|ies)|risks?|estimates?)\s+of\s+"
                              r"(?:[\w-]+\s+){0,2}", re.IGNORECASE)
 _NEXT_CLAUSE = re.compile(r"[;]|,\s*(?:and|but|whereas|while)\b")  # "8%, and by 12 months it was 21%": the next clause's
+_RIGHT_BEFORE_A_VALUE = re.compile(r"\s*,?\s*(?:(?:was|were|of|reached)\s+)?")
 _RIGHT_AFTER_A_VALUE = re.compile(r"\s*(?:[(\[][^()\[\]]{0,50}[)\]]\s*)?,?\s*")
 _REACH = 250  # characters between a value and the endpoint it reports, at most
 _MEDIAN_NEAR = re.compile(r"\bmedian\b", re.IGNORECASE)
@@ -691,6 +694,11 @@ def timepoint_for(value: ValueMention, endpoint: EndpointMention, timepoints: li
     if sentence is not None and endpoint.end <= value.start:
         own = next((t for t in within(timepoints, value.end, value.end + 60) if len(t.months) == 1), None)
         if own is not None and _RIGHT_AFTER_A_VALUE.fullmatch(sentence, value.end, own.start):
+            return own
+        # "PFS at 6 months was 59% (95% CI 47-69) and at 12 months 44%": the time point right before the value
+        own = next((t for t in reversed(within(timepoints, max(0, value.start - 30), value.start)) if len(t.months) == 1
+                    and endpoint.end <= t.start), None)
+        if own is not None and _RIGHT_BEFORE_A_VALUE.fullmatch(sentence, own.end, value.start):
             return own
     low, high = min(endpoint.start, value.start), max(endpoint.end, value.end)
     inside = [t for t in within(timepoints, max(low - 16, high - 2 * _REACH), high) if len(t.months) == 1]

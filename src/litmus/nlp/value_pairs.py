@@ -5,7 +5,7 @@ are one rate (80 %, count 24), whose denominator is the group "them" refers to (
 stated before it). "70.5% of the 34 patients enrolled": the head count after "of the" is the percentage's
 denominator (guideline v2.2, 14: a denominator inside a rate is not a count of its own). "91% for the 11
 transplanted patients", "52% and 40% among 93 evaluable adults": a population written after the rate is its
-denominator too, and stays a count of its own. "3 of the 12 children responded (overall response rate, 25%)": the
+denominator too, and stays a count of its own only when its verb makes it one ("evaluable", "treated"). "3 of the 12 children responded (overall response rate, 25%)": the
 percentage in parentheses restates the k/n before it (one figure, not two).
 """
 
@@ -21,9 +21,11 @@ _OPEN_CI_END = re.compile(r"(?:(?:\bCI\b|confidence\s+interval)[^()\[\];]{0,16}?
 _OF_THEM = re.compile(r"\s+of\s+(?:them|these|those|whom|the\s+latter)\s*[(\[]\s*$", re.IGNORECASE)
 _OF_THE = re.compile(r"\s+of\s+(?:the|all|all\s+the)\s+$", re.IGNORECASE)
 # "91% for the 11 transplanted patients", "40% among 93 evaluable adults": the population a rate is out of
-_POPULATION_AFTER = re.compile(rf"\s+(?P<prep>for|among|in)\s+(?:the\s+|all\s+|all\s+the\s+)?(?P<n>\d+)\s+"
+_POPULATION_AFTER = re.compile(rf"(?:\s*[(\[][^()\[\]]{{0,60}}[)\]])?\s+(?P<prep>for|among|in)\s+(?:the\s+|all\s+|all\s+the\s+)?(?P<n>\d+)\s+"
                                rf"(?:[\w-]+\s+){{0,2}}?{PATIENT_NOUN}", re.IGNORECASE)
 _RESTATED_IN_PARENTHESES = re.compile(r"[^()\d%]{0,40}\(\s*(?:[A-Za-z][\w/ -]{0,30}[,:=]\s*)?")
+_COUNTED_BY_A_VERB = re.compile(r"\b(?:evaluable|assessable|evaluated|assessed|analy[sz]ed|treated|infused|enrolled"
+                                r"|randomi[sz]ed|included|recruited)\b", re.IGNORECASE)
 _PATIENTS_AFTER = re.compile(rf"(?:[\w-]+\s+){{0,2}}?{PATIENT_NOUN}", re.IGNORECASE)
 
 
@@ -59,6 +61,8 @@ def joined_figures(masked: str, words: str, values: list[ValueMention]) -> list[
         if after is None or not any(v.start == after.start("n") for v in values):
             continue
         total = int(after.group("n"))
+        if not _COUNTED_BY_A_VERB.search(after.group(0)):
+            dropped.update(v for v in values if v.start == after.start("n"))  # "100% in the 6 patients with EMD"
         # "… 52% and the CR rate 40% among 93 evaluable adults": "among" covers the rates listed before it
         covered = [value] + ([v for v in values[:index] if v.kind == "pct" and v.total is None]
                              if after.group("prep").lower() == "among" else [])
