@@ -158,7 +158,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                    # "in 275 patients allocated EOC": the participle right after the counted noun
                    r"|(?:(?<=patients\s)|(?<=participants\s)|(?<=subjects\s)|(?<=women\s)|(?<=men\s))(?:allocated|assigned)\b"
                    r"|included(?=\s+(?:a\s+total\s+of\s+)?\d)"
-                   r"|entered\s+(?:the|this)\s+(?:study|trial)|(?:underwent|undergone)\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
+                   r"|entered\s+(?:the|this|an?)\s+(?:[\w-]+\s+){0,4}?(?:study|trial)\b|(?:underwent|undergone)\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
     ("OTHER_RATE", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"
               r"(?!(?:the|patients|subjects|participants)\b)(?:grade\s*[≥>]?\s*\d(?:\s*(?:-|or|/)\s*\d)?\s+)?[a-z][\w/-]*(?:\s+(?!was\b|were\b|in\b|at\b|of\b|"

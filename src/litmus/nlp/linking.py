@@ -51,7 +51,10 @@ _SUBJECT_VERB_END = (r"(?:\b(?:were|was|had\s+been|have\s+been)"
                      r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally|randomly)\s+)?)?$")
 _DESCRIBED_SUBJECT = re.compile(
     rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:{_ASIDE}\s*){{0,2}}"
-    rf"(?:(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at|younger|older)\b"
+    rf"(?:(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at|younger|older"
+    # "812 adults (…) who lived in X / living in X / admitted to Y were enrolled": where or what they are
+    rf"|who\s+(?!were\b|was\b|are\b)[a-z]{{3,}}(?:ed|s)|living|residing|attending|presenting|admitted|referred"
+    rf"|scheduled|requiring|diagnosed|born)\b"
     rf"(?:{_ASIDE}|[^;:()]){{0,140}}?(?<=[\w)\s])|(?<=\))\s*"
     # "129 patients who were in ASA classes I and II, aged 18 to 70 years, and scheduled for surgery, were enrolled"
     rf"|who\s+(?:were|was|had|are)\b(?:{_ASIDE}|[^;:()]){{0,220}}?,\s*)" + _SUBJECT_VERB_END
@@ -284,7 +287,12 @@ def _described_population(sentence: str, value: ValueMention, endpoints: list[En
     if verb is None or not compatible(verb, value):
         return None
     gap = sentence[value.end:verb.start]
+    if "," in gap and _OF_THE_BEFORE.search(sentence, 0, value.start):
+        return None  # "Of 129 patients with X, 104 were enrolled": the verb past the comma counts the part
     return verb if gap.strip() and _DESCRIBED_SUBJECT.match(gap) else None
+
+
+_OF_THE_BEFORE = re.compile(r"(?:^|[,;:]\s*)\s*(?:[Oo]f|[Aa]mong)\s+(?:the\s+|all\s+|these\s+)?$")
 
 
 _RELATIVE = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{PATIENT_NOUN}\s+)?who\s+$", re.IGNORECASE)
