@@ -70,7 +70,9 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     # deaths of a named cause, the disease itself included, are deaths (guideline v2.1): "fatal bleeding" too
     ("MORTALITY", r"(?i:(?:cardiovascular|cardiac|vascular|non-vascular|cancer|coronary|stroke|infection|sepsis"
                   r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortalit(?:y|ies)|deaths?))"
-                  r"|(?i:fatal\s+(?:bleeding|haemorrhage|hemorrhage|infections?|events?|adverse\s+events?))"),
+                  r"|(?i:fatal\s+(?:bleeding|haemorrhage|hemorrhage|infections?|events?|adverse\s+events?))"
+                  # "mortality from fungal infection": the cause belongs to the deaths
+                  r"|(?i:(?:mortality|deaths?)\s+(?:from|of|due\s+to)\s+(?:[\w-]+\s+)?(?:infections?|sepsis))"),
     ("DOR", r"(?i:duration[\s-]+of[\s-]+(?:the\s+)?(?:overall\s+|disease\s+|complete\s+)?(?:response|remission)s?)"
             r"|(?i:response\s+duration)|DOR\b|DoR\b"
             # "responses lasted a median of 11 months": how long the responses lasted is their duration
@@ -165,6 +167,10 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               r"is\b|and\b|with\b|decreased\b|increased\b|did\b)[a-z][\w/-]*){0,3})"),
     # any other "X rate" ("major complication rate", "readmission rate") is its own outcome, not the last one named
     ("OTHER", r"(?i:[a-z][\w-]{3,}\s+rates?)\b"),
+    # adverse events outside the inventory are outcomes of their own: "and 9% had infections of grade ≥3" is not the
+    # figure of the toxicity named before it
+    ("OTHER", r"(?i:(?:febrile\s+)?neutropenia|thrombocytopenia|an(?:a)?emia|cytopenias?|infections?"
+              r"|hypogammaglob\w+)\b"),
 ]
 
 # Mentions start words; the gate lets the engine skip the middle of words cheaply.
@@ -237,7 +243,8 @@ def _toxicity_code(base: str, sentence: str, start: int, end: int) -> tuple[str,
     # "CRS of grade 3 or higher in 6%" grades the mention; "CRS developed in 84% (grade 3-4 in 8%)" grades a
     # breakdown after the mention's own figure, so the look ahead stops at a parenthesis or a figure
     after = _GRADE_WINDOW_END.split(sentence[end:end + 30])[0]
-    before = re.split(r"[;.]|\band\b|\bwith\b", sentence[max(0, start - 40):start])[-1]
+    # ("80% had AEs of grade ≥3, 40% had CRS": a figure or a comma between a grade and the mention ends the grade's reach)
+    before = re.split(r"[;.,]|\band\b|\bwith\b|\d\s*%", sentence[max(0, start - 40):start])[-1]
     nearest = next(_GRADE_RE.finditer(after), None)
     if nearest is None:
         before_matches = list(_GRADE_RE.finditer(before))

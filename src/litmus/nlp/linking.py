@@ -243,7 +243,8 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
     # "..., such that only one patient experienced relapse": past a comma the value starts its own clause; but in
     # "(CR alone, 60%)" the endpoint and its figure share a parenthesis
     previous_reaches = previous_ok and (("," not in gap_previous and _LINK_FROM_PREVIOUS.search(gap_previous))
-                                        or _in_one_parenthesis(sentence, previous, value))
+                                        or _in_one_parenthesis(sentence, previous, value)
+                                        or _in_an_aside_after(gap_previous, gap_following))
     if following_ok and not previous_reaches:
         return following
     if previous_ok:
@@ -408,6 +409,13 @@ _NEW_NOUN_BEFORE_PARENTHESIS = re.compile(
     r"(?:,|\band\b|\bor\b)\s+(?:the\s+|all\s+|a\s+)?(?!(?:in|at|of|for|with|was|were|is|are|respectively|the|more|less"
     r"|higher|lower|greater|older|younger|better|worse|fewer|above|below)\b)"
     r"[a-z][\w-]+[^,;()]{0,40}\([^()]*$", re.IGNORECASE)
+def _in_an_aside_after(gap_previous: str, gap_following: str) -> bool:
+    """"CRS in 80% (grade ≥3, 3%) and ICANS in 28%": a figure inside a parenthesis opened after the endpoint before
+    it, and closed before the next one, breaks down the figure before it."""
+    opening = gap_previous.rfind("(")
+    return opening != -1 and ")" not in gap_previous[opening:] and ")" in gap_following and "(" not in gap_following
+
+
 _SAME_PARENTHESIS = re.compile(r"[^()]{0,25}")
 
 
