@@ -166,7 +166,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               r"(?!(?:the|patients|subjects|participants)\b)(?:grade\s*[≥>]?\s*\d(?:\s*(?:-|or|/)\s*\d)?\s+)?[a-z][\w/-]*(?:\s+(?!was\b|were\b|in\b|at\b|of\b|"
               r"is\b|and\b|with\b|decreased\b|increased\b|did\b)[a-z][\w/-]*){0,3})"),
     # any other "X rate" ("major complication rate", "readmission rate") is its own outcome, not the last one named
-    ("OTHER", r"(?i:[a-z][\w-]{3,}\s+rates?)\b"),
+    # ("its 6- and 12-month rates": a landmark's rates are those of the endpoint in hand)
+    ("OTHER", r"(?i:(?!(?:days?|weeks?|months?|years?)\s)[a-z][\w-]{3,}\s+rates?)\b"),
     # adverse events outside the inventory are outcomes of their own: "and 9% had infections of grade ≥3" is not the
     # figure of the toxicity named before it
     ("OTHER", r"(?i:(?:febrile\s+)?neutropenia|thrombocytopenia|an(?:a)?emia|cytopenias?|infections?"

@@ -205,6 +205,11 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
         start_before, _ = _clause_of(start_before - 1, clauses)
         previous = next((e for e in reversed(within(endpoints, max(start_before, value.start - 2 * _REACH), clause_start))
                          if e.end <= clause_start and candidate(e)), None)
+    if previous is None and clause_start > 0 and _RATES_OF_THE_SUBJECT.match(sentence, clause_start, value.start):
+        # "OS favoured A, with 1-year rates of 61% and 47%", "…, and its 6- and 12-month rates were 80% and 66%": the
+        # clause names no endpoint; its rates are those of the endpoint before it
+        previous = next((e for e in reversed(within(endpoints, max(0, value.start - _REACH), clause_start))
+                         if e.code not in COUNT_ENDPOINTS and e.code != "OTHER" and candidate(e)), None)
     following = next((e for e in within(endpoints, value.end, min(clause_end, value.end + _REACH))
                       if compatible(e, value) and e.code != "FOLLOW_UP"), None)
     if (previous is not None and value.kind != "hr"  # (a covariate's hazard ratio is the sentence's survival endpoint's)
@@ -293,6 +298,9 @@ def _described_population(sentence: str, value: ValueMention, endpoints: list[En
     return verb if gap.strip() and _DESCRIBED_SUBJECT.match(gap) else None
 
 
+_RATES_OF_THE_SUBJECT = re.compile(r"\s*[,;]?\s*(?:and\s+)?(?:with\s+|its\s+|their\s+|with\s+(?:its|their)\s+)"
+                                   r"(?:[\w-]+,?\s+(?:and\s+)?){0,3}?(?:rates?|estimates?|probabilit(?:y|ies))"
+                                   r"\s+(?:of|were|was|at)\s+(?:\d[\d.]*\s*%\s*(?:,\s*(?:and\s+)?|and\s+))*$", re.IGNORECASE)
 _OF_THE_BEFORE = re.compile(r"(?:^|[,;:]\s*)\s*(?:[Oo]f|[Aa]mong)\s+(?:the\s+|all\s+|these\s+)?$")
 
 
