@@ -241,7 +241,9 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
             and not _FINITE_VERB.search(sentence, value.end, following.end)):
         following = None  # "10 out of 20 (50%) treated patients (10 SD)": a share of treated patients, not their count
     following_ok = following is not None and compatible(following, value) and (
-        ("," not in _PARENTHETICAL.sub("", gap_following) and len(_PARENTHETICAL.sub("", gap_following)) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
+        # ("48% (95% CI, 39-57) a complete response": the figure's interval stands between it and its endpoint)
+        ("," not in _PARENTHETICAL.sub("", gap_following) and len(_PARENTHETICAL.sub("", gap_following)) <= 60
+         and bool(_LINK_TO_NEXT.match(gap_following) or _LINK_TO_NEXT.match(_LEADING_INTERVAL.sub(" ", gap_following)))
          and (previous is None or value.kind in COUNT_KINDS or re.search(r"[a-z]", gap_following)
               or (value.count is not None and not gap_following.strip())))  # "33 (57%) partial responses"
         )
@@ -301,6 +303,7 @@ def _described_population(sentence: str, value: ValueMention, endpoints: list[En
 _RATES_OF_THE_SUBJECT = re.compile(r"\s*[,;]?\s*(?:and\s+)?(?:with\s+|its\s+|their\s+|with\s+(?:its|their)\s+)"
                                    r"(?:[\w-]+,?\s+(?:and\s+)?){0,3}?(?:rates?|estimates?|probabilit(?:y|ies))"
                                    r"\s+(?:of|were|was|at)\s+(?:\d[\d.]*\s*%\s*(?:,\s*(?:and\s+)?|and\s+))*$", re.IGNORECASE)
+_LEADING_INTERVAL = re.compile(r"^\s*\(\s*\d{2}(?:\.\d+)?\s*%\s*(?:CI|confidence\s+interval)[^()]*\)", re.IGNORECASE)
 _OF_THE_BEFORE = re.compile(r"(?:^|[,;:]\s*)\s*(?:[Oo]f|[Aa]mong)\s+(?:the\s+|all\s+|these\s+)?$")
 
 
