@@ -17,3 +17,10 @@ def test_a_figure_with_its_interval_is_still_the_subject_of_the_endpoint_after_i
     assert read(text) == [("ORR", 81.0), ("CR", 57.0)]
     text = "The objective response rate was 88% (95% CI, 69%–97%), and 63% (95% CI, 41%–81%) of patients had a complete response."
     assert read(text) == [("ORR", 88.0), ("CR", 63.0)]
+
+
+def test_a_complete_remission_without_residual_disease_is_mrd_negativity():
+    assert read("All 7 adults reached complete remission with negative minimal residual disease.") == [("MRD_NEG", 100.0)]
+    assert read("By day 30, 58% of patients were in complete response without measurable residual disease.") == [
+        ("MRD_NEG", 58.0)]
+    assert read("All 5 children achieved CR without detectable MRD.") == [("MRD_NEG", 100.0)]

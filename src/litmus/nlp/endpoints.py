@@ -21,7 +21,10 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("MRD_NEG", r"(?:(?i:(?:minimal|measurable)\s+residual\s+disease)(?:\s*\(MRD\))?[\s-]*(?i:negativ\w*)"
                 r"|MRD[\s-]*(?i:negativ\w*)|MRD-(?![\w])|(?i:undetectable\s+MRD)"
                 r"|(?i:negative\s+(?:for\s+)?(?:minimal|measurable)\s+residual\s+disease))"
-                r"(?:\s+(?:CRs?|(?i:complete\s+(?:remission|response)s?))(?:\s+(?i:rates?))?)?"),
+                r"(?:\s+(?:CRs?|(?i:complete\s+(?:remission|response)s?))(?:\s+(?i:rates?))?)?"
+                # "complete remission (CR) with negative / without detectable minimal residual disease": an MRD-negative CR
+                r"|(?:CRs?|(?i:complete\s+(?:remission|response)s?))(?:\s*\(CR\))?\s+(?i:with\s+negative|without"
+                r"(?:\s+(?:detectable|measurable|evidence\s+of))?)\s+(?:(?i:minimal|measurable)\s+)?(?i:residual\s+disease|MRD\b)"),
     # "VGPR or better", "at least a VGPR": the composite of every response from VGPR up
     ("VGPR", r"(?i:(?:at\s+least\s+(?:an?\s+)?|[≥>]=?\s*)(?:very\s+good\s+partial\s+(?:response|remission)|VGPR)s?)"
              r"|(?:(?i:very\s+good\s+partial\s+(?:response|remission))s?(?:\s*\(VGPR\))?|VGPR)(?:\s+(?i:or\s+better))?"),
