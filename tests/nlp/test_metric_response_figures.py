@@ -24,3 +24,9 @@ def test_a_complete_remission_without_residual_disease_is_mrd_negativity():
     assert read("By day 30, 58% of patients were in complete response without measurable residual disease.") == [
         ("MRD_NEG", 58.0)]
     assert read("All 5 children achieved CR without detectable MRD.") == [("MRD_NEG", 100.0)]
+
+
+def test_a_list_ends_with_its_last_full_row_before_a_statement_of_its_own():
+    text = ("In marginal zone lymphoma the overall and complete response rates were 95% and 60%, compared with 50% and"
+            " 30% in DLBCL, and 35% of older patients responded.")
+    assert read(text) == [("ORR", 95.0), ("CR", 60.0), ("ORR", 50.0), ("CR", 30.0), ("ORR", 35.0)]

@@ -571,6 +571,8 @@ def pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[
             after = within(endpoints, in_clause[-1].end, clause_end)
             if after and _VALUES_THEN_LIST.match(sentence, in_clause[-1].end, after[0].start):
                 listed = _leading_list(sentence, after)
+        if listed and len(in_clause) % len(listed):
+            in_clause = _complete_rows(sentence, in_clause, len(listed))
         if not listed or len(in_clause) % len(listed):
             # "CR was 81%, and the rates of EFS and OS at 12 months were 50% and 76%": the list after a value
             before_last = within(endpoints, clause_start, in_clause[-1].start)
@@ -610,6 +612,16 @@ def pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[
     return links
 
 
+def _complete_rows(sentence: str, values: list[ValueMention], width: int) -> list[ValueMention]:
+    """"ORR and CR were 90% and 70%, compared with 40% and 20% in B, and 45% of C patients responded": the list
+    ends with its last full row, before a ", and" that opens a statement of its own."""
+    for end in range(len(values) - 1, width - 1, -1):
+        if end % width == 0 and _AND_OPENS.match(sentence[values[end - 1].end:values[end].start]):
+            return values[:end]
+    return values
+
+
+_AND_OPENS = re.compile(r"[^,;]*,\s+and\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _VALUES_THEN_LIST = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:of|for|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
 
 
