@@ -35,3 +35,11 @@ def test_the_parts_of_an_opening_head_count_share_its_later_verb():
 def test_a_population_set_before_a_comma_is_not_counted_by_the_verb_after_it():
     text = "Of the 415 mothers admitted to the ward, 120 were enrolled."
     assert counts(text) == [("N_ENROLLED", 120, None)]
+
+
+def test_a_heading_before_the_head_count_and_a_long_description_before_the_verb():
+    text = "METHODS: Seventy adults with gout (early, n = 31; late, n = 39) and obesity entered a 12-week trial."
+    assert [c for c in counts(text) if c[2]] == [("N_ENROLLED", 31, "early"), ("N_ENROLLED", 39, "late")]
+    text = ("1500 older women (760 smokers and 740 controls) who attended the outpatient clinics in the three northern"
+            " provinces were included.")
+    assert counts(text) == [("N_ENROLLED", 1500, None), ("N_ENROLLED", 760, "smokers"), ("N_ENROLLED", 740, "controls")]

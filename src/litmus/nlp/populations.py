@@ -177,13 +177,13 @@ def sizes_in_parentheses(words: str, digits: str, endpoints: list[EndpointMentio
 
 
 # "Sixty patients with diabetes (type 1, n = 26; type 2, n = 34) …": a head count, then the parenthesis splitting it
-_COUNTED_SUBJECT_BEFORE = re.compile(rf"^\s*(?:[A-Z][\w-]*|\d[\d,]*)\s+(?:[\w-]+\s+){{0,5}}?$")
+_COUNTED_SUBJECT_BEFORE = re.compile(rf"^\s*(?:[A-Z][A-Z ]{{2,40}}:\s*)?(?:A\s+total\s+of\s+)?\d[\d,]*\s+(?:[\w-]+\s+){{0,5}}?$")
 
 
 def _verb_of_counted_subject(digits: str, endpoints: list[EndpointMention], match: re.Match) -> str | None:
     """The parts of a head count that opens the sentence share its verb, when no population verb precedes them
     ("Sixty adults with asthma (mild, n = 22; severe, n = 18) entered a trial" -> N_ENROLLED each)."""
-    if not _COUNTED_SUBJECT_BEFORE.match(digits, 0, match.start()) or not digits[:match.start()].strip()[:1].isdigit():
+    if not _COUNTED_SUBJECT_BEFORE.match(digits, 0, match.start()):
         return None
     if any(e.code in POPULATION_CODES and e.end <= match.start() for e in endpoints):
         return None
@@ -547,7 +547,7 @@ def sizes_listed_in_parenthesis(words: str, digits: str, endpoints: list[Endpoin
             items.append(GroupCount("", int(count), offset + item.start("k"), offset + item.end("k"), label))
         if len(items) != len(pieces) or len({g.group.lower() for g in items}) < len(items):
             continue
-        kind = (_subject_verb_after(digits, endpoints, listing.end() - 1)
+        kind = (_subject_verb_after(digits, endpoints, listing.end() - 1) or _verb_of_counted_subject(digits, endpoints, listing)
                 or _population_verb_near(endpoints, listing.start(), listing.end()))
         found += [GroupCount(kind, g.count, g.start, g.end, g.group) for g in items]
     return found
