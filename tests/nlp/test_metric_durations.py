@@ -31,3 +31,15 @@ def test_an_interval_open_at_the_top_is_no_figure_of_its_own():
     assert read(text) == [("PFS", "median", 7.4, "months"), ("OS", "median", 19.0, "months")]
     pfs = extract_metrics(text)[0]
     assert (pfs.ci_low, pfs.ci_high) == (3.3, None)
+
+
+def test_a_landmark_rate_is_the_rate_of_the_endpoint_in_hand():
+    text = "Event-free survival had 3- and 9-month rates of 72% and 51%."
+    assert read(text) == [("EFS", "rate", 72.0, "%"), ("EFS", "rate", 51.0, "%")]
+
+
+def test_rates_in_a_clause_naming_no_endpoint_are_those_of_the_endpoint_before_it():
+    text = "Overall survival favoured the combination, with 2-year rates of 58% and 41%."
+    assert read(text) == [("OS", "rate", 58.0, "%"), ("OS", "rate", 41.0, "%")]
+    text = "Event-free survival had not reached its median, and its 12-month rates were 70% and 52%."
+    assert [r for r in read(text) if r[1] == "rate"] == [("EFS", "rate", 70.0, "%"), ("EFS", "rate", 52.0, "%")]

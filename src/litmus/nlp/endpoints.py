@@ -21,7 +21,10 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("MRD_NEG", r"(?:(?i:(?:minimal|measurable)\s+residual\s+disease)(?:\s*\(MRD\))?[\s-]*(?i:negativ\w*)"
                 r"|MRD[\s-]*(?i:negativ\w*)|MRD-(?![\w])|(?i:undetectable\s+MRD)"
                 r"|(?i:negative\s+(?:for\s+)?(?:minimal|measurable)\s+residual\s+disease))"
-                r"(?:\s+(?:CRs?|(?i:complete\s+(?:remission|response)s?))(?:\s+(?i:rates?))?)?"),
+                r"(?:\s+(?:CRs?|(?i:complete\s+(?:remission|response)s?))(?:\s+(?i:rates?))?)?"
+                # "complete remission (CR) with negative / without detectable minimal residual disease": an MRD-negative CR
+                r"|(?:CRs?|(?i:complete\s+(?:remission|response)s?))(?:\s*\(CR\))?\s+(?i:with\s+negative|without"
+                r"(?:\s+(?:detectable|measurable|evidence\s+of))?)\s+(?:(?i:minimal|measurable)\s+)?(?i:residual\s+disease|MRD\b)"),
     # "VGPR or better", "at least a VGPR": the composite of every response from VGPR up
     ("VGPR", r"(?i:(?:at\s+least\s+(?:an?\s+)?|[≥>]=?\s*)(?:very\s+good\s+partial\s+(?:response|remission)|VGPR)s?)"
              r"|(?:(?i:very\s+good\s+partial\s+(?:response|remission))s?(?:\s*\(VGPR\))?|VGPR)(?:\s+(?i:or\s+better))?"),
@@ -79,7 +82,9 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     # deaths of a named cause, the disease itself included, are deaths (guideline v2.1): "fatal bleeding" too
     ("MORTALITY", r"(?i:(?:cardiovascular|cardiac|vascular|non-vascular|cancer|coronary|stroke|infection|sepsis"
                   r"|disease|[\w-]+-related|[\w-]+-specific)[\s-]+(?:mortalit(?:y|ies)|deaths?))"
-                  r"|(?i:fatal\s+(?:bleeding|haemorrhage|hemorrhage|infections?|events?|adverse\s+events?))"),
+                  r"|(?i:fatal\s+(?:bleeding|haemorrhage|hemorrhage|infections?|events?|adverse\s+events?))"
+                  # "mortality from fungal infection": the cause belongs to the deaths
+                  r"|(?i:(?:mortality|deaths?)\s+(?:from|of|due\s+to)\s+(?:[\w-]+\s+)?(?:infections?|sepsis))"),
     ("DOR", r"(?i:duration[\s-]+of[\s-]+(?:the\s+)?(?:overall\s+|disease\s+|complete\s+)?(?:response|remission)s?)"
             r"|(?i:response\s+duration)|DOR\b|DoR\b"
             # "responses lasted a median of 11 months": how long the responses lasted is their duration
@@ -173,7 +178,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                    # "in 275 patients allocated EOC": the participle right after the counted noun
                    r"|(?:(?<=patients\s)|(?<=participants\s)|(?<=subjects\s)|(?<=women\s)|(?<=men\s))(?:allocated|assigned)\b"
                    r"|included(?=\s+(?:a\s+total\s+of\s+)?\d)"
-                   r"|entered\s+(?:the|this)\s+(?:study|trial)|(?:underwent|undergone)\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
+                   r"|entered\s+(?:the|this|an?)\s+(?:[\w-]+\s+){0,4}?(?:study|trial)\b|(?:underwent|undergone)\s+(?:leuk|lymph)?apheresis|(?:leuk)?apheresed)"
                    r"(?!\s*(?:,\s*)?(?:double|controlled|placebo|trial|study|clinical|open|phase|multi|cross))"),
     # MRD positivity (a molecular recurrence, or a remission that is not MRD-negative) is not relapse nor MRD
     # negativity; "an MRD-positive CR" stays a CR
@@ -190,7 +195,12 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
               r"(?!(?:the|patients|subjects|participants)\b)(?:grade\s*[≥>]?\s*\d(?:\s*(?:-|or|/)\s*\d)?\s+)?[a-z][\w/-]*(?:\s+(?!was\b|were\b|in\b|at\b|of\b|"
               r"is\b|and\b|with\b|decreased\b|increased\b|did\b)[a-z][\w/-]*){0,3})"),
     # any other "X rate" ("major complication rate", "readmission rate") is its own outcome, not the last one named
-    ("OTHER", r"(?i:[a-z][\w-]{3,}\s+rates?)\b"),
+    # ("its 6- and 12-month rates": a landmark's rates are those of the endpoint in hand)
+    ("OTHER", r"(?i:(?!(?:days?|weeks?|months?|years?)\s)[a-z][\w-]{3,}\s+rates?)\b"),
+    # adverse events outside the inventory are outcomes of their own: "and 9% had infections of grade ≥3" is not the
+    # figure of the toxicity named before it
+    ("OTHER", r"(?i:(?:febrile\s+)?neutropenia|thrombocytopenia|an(?:a)?emia|cytopenias?|infections?"
+              r"|hypogammaglob\w+)\b"),
 ]
 
 # Mentions start words; the gate lets the engine skip the middle of words cheaply.
@@ -297,7 +307,8 @@ def _toxicity_code(base: str, sentence: str, start: int, end: int) -> tuple[str,
     # "CRS of grade 3 or higher in 6%" grades the mention; "CRS developed in 84% (grade 3-4 in 8%)" grades a
     # breakdown after the mention's own figure, so the look ahead stops at a parenthesis or a figure
     after = _GRADE_WINDOW_END.split(sentence[end:end + 30])[0]
-    before = re.split(r"[;.]|\band\b|\bwith\b", sentence[max(0, start - 40):start])[-1]
+    # ("80% had AEs of grade ≥3, 40% had CRS": a figure or a comma between a grade and the mention ends the grade's reach)
+    before = re.split(r"[;.,]|\band\b|\bwith\b|\d\s*%", sentence[max(0, start - 40):start])[-1]
     nearest = next(_GRADE_RE.finditer(after), None)
     if nearest is None:
         before_matches = list(_GRADE_RE.finditer(before))

@@ -51,7 +51,10 @@ _SUBJECT_VERB_END = (r"(?:\b(?:were|was|had\s+been|have\s+been)"
                      r"\s+(?:(?:all|then|subsequently|successfully|eventually|finally|randomly)\s+)?)?$")
 _DESCRIBED_SUBJECT = re.compile(
     rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:{_ASIDE}\s*){{0,2}}"
-    rf"(?:(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at|younger|older)\b"
+    rf"(?:(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at|younger|older"
+    # "812 adults (…) who lived in X / living in X / admitted to Y were enrolled": where or what they are
+    rf"|who\s+(?!were\b|was\b|are\b)[a-z]{{3,}}(?:ed|s)|living|residing|attending|presenting|admitted|referred"
+    rf"|scheduled|requiring|diagnosed|born)\b"
     rf"(?:{_ASIDE}|[^;:()]){{0,140}}?(?<=[\w)\s])|(?<=\))\s*"
     # "129 patients who were in ASA classes I and II, aged 18 to 70 years, and scheduled for surgery, were enrolled"
     rf"|who\s+(?:were|was|had|are)\b(?:{_ASIDE}|[^;:()]){{0,220}}?,\s*)" + _SUBJECT_VERB_END
@@ -203,6 +206,11 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
         start_before, _ = _clause_of(start_before - 1, clauses)
         previous = next((e for e in reversed(within(endpoints, max(start_before, value.start - 2 * _REACH), clause_start))
                          if e.end <= clause_start and candidate(e)), None)
+    if previous is None and clause_start > 0 and _RATES_OF_THE_SUBJECT.match(sentence, clause_start, value.start):
+        # "OS favoured A, with 1-year rates of 61% and 47%", "…, and its 6- and 12-month rates were 80% and 66%": the
+        # clause names no endpoint; its rates are those of the endpoint before it
+        previous = next((e for e in reversed(within(endpoints, max(0, value.start - _REACH), clause_start))
+                         if e.code not in COUNT_ENDPOINTS and e.code != "OTHER" and candidate(e)), None)
     following = next((e for e in within(endpoints, value.end, min(clause_end, value.end + _REACH))
                       if compatible(e, value) and e.code != "FOLLOW_UP"), None)
     if (previous is not None and value.kind != "hr"  # (a covariate's hazard ratio is the sentence's survival endpoint's)
@@ -235,14 +243,17 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
             and not _FINITE_VERB.search(sentence, value.end, following.end)):
         following = None  # "10 out of 20 (50%) treated patients (10 SD)": a share of treated patients, not their count
     following_ok = following is not None and compatible(following, value) and (
-        ("," not in _PARENTHETICAL.sub("", gap_following) and len(_PARENTHETICAL.sub("", gap_following)) <= 60 and bool(_LINK_TO_NEXT.match(gap_following))
+        # ("48% (95% CI, 39-57) a complete response": the figure's interval stands between it and its endpoint)
+        ("," not in _PARENTHETICAL.sub("", gap_following) and len(_PARENTHETICAL.sub("", gap_following)) <= 60
+         and bool(_LINK_TO_NEXT.match(gap_following) or _LINK_TO_NEXT.match(_LEADING_INTERVAL.sub(" ", gap_following)))
          and (previous is None or value.kind in COUNT_KINDS or re.search(r"[a-z]", gap_following)
               or (value.count is not None and not gap_following.strip())))  # "33 (57%) partial responses"
         )
     # "..., such that only one patient experienced relapse": past a comma the value starts its own clause; but in
     # "(CR alone, 60%)" the endpoint and its figure share a parenthesis
     previous_reaches = previous_ok and (("," not in gap_previous and _LINK_FROM_PREVIOUS.search(gap_previous))
-                                        or _in_one_parenthesis(sentence, previous, value))
+                                        or _in_one_parenthesis(sentence, previous, value)
+                                        or _in_an_aside_after(gap_previous, gap_following))
     if following_ok and not previous_reaches:
         return following
     if previous_ok:
@@ -286,7 +297,16 @@ def _described_population(sentence: str, value: ValueMention, endpoints: list[En
     if verb is None or not compatible(verb, value):
         return None
     gap = sentence[value.end:verb.start]
+    if "," in gap and _OF_THE_BEFORE.search(sentence, 0, value.start):
+        return None  # "Of 129 patients with X, 104 were enrolled": the verb past the comma counts the part
     return verb if gap.strip() and _DESCRIBED_SUBJECT.match(gap) else None
+
+
+_RATES_OF_THE_SUBJECT = re.compile(r"\s*[,;]?\s*(?:and\s+)?(?:with\s+|its\s+|their\s+|with\s+(?:its|their)\s+)"
+                                   r"(?:[\w-]+,?\s+(?:and\s+)?){0,3}?(?:rates?|estimates?|probabilit(?:y|ies))"
+                                   r"\s+(?:of|were|was|at)\s+(?:\d[\d.]*\s*%\s*(?:,\s*(?:and\s+)?|and\s+))*$", re.IGNORECASE)
+_LEADING_INTERVAL = re.compile(r"^\s*\(\s*\d{2}(?:\.\d+)?\s*%\s*(?:CI|confidence\s+interval)[^()]*\)", re.IGNORECASE)
+_OF_THE_BEFORE = re.compile(r"(?:^|[,;:]\s*)\s*(?:[Oo]f|[Aa]mong)\s+(?:the\s+|all\s+|these\s+)?$")
 
 
 _RELATIVE = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{PATIENT_NOUN}\s+)?who\s+$", re.IGNORECASE)
@@ -402,6 +422,13 @@ _NEW_NOUN_BEFORE_PARENTHESIS = re.compile(
     r"(?:,|\band\b|\bor\b)\s+(?:the\s+|all\s+|a\s+)?(?!(?:in|at|of|for|with|was|were|is|are|respectively|the|more|less"
     r"|higher|lower|greater|older|younger|better|worse|fewer|above|below)\b)"
     r"[a-z][\w-]+[^,;()]{0,40}\([^()]*$", re.IGNORECASE)
+def _in_an_aside_after(gap_previous: str, gap_following: str) -> bool:
+    """"CRS in 80% (grade ≥3, 3%) and ICANS in 28%": a figure inside a parenthesis opened after the endpoint before
+    it, and closed before the next one, breaks down the figure before it."""
+    opening = gap_previous.rfind("(")
+    return opening != -1 and ")" not in gap_previous[opening:] and ")" in gap_following and "(" not in gap_following
+
+
 _SAME_PARENTHESIS = re.compile(r"[^()]{0,25}")
 
 
@@ -551,6 +578,8 @@ def pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[
             after = within(endpoints, in_clause[-1].end, clause_end)
             if after and _VALUES_THEN_LIST.match(sentence, in_clause[-1].end, after[0].start):
                 listed = _leading_list(sentence, after)
+        if listed and len(in_clause) % len(listed):
+            in_clause = _complete_rows(sentence, in_clause, len(listed))
         if not listed or len(in_clause) % len(listed):
             # "CR was 81%, and the rates of EFS and OS at 12 months were 50% and 76%": the list after a value
             before_last = within(endpoints, clause_start, in_clause[-1].start)
@@ -590,6 +619,16 @@ def pair_coordinated(sentence: str, values: list[ValueMention], endpoints: list[
     return links
 
 
+def _complete_rows(sentence: str, values: list[ValueMention], width: int) -> list[ValueMention]:
+    """"ORR and CR were 90% and 70%, compared with 40% and 20% in B, and 45% of C patients responded": the list
+    ends with its last full row, before a ", and" that opens a statement of its own."""
+    for end in range(len(values) - 1, width - 1, -1):
+        if end % width == 0 and _AND_OPENS.match(sentence[values[end - 1].end:values[end].start]):
+            return values[:end]
+    return values
+
+
+_AND_OPENS = re.compile(r"[^,;]*,\s+and\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _VALUES_THEN_LIST = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:of|for|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
 
 

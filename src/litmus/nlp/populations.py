@@ -136,7 +136,10 @@ def sizes_in_parentheses(words: str, digits: str, endpoints: list[EndpointMentio
         return found  # "Sites of treatment included spine (n = 27), pelvis (n = 25)": counts of sites (v2.2)
     left_out = [m.end() for m in _LEFT_OUT.finditer(words)] if parentheses else []
     verbs = [e.start for e in endpoints if e.code in POPULATION_CODES] if left_out else []
+    consumed = 0  # the end of the last parenthesis read with its further items ("; B, n = 9" is read once)
     for match in parentheses:
+        if match.start() < consumed:
+            continue
         if left_out and _after_leaving_out(left_out, verbs, match.start()):
             continue  # "69 patients were not randomised because of A (n = 6) or B (n = 63)": reasons, not arms
         if _restates(digits, match.start(), _number_text(match)):
@@ -146,6 +149,7 @@ def sizes_in_parentheses(words: str, digits: str, endpoints: list[EndpointMentio
         while (more := _NEXT_ITEM.match(digits, cursor)) is not None:
             items.append(more)
             cursor = more.end()
+        consumed = cursor
         for item in items:
             count = _count(item)
             if count is None:
@@ -166,9 +170,29 @@ def sizes_in_parentheses(words: str, digits: str, endpoints: list[EndpointMentio
             # "At the primary efficacy analysis (n = 37; …)": an analysis set (guideline v2.2)
             analysis = item.groupdict().get("set") or _ANALYSIS_LABEL.search(label)
             code = ("N_EVALUABLE" if analysis else _kind_from_word(verb)
-                    or _subject_verb_after(digits, endpoints, cursor) or sentence_population_kind(endpoints, match.start()))
+                    or _subject_verb_after(digits, endpoints, cursor) or _verb_of_counted_subject(digits, endpoints, match)
+                    or sentence_population_kind(endpoints, match.start()))
             found.append(GroupCount(code, count, *_number_span(item), label))
     return found
+
+
+# "Sixty patients with diabetes (type 1, n = 26; type 2, n = 34) …": a head count, then the parenthesis splitting it
+_COUNTED_SUBJECT_BEFORE = re.compile(rf"^\s*(?:[A-Z][A-Z ]{{2,40}}:\s*)?(?:A\s+total\s+of\s+)?\d[\d,]*\s+(?:[\w-]+\s+){{0,5}}?$")
+
+
+def _verb_of_counted_subject(digits: str, endpoints: list[EndpointMention], match: re.Match) -> str | None:
+    """The parts of a head count that opens the sentence share its verb, when no population verb precedes them
+    ("Sixty adults with asthma (mild, n = 22; severe, n = 18) entered a trial" -> N_ENROLLED each)."""
+    if not _COUNTED_SUBJECT_BEFORE.match(digits, 0, match.start()):
+        return None
+    if any(e.code in POPULATION_CODES and e.end <= match.start() for e in endpoints):
+        return None
+    close = digits.find(")", match.start())
+    verb = next((e for e in endpoints if e.code in POPULATION_CODES and e.start > close >= 0
+                 and e.label.lower() not in _ADJECTIVES), None)
+    if verb is None or verb.start - close > 120 or re.search(r"[;.]\s", digits[close:verb.start]):
+        return None
+    return verb.code
 
 
 def _after_leaving_out(left_out: list[int], verbs: list[int], position: int) -> bool:
@@ -483,6 +507,8 @@ _LISTED_ITEMS = (
     re.compile(rf"[nN]\s*[=:]\s*(?P<k>{DIGITS_PATTERN})\s+(?:at|in|on|for|with)\s+(?P<label>{_ITEM_LABEL})"),
     re.compile(rf"(?P<k>{DIGITS_PATTERN})\s+(?P<label>{_ITEM_LABEL})"),
 )
+# "(n=207, drug A; n=203 placebo)": each item's size first, then its label; items separated by semicolons
+_SIZE_THEN_LABEL = re.compile(rf"[nN]\s*[=:]\s*(?P<k>{DIGITS_PATTERN})\s*,?\s+(?!(?i:median|mean|aged?)\b)(?P<label>{_ITEM_LABEL})")
 _NOT_A_LISTED_GROUP = re.compile(
     rf"(?:{_PATIENTS}|males?|females?|boys|girls|white|black|(?:[\w-]+\s+)?(?:years?|months?|weeks?|days?|hours?)"
     r"|mg|g|kg|ml|mL|cm|mm|µg|μg|IU|Gy|cycles?|courses?|doses?|sites?|centres?|centers?|hospitals?|countries"
@@ -508,7 +534,8 @@ def sizes_listed_in_parenthesis(words: str, digits: str, endpoints: list[Endpoin
             continue
         items = []
         for start, end in pieces:
-            item = next((m for pattern in _LISTED_ITEMS if (m := pattern.fullmatch(inside, start, end))), None)
+            item = next((m for pattern in (*_LISTED_ITEMS, _SIZE_THEN_LABEL) if (m := pattern.fullmatch(inside, start, end))),
+                        None)
             if item is None:
                 break
             label = tidy_label(words[offset + item.start("label"):offset + item.end("label")])
@@ -520,7 +547,7 @@ def sizes_listed_in_parenthesis(words: str, digits: str, endpoints: list[Endpoin
             items.append(GroupCount("", int(count), offset + item.start("k"), offset + item.end("k"), label))
         if len(items) != len(pieces) or len({g.group.lower() for g in items}) < len(items):
             continue
-        kind = (_subject_verb_after(digits, endpoints, listing.end() - 1)
+        kind = (_subject_verb_after(digits, endpoints, listing.end() - 1) or _verb_of_counted_subject(digits, endpoints, listing)
                 or _population_verb_near(endpoints, listing.start(), listing.end()))
         found += [GroupCount(kind, g.count, g.start, g.end, g.group) for g in items]
     return found
@@ -536,6 +563,9 @@ def _listed_pieces(inside: str) -> list[tuple[int, int]]:
     pieces.append((cursor, len(inside)))
     if ";" not in inside or all(any(p.fullmatch(inside, a, b) for p in _LISTED_ITEMS) for a, b in pieces):
         return pieces
+    chunks = _semicolon_chunks(inside)
+    if all(_SIZE_THEN_LABEL.fullmatch(inside, a, b) for a, b in chunks):
+        return chunks
     firsts, cursor = [], 0
     for chunk in inside.split(";"):
         start = cursor + len(chunk) - len(chunk.lstrip())
@@ -543,6 +573,16 @@ def _listed_pieces(inside: str) -> list[tuple[int, int]]:
         firsts.append((start, cursor + (comma if comma >= 0 else len(chunk.rstrip()))))
         cursor += len(chunk) + 1
     return firsts
+
+
+def _semicolon_chunks(inside: str) -> list[tuple[int, int]]:
+    """The stripped spans of `inside` between semicolons."""
+    chunks, cursor = [], 0
+    for chunk in inside.split(";"):
+        start = cursor + len(chunk) - len(chunk.lstrip())
+        chunks.append((start, cursor + len(chunk.rstrip())))
+        cursor += len(chunk) + 1
+    return chunks
 
 
 def _population_verb_near(endpoints: list[EndpointMention], start: int, end: int) -> str:

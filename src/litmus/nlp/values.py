@@ -146,7 +146,8 @@ _MASK_RE = re.compile(
             rf"(?:\s*(?:-|to)\s*{NUM})?(?:\s*(?:years?|yrs?|y)\b)?)",
             rf"{NUM}\s*(?:-|to)?\s*(?:{NUM}\s*)?(?i:years?|yrs?|y)[\s-]*(?i:old|of\s+age)",
             r"\b(?:19[5-9]\d|20[0-4]\d)\b(?!\s*(?:%|patients|subjects|participants))",
-            r"(?i:\bgrades?\s*(?:≥|>=|>|≤|<=|<)?\s*(?:[0-5]|I{1,3}V?|IV)\b(?:\s*(?:-|to|/|or|and|,)\s*(?:[0-5]|I{1,3}V?|IV)\b)*)",
+            # ("(grade ≥3, 3%)": a figure after the grade's comma is no grade of the list)
+            r"(?i:\bgrades?\s*(?:≥|>=|>|≤|<=|<)?\s*(?:[0-5]|I{1,3}V?|IV)\b(?:\s*(?:-|to|/|or|and|,)\s*(?:[0-5]|I{1,3}V?|IV)\b(?!\s*%|\.\d))*)",
             r"(?i:\bphases?\s*(?:[1-4]|I{1,3}V?|IV)[ab]?\b(?:\s*/\s*(?:[1-4]|I{1,3}V?|IV)[ab]?\b)?)",
             rf"{NUM}\s*(?:×|x|\*)\s*10\s*(?:\^|e|\()?\s*-?\d+\)?(?:\s*(?:/|per\s+)\s*\w+)*",
             rf"{NUM}\s*(?:-\s*{NUM}\s*)?(?:mg|g|µg|μg|mcg|ng|ml|mL|L|kg|IU|U|Gy|mmol|mg/dL|mmHg|cm|mm|bpm|kcal|cycles?"

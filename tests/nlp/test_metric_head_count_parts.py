@@ -1,0 +1,45 @@
+"""A head count, the parenthesis that splits it, and the verb that counts both.
+
+Sentences written for these tests; each fails if its mechanism is taken out.
+"""
+
+from __future__ import annotations
+
+from litmus.nlp.metrics import extract_metrics
+
+
+def counts(text: str) -> list[tuple]:
+    return [(m.endpoint, m.value, m.group) for m in extract_metrics(text) if m.stat == "count"]
+
+
+def test_a_description_after_the_split_still_reaches_the_verb():
+    text = "A total of 612 adults (300 in the mobile arm and 312 in the leaflet arm) living in two provinces were enrolled."
+    assert counts(text) == [("N_ENROLLED", 612, None), ("N_ENROLLED", 300, "mobile"), ("N_ENROLLED", 312, "leaflet")]
+    assert counts("950 adults who attended the public clinics were included.") == [("N_ENROLLED", 950, None)]
+
+
+def test_sizes_written_before_their_labels_between_semicolons():
+    text = "In all, 330 adults were randomised (n=166, tablet A; n=164 tablet B)."
+    assert counts(text) == [("N_ENROLLED", 330, None), ("N_ENROLLED", 166, "tablet A"), ("N_ENROLLED", 164, "tablet B")]
+
+
+def test_entering_a_described_trial_enrols():
+    assert counts("Fifty-two volunteers entered a 10-week open-label trial of yoga.") == [("N_ENROLLED", 52, None)]
+
+
+def test_the_parts_of_an_opening_head_count_share_its_later_verb():
+    text = "Seventy adults with gout (early, n = 31; late, n = 39) and obesity entered the trial."
+    assert counts(text) == [("N_ENROLLED", 70, None), ("N_ENROLLED", 31, "early"), ("N_ENROLLED", 39, "late")]
+
+
+def test_a_population_set_before_a_comma_is_not_counted_by_the_verb_after_it():
+    text = "Of the 415 mothers admitted to the ward, 120 were enrolled."
+    assert counts(text) == [("N_ENROLLED", 120, None)]
+
+
+def test_a_heading_before_the_head_count_and_a_long_description_before_the_verb():
+    text = "METHODS: Seventy adults with gout (early, n = 31; late, n = 39) and obesity entered a 12-week trial."
+    assert [c for c in counts(text) if c[2]] == [("N_ENROLLED", 31, "early"), ("N_ENROLLED", 39, "late")]
+    text = ("1500 older women (760 smokers and 740 controls) who attended the outpatient clinics in the three northern"
+            " provinces were included.")
+    assert counts(text) == [("N_ENROLLED", 1500, None), ("N_ENROLLED", 760, "smokers"), ("N_ENROLLED", 740, "controls")]
