@@ -456,3 +456,8 @@ def test_a_time_point_right_before_its_value():
 def test_responses_occurring_in_patients():
     assert read("Responses occurred in 15 of 20 patients (75%).") == [("ORR", "rate", 75)]
     assert codes("A satisfactory response occurred in 68% of the patients given drug A.") == []
+
+
+def test_responders_sized_in_parentheses_are_a_subgroup():
+    text = "Median OS was 21.0 months overall and 40.2 months for responders (n = 44)."
+    assert sized(text) == [("OS", 21.0, None), ("OS", 40.2, "responders"), ("N_TREATED", 44, "responders")]

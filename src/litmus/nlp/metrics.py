@@ -30,7 +30,7 @@ from litmus.nlp.anaphora import (
 from litmus.nlp.definitions import with_defined_endpoints
 from litmus.nlp.dose_levels import dose_level_sizes
 from litmus.nlp.endpoints import EndpointMention, TextContext, find_endpoints, regrade, text_context
-from litmus.nlp.groups import compared_groups, group_after, group_before, group_list_after, leading_group
+from litmus.nlp.groups import compared_groups, group_after, group_before, group_list_after, leading_group, tidy_label
 from litmus.nlp.linking import (
     COUNT_ENDPOINTS, COUNT_KINDS, clause_spans, counted_in_parenthesis, link_endpoint, list_ending_with, modified_figures,
     pair_coordinated,
@@ -86,6 +86,7 @@ _GRADE_HAD_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?(?:patients?\s+)?(?:ha
 _GRADE_NAMES_N = re.compile(r"(?P<grade>(?i:grades?)\s*[^,;()]{1,20}?)\s*[,:]\s*(?:[nN]\s*=\s*)?$")
 _GRADE_LABEL = re.compile(r"(?i:grades?)\s*(?:[≥>]=?\s*)?(?:\d|I{1,3}V?|IV)\b")
 _AMONG_BEFORE = re.compile(r"\bamong\s+(?:the\s+|all\s+)?$", re.IGNORECASE)
+_RESPONDERS = re.compile(r"(?i:responders)$")
 _TOXICITY_CODES = {"CRS_ANY", "CRS_GE3", "ICANS_ANY", "ICANS_GE3"}
 _IN_A_NUMBER = re.compile(r"\bin\s+\d")
 _GRADE_WORD = re.compile(r"[Gg]rade|[Ss]evere|higher|above")
@@ -239,6 +240,7 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     if "(" in sentence:
         links = modified_figures(sentence, values, endpoints) | links
     linked: list[tuple[ValueMention, EndpointMention, Timepoint | None]] = []
+    subgroups: dict[ValueMention, str] = {}  # sizes of subgroups named by their response ("responders (n = 58)")
     subjects = {g.code for g in coordinated}  # population counts already stated as the subject of their verb
     for value in values:
         if population is not None and value.start == population.start:
@@ -255,6 +257,10 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
                 endpoint = endpoint_before_a_colon(words, value, endpoints)
         if endpoint is None and value.kind == "n_eq":
             endpoint = counted_in_parenthesis(sentence, value)
+        if value.kind == "n_eq" and endpoint is not None and _RESPONDERS.search(endpoint.label) and endpoint.end <= value.start:
+            # "38.9 months for responders (n = 58)": the size of the responders' subgroup, not a count of responses
+            endpoint = EndpointMention("N_TREATED", endpoint.start, endpoint.end, endpoint.label)
+            subgroups[value] = tidy_label(endpoint.label)
         if endpoint is None and value.kind == "hr" and survival_before is not None and not endpoints:
             # "… median PFS … . Weak expressers had similar outcomes (HR = 1.06)": the survival endpoint of the
             # sentence before (guideline: an HR needs one in its sentence or the one before it)
@@ -282,7 +288,7 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
                 endpoint = regrade(endpoint, graded.group("grade"))  # "(grade 1-2, n = 27; grade ≥3, n = 3)"
         linked.append((value, endpoint, timepoint))
     linked = _coordinated_subjects(masked, values, linked)
-    groups = _groups_of(words, masked, linked, leading)
+    groups = _groups_of(words, masked, linked, leading) | subgroups
     metrics = []
     graded: dict[int, tuple[str | None, int]] = {}  # id of a CRS/ICANS figure -> (its grade range, where it is written)
     if population is not None:
