@@ -24,6 +24,8 @@ _RATE_WORD = re.compile(r"\s+rates?$", re.IGNORECASE)
 
 def with_defined_endpoints(text: str, metrics: list[OutcomeMetric]) -> list[OutcomeMetric]:
     """`metrics` with the ORR figures of a name the text defines as a CR composite re-coded as that composite."""
+    if not any(m.endpoint == "ORR" for m in metrics) or not ("incomplete" in text or "CRi" in text or "CRh" in text):
+        return metrics  # a CR composite is defined by its incomplete recovery
     if "that is" not in text and "defined as" not in text and "i.e." not in text and "namely" not in text:
         return metrics
     composites = {}

@@ -94,6 +94,8 @@ _GRADE_WORD = re.compile(r"[Gg]rade|[Ss]evere|higher|above")
 
 def _states_a_graded_count(sentence: str) -> bool:
     """A cheap first look for "grade 3 or higher in 5": "in" and a number, a grade word shortly before."""
+    if not ("rade" in sentence or "evere" in sentence or "higher" in sentence or "above" in sentence):
+        return False  # (substring tests run in C: most sentences name no grade)
     return any(_GRADE_WORD.search(sentence, max(0, m.start() - 45), m.start()) for m in _IN_A_NUMBER.finditer(sentence))
 _NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
 
