@@ -54,6 +54,8 @@ _DESCRIBED_SUBJECT = re.compile(
     rf"(?:(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at|younger|older"
     # "812 adults (…) who lived in X / living in X / admitted to Y were enrolled": where or what they are
     rf"|who\s+(?!were\b|was\b|are\b)[a-z]{{3,}}(?:ed|s)|living|residing|attending|presenting|admitted|referred"
+    # "184 adults who were candidates for X were randomized" (not "who were treated were evaluable": a participle)
+    rf"|who\s+(?:were|was|are)\s+(?![a-z]+ed\b|in\b)"
     rf"|scheduled|requiring|diagnosed|born)\b"
     rf"(?:{_ASIDE}|[^;:()]){{0,140}}?(?<=[\w)\s])|(?<=\))\s*"
     # "129 patients who were in ASA classes I and II, aged 18 to 70 years, and scheduled for surgery, were enrolled"
@@ -331,8 +333,9 @@ def _main_verb_past_a_relative_clause(sentence: str, value: ValueMention, endpoi
     return main if main is not None and compatible(main, value) else None
 
 
-# ("in 2733 men and 897 women": the second of two coordinated counts has the first one's preposition)
-_POPULATION_PREPOSITION = re.compile(r"\b(?:in|of|involving|including|enrolling|among|for"
+# ("in 2733 men and 897 women": the second of two coordinated counts has the first one's preposition; the "of" of
+# "A total of" is none: "A total of 63 patients completed the study" counts completers, not the study population)
+_POPULATION_PREPOSITION = re.compile(r"\b(?:in|(?<!total\s)of|involving|including|enrolling|among|for"
                                      r"|(?<=done\s)with|(?<=conducted\s)with|(?<=performed\s)with)\s+(?:a\s+total\s+of\s+)?"
                                      r"(?:\d[\d,]*\s+(?:[\w-]+\s+){1,2}?and\s+)?$", re.IGNORECASE)
 _ANALYSIS_EVALUATED = re.compile(r"\banalys[ie]s\s+(?:evaluated|assessed|examined|included)\b", re.IGNORECASE)
