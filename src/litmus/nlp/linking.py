@@ -74,7 +74,8 @@ _NOT_AN_OUTCOME = re.compile(
 # Between an endpoint and its value, "prior" and "previously" name a subgroup ("ORR in patients with prior
 # ASCT was 40%", "(prior chemotherapy: 11.0 vs 3.2 months)"), not a baseline figure.
 _NOT_AN_OUTCOME_BETWEEN = re.compile(
-    r"(?<![\w-])(?:ages?d?|male|female|men|women|gender|sex|weight|BMI|bridging"
+    # ("mortality was higher in women than in men (6.1% vs 2.2%)": after a preposition the word names a subgroup)
+    r"(?<![\w-])(?<!\bin\s)(?<!\bamong\s)(?<!\bwith\s)(?:ages?d?|male|female|men|women|gender|sex|weight|BMI|bridging"
     r"|baseline|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
     re.IGNORECASE,
 )
@@ -186,7 +187,10 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
     # skips it to the endpoint before it ("median survival was 7.7 months for patients treated with A and 6.4 …").
     if value.kind == "hr" and not any(compatible(e, value) for e in within(endpoints, clause_start, value.start)):
         # "higher insulin (HR = 0.81) and C-peptide (HR = 0.62) levels were associated with a longer PFS"
-        later = next((e for e in within(endpoints, value.end, value.end + _REACH) if e.code in _SURVIVAL_ENDPOINTS), None)
+        later = next((e for e in within(endpoints, value.end, value.end + _REACH)
+                      if e.code in _SURVIVAL_ENDPOINTS or (e.code == "MORTALITY" and "]" not in sentence[value.end:e.start]
+                                                          and _ASSOCIATED_WITH.search(sentence, value.end, e.start))),
+                     None)  # "age (HR 1.2; CI …) was associated with mortality"
         if later is not None:
             return later
     describes = value.kind not in COUNT_KINDS
@@ -306,6 +310,8 @@ _RATES_OF_THE_SUBJECT = re.compile(r"\s*[,;]?\s*(?:and\s+)?(?:with\s+|its\s+|the
                                    r"(?:[\w-]+,?\s+(?:and\s+)?){0,3}?(?:rates?|estimates?|probabilit(?:y|ies))"
                                    r"\s+(?:of|were|was|at)\s+(?:\d[\d.]*\s*%\s*(?:,\s*(?:and\s+)?|and\s+))*$", re.IGNORECASE)
 _LEADING_INTERVAL = re.compile(r"^\s*\(\s*\d{2}(?:\.\d+)?\s*%\s*(?:CI|confidence\s+interval)[^()]*\)", re.IGNORECASE)
+_ASSOCIATED_WITH = re.compile(r"\b(?:associated\s+with|predict(?:ed|s|ive\s+of)?)\s+(?:(?:an?|the)\s+)?"
+                              r"(?:(?:higher|increased|greater|lower)\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
 _OF_THE_BEFORE = re.compile(r"(?:^|[,;:]\s*)\s*(?:[Oo]f|[Aa]mong)\s+(?:the\s+|all\s+|these\s+)?$")
 
 
