@@ -43,3 +43,14 @@ def test_a_heading_before_the_head_count_and_a_long_description_before_the_verb(
     text = ("1500 older women (760 smokers and 740 controls) who attended the outpatient clinics in the three northern"
             " provinces were included.")
     assert counts(text) == [("N_ENROLLED", 1500, None), ("N_ENROLLED", 760, "smokers"), ("N_ENROLLED", 740, "controls")]
+
+
+def test_completers_after_a_total_of_are_no_study_population():
+    text = "A total of 58 patients completed the study: 20 in the tai chi group, 19 in the walking group, and 19 in the control group."
+    assert counts(text) == []
+
+
+def test_a_relative_clause_naming_what_the_patients_were_reaches_the_verb():
+    text = "A total of 96 adults who were candidates for liver transplantation (LT) were randomized."
+    assert counts(text) == [("N_ENROLLED", 96, None)]
+    assert counts("We studied the 9 patients who were in partial response after induction.") == []

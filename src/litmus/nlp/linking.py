@@ -54,6 +54,8 @@ _DESCRIBED_SUBJECT = re.compile(
     rf"(?:(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at|younger|older"
     # "812 adults (…) who lived in X / living in X / admitted to Y were enrolled": where or what they are
     rf"|who\s+(?!were\b|was\b|are\b)[a-z]{{3,}}(?:ed|s)|living|residing|attending|presenting|admitted|referred"
+    # "184 adults who were candidates for X were randomized" (not "who were treated were evaluable": a participle)
+    rf"|who\s+(?:were|was|are)\s+(?![a-z]+ed\b|in\b)"
     rf"|scheduled|requiring|diagnosed|born)\b"
     rf"(?:{_ASIDE}|[^;:()]){{0,140}}?(?<=[\w)\s])|(?<=\))\s*"
     # "129 patients who were in ASA classes I and II, aged 18 to 70 years, and scheduled for surgery, were enrolled"
@@ -73,7 +75,8 @@ _AT_A_DOSE_AFTER = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:at|in|with)\s+(?:the\s+)
 # Between an endpoint and its value, "prior" and "previously" name a subgroup ("ORR in patients with prior
 # ASCT was 40%", "(prior chemotherapy: 11.0 vs 3.2 months)"), not a baseline figure.
 _NOT_AN_OUTCOME_BETWEEN = re.compile(
-    r"(?<![\w-])(?:ages?d?|male|female|men|women|gender|sex|weight|BMI|bridging"
+    # ("mortality was higher in women than in men (6.1% vs 2.2%)": after a preposition the word names a subgroup)
+    r"(?<![\w-])(?<!\bin\s)(?<!\bamong\s)(?<!\bwith\s)(?:ages?d?|male|female|men|women|gender|sex|weight|BMI|bridging"
     r"|baseline|history|median\s+age|characteristics|eligible|screened|white|black|asian|smokers?)\b",
     re.IGNORECASE,
 )
@@ -185,7 +188,10 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
     # skips it to the endpoint before it ("median survival was 7.7 months for patients treated with A and 6.4 …").
     if value.kind == "hr" and not any(compatible(e, value) for e in within(endpoints, clause_start, value.start)):
         # "higher insulin (HR = 0.81) and C-peptide (HR = 0.62) levels were associated with a longer PFS"
-        later = next((e for e in within(endpoints, value.end, value.end + _REACH) if e.code in _SURVIVAL_ENDPOINTS), None)
+        later = next((e for e in within(endpoints, value.end, value.end + _REACH)
+                      if e.code in _SURVIVAL_ENDPOINTS or (e.code == "MORTALITY" and "]" not in sentence[value.end:e.start]
+                                                          and _ASSOCIATED_WITH.search(sentence, value.end, e.start))),
+                     None)  # "age (HR 1.2; CI …) was associated with mortality"
         if later is not None:
             return later
     describes = value.kind not in COUNT_KINDS
@@ -306,6 +312,8 @@ _RATES_OF_THE_SUBJECT = re.compile(r"\s*[,;]?\s*(?:and\s+)?(?:with\s+|its\s+|the
                                    r"(?:[\w-]+,?\s+(?:and\s+)?){0,3}?(?:rates?|estimates?|probabilit(?:y|ies))"
                                    r"\s+(?:of|were|was|at)\s+(?:\d[\d.]*\s*%\s*(?:,\s*(?:and\s+)?|and\s+))*$", re.IGNORECASE)
 _LEADING_INTERVAL = re.compile(r"^\s*\(\s*\d{2}(?:\.\d+)?\s*%\s*(?:CI|confidence\s+interval)[^()]*\)", re.IGNORECASE)
+_ASSOCIATED_WITH = re.compile(r"\b(?:associated\s+with|predict(?:ed|s|ive\s+of)?)\s+(?:(?:an?|the)\s+)?"
+                              r"(?:(?:higher|increased|greater|lower)\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
 _OF_THE_BEFORE = re.compile(r"(?:^|[,;:]\s*)\s*(?:[Oo]f|[Aa]mong)\s+(?:the\s+|all\s+|these\s+)?$")
 
 
@@ -333,8 +341,9 @@ def _main_verb_past_a_relative_clause(sentence: str, value: ValueMention, endpoi
     return main if main is not None and compatible(main, value) else None
 
 
-# ("in 2733 men and 897 women": the second of two coordinated counts has the first one's preposition)
-_POPULATION_PREPOSITION = re.compile(r"\b(?:in|of|involving|including|enrolling|among|for"
+# ("in 2733 men and 897 women": the second of two coordinated counts has the first one's preposition; the "of" of
+# "A total of" is none: "A total of 63 patients completed the study" counts completers, not the study population)
+_POPULATION_PREPOSITION = re.compile(r"\b(?:in|(?<!total\s)of|involving|including|enrolling|among|for"
                                      r"|(?<=done\s)with|(?<=conducted\s)with|(?<=performed\s)with)\s+(?:a\s+total\s+of\s+)?"
                                      r"(?:\d[\d,]*\s+(?:[\w-]+\s+){1,2}?and\s+)?$", re.IGNORECASE)
 _ANALYSIS_EVALUATED = re.compile(r"\banalys[ie]s\s+(?:evaluated|assessed|examined|included)\b", re.IGNORECASE)
