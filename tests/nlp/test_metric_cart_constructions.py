@@ -461,3 +461,7 @@ def test_responses_occurring_in_patients():
 def test_responders_sized_in_parentheses_are_a_subgroup():
     text = "Median OS was 21.0 months overall and 40.2 months for responders (n = 44)."
     assert sized(text) == [("OS", 21.0, None), ("OS", 40.2, "responders"), ("N_TREATED", 44, "responders")]
+
+
+def test_patients_who_completed_the_assessment_are_evaluable():
+    assert sized("All 12 patients completed the response assessment.") == [("N_EVALUABLE", 12, None)]

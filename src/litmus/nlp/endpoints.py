@@ -142,6 +142,8 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     ("N_EVALUABLE", r"(?i:(?:full\s+|modified\s+)?(?:ITT|mITT|intention[\s-]to[\s-]treat|per[\s-]protocol|safety|efficacy"
                     r"|full\s+analysis)\s+(?:population|set|analysis\s+set)(?=\s*\(\s*n\s*=))"),
     ("N_EVALUABLE", r"(?i:evaluable|assessable|evaluated\s+for\s+(?:response|efficacy)"
+                    # "All 10 patients completed the efficacy assessment"
+                    r"|completed\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:assessments?|evaluations?)"
                     r"|(?:eligible|available)\s+for\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:analys[ie]s|evaluation|assessment))"),
     # "analysed for KRAS mutation" describes a laboratory test, "we evaluated 7,216 men" a study population
     ("N_EVALUABLE", r"(?i:analy[sz]ed(?!\s+for\s+(?!(?:response|efficacy|safety|toxicity|outcomes?|survival"
