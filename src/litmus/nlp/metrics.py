@@ -48,10 +48,10 @@ from litmus.nlp.values import (
 )
 from litmus.nlp.respectively import subjects_respectively
 from litmus.nlp.timepoints import carried_over, heading_interval
-from litmus.nlp.value_pairs import joined_figures, without_endpoints_inside
 from litmus.nlp.toxicity_parts import (
     denominator_of_an_absence, elided_high_grade_zeros, graded_counts, neither_nor_zeros, without_partial_grades,
 )
+from litmus.nlp.value_pairs import joined_figures, without_endpoints_inside
 from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, ZeroEvent, find_zero_events
 from litmus.records import OutcomeMetric
 
@@ -91,13 +91,14 @@ _TOXICITY_CODES = {"CRS_ANY", "CRS_GE3", "ICANS_ANY", "ICANS_GE3"}
 _IN_A_NUMBER = re.compile(r"\bin\s+\d")
 _GRADE_WORD = re.compile(r"[Gg]rade|[Ss]evere|higher|above")
 
+_NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
+
 
 def _states_a_graded_count(sentence: str) -> bool:
     """A cheap first look for "grade 3 or higher in 5": "in" and a number, a grade word shortly before."""
     if not ("rade" in sentence or "evere" in sentence or "higher" in sentence or "above" in sentence):
         return False  # (substring tests run in C: most sentences name no grade)
     return any(_GRADE_WORD.search(sentence, max(0, m.start() - 45), m.start()) for m in _IN_A_NUMBER.finditer(sentence))
-_NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
 
 # Bumped whenever the output can change: stored extractions of an older version are redone.
 EXTRACTOR_VERSION = "2.6.0"
@@ -225,10 +226,10 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
     values = without_endpoints_inside(joined_figures(masked, words, _proportions_in_parentheses(sentence, values)),
                                       endpoints)
     rates = [v for v in values if v.kind in _RATE_KINDS]  # "(87%, n = 15)": the n is the rate's total
-    group_counts = [g for g in group_counts if not _inside_any(g.start, rates)] + coordinated
+    group_counts = [g for g in group_counts if not _inside_any(g.start, rates)] + coordinated  # ("40 (45%) received A")
     if any(e.code in _TOXICITY_CODES for e in endpoints):
         # "ICANS in 5 patients (grade 1, n = 3; grade 3, n = 1)": a breakdown by grade, not groups of patients
-        group_counts = [g for g in group_counts if not _GRADE_LABEL.match(g.group or "")]  # ("40 (45%) received A")
+        group_counts = [g for g in group_counts if not _GRADE_LABEL.match(g.group or "")]
     values = [v for v in values if not _overlaps_any(v, group_counts)]
     intervals = intervals + _unlabelled_intervals(sentence, masked, values)
     clauses = clause_spans(sentence)
@@ -902,7 +903,7 @@ def _zero_event_metrics(s: _Sentence, context: TextContext, endpoints: list[Endp
     zeros = find_zero_events(s.words, endpoints)
     if "none" in s.words.lower():  # "CRS occurred in 18 patients; none were grade 3 or higher"
         named = {z.endpoint.code for z in zeros}
-        zeros += [ZeroEvent(replace(endpoints[0], code=code, label=s.words[start:end]), start, end, None)
+        zeros += [ZeroEvent(EndpointMention(code, start, end, s.words[start:end]), start, end, None)
                   for code, start, end in elided_high_grade_zeros(s.words, endpoints) if code not in named]
     if "either" in s.words:  # "Neither grade ≥3 CRS nor grade ≥3 ICANS was observed"
         named = {z.endpoint.code for z in zeros}
