@@ -100,6 +100,7 @@ def _states_a_graded_count(sentence: str) -> bool:
         return False  # (substring tests run in C: most sentences name no grade)
     return any(_GRADE_WORD.search(sentence, max(0, m.start() - 45), m.start()) for m in _IN_A_NUMBER.finditer(sentence))
 
+
 # Bumped whenever the output can change: stored extractions of an older version are redone.
 EXTRACTOR_VERSION = "2.6.0"
 
