@@ -465,3 +465,8 @@ def test_responders_sized_in_parentheses_are_a_subgroup():
 
 def test_patients_who_completed_the_assessment_are_evaluable():
     assert sized("All 12 patients completed the response assessment.") == [("N_EVALUABLE", 12, None)]
+
+
+def test_a_head_count_in_the_heading_is_the_denominator_of_the_rates_after_it():
+    text = "In the efficacy population (n = 80), the ORR was 90% and the sCR rate 60%."
+    assert [(e, v, n) for e, v, _, n, _ in strict(text)] == [("N_EVALUABLE", 80, None), ("ORR", 90, 80), ("CR", 60, 80)]

@@ -320,6 +320,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
         if value.kind == "nr" or _BOTH_BEFORE.search(words, max(0, value.start - 16), value.start):
             metrics += _shared_by_a_list(s, metric, value, endpoint, endpoints, values)
     metrics += [_group_count_metric(s, g) for g in group_counts]
+    if skip_until and population is None:
+        metrics = _with_heading_denominator(metrics, s.offset + skip_until)  # "In the efficacy set (n = 97), the ORR was …"
     if len(metrics) > 1 and " and " in words:
         metrics = carried_over(words, s.offset, sorted(metrics, key=lambda m: m.start))  # "… 32% and NRM was 7%"
     if _PLANNED_OR_UNITS_HINT.search(words):
@@ -818,6 +820,15 @@ def _population_metric(s: _Sentence, population: _Population) -> OutcomeMetric:
         start=s.offset + start, end=s.offset + population.end, sentence=s.original, count=population.count,
         sentence_index=s.index, sentence_start=s.offset,
     )
+
+
+def _with_heading_denominator(metrics: list[OutcomeMetric], heading_end: int) -> list[OutcomeMetric]:
+    """"At the primary analysis (n = 37; …), CRs were frequent (78%)": a head count inside the phrase heading the
+    sentence is the denominator of the rates after it, as a population heading the sentence is."""
+    heads = [m for m in metrics if m.endpoint in POPULATION_CODES and m.start < heading_end and m.count]
+    if len(heads) != 1:
+        return metrics
+    return [_with_denominator(m, heads[0].count) if m.start > heading_end and m.stat == "rate" else m for m in metrics]
 
 
 def _with_denominator(metric: OutcomeMetric, total: int) -> OutcomeMetric:
