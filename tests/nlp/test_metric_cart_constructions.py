@@ -470,3 +470,16 @@ def test_patients_who_completed_the_assessment_are_evaluable():
 def test_a_head_count_in_the_heading_is_the_denominator_of_the_rates_after_it():
     text = "In the efficacy population (n = 80), the ORR was 90% and the sCR rate 60%."
     assert [(e, v, n) for e, v, _, n, _ in strict(text)] == [("N_EVALUABLE", 80, None), ("ORR", 90, 80), ("CR", 60, 80)]
+
+
+def test_respectively_over_groups_keeps_every_figure():
+    assert [v for _, _, v in read("The CR rates with axi-cel and tisa-cel were 58% and 41%, respectively.")] == [58, 41]
+
+
+def test_a_share_of_responders_with_its_own_outcome():
+    text = "The CR/CRi rate was 90%, and 85% of responders were MRD-negative."
+    assert [(e, v) for e, _, v in read(text)] == [("CR", 90), ("MRD_NEG", 85)]
+
+
+def test_deaths_from_non_relapse_causes_are_nrm():
+    assert read("Overall, 3 patients (5%) died from non-relapse causes.") == [("NRM", "rate", 5)]

@@ -56,15 +56,17 @@ def reached_together(words: str, endpoint: EndpointMention, endpoints: list[Endp
     return following
 
 
-_ITS_OWN_VERB = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?(?:of\s+(?:the\s+)?(?:patients|participants)\s+)?"
-                           r"(?:achieved|attained|reached|obtained|had|went\s+on\s+to\s+achieve)\s+(?:an?\s+)?$", re.IGNORECASE)
+_ITS_OWN_VERB = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?(?:of\s+(?:the\s+)?(?:patients|participants|(?:[\w-]+\s+)?responders)\s+)?"
+                           r"(?:achieved|attained|reached|obtained|had|went\s+on\s+to\s+achieve|were|became)\s+(?:an?\s+)?$",
+                           re.IGNORECASE)  # ("89% of responders were MRD-negative": the responders are who is counted)
+_RESPONDERS = re.compile(r"(?i:responders)")
 _OUTCOMES = {"ORR", "CR", "CRi", "PR", "SD", "PD", "VGPR", "MRD_NEG"}
 
 
 def endpoint_after_its_verb(words: str, value: ValueMention, endpoints: list[EndpointMention]) -> EndpointMention | None:
     """"the ORR was 97% and 67% achieved sCR": a figure followed by its own verb and response is that response's,
     whatever list it stands in."""
-    following = next((e for e in endpoints if e.start >= value.end), None)
+    following = next((e for e in endpoints if e.start >= value.end and not _RESPONDERS.fullmatch(e.label)), None)
     if following is None or following.code not in _OUTCOMES or following.start - value.end > 50:
         return None
     return following if _ITS_OWN_VERB.fullmatch(words, value.end, following.start) else None

@@ -48,6 +48,8 @@ def subjects_respectively(words: str, values: list[ValueMention], endpoints: lis
     owners = [next((e for e in endpoints if a <= e.start < b), None) for a, b in items]
     if all(owner is not None and owner.code != "OTHER" for owner in owners):
         return None  # every subject an outcome: `linking` pairs them
+    if sum(owner is not None for owner in owners) < 2:
+        return None  # "the CR rates with A and B were 58% and 41%, respectively": groups, not events, are listed
     return {value: owner if owner is not None and owner.code != "OTHER" else None for value, owner in zip(run, owners)}
 
 
