@@ -192,7 +192,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
     # are not read as the CRS or neurotoxicity named before ("grade 1 ICANS in 5 (9%), GVHD in 21 (38%)")
     ("OTHER_AE", r"(?i:(?:acute\s+|chronic\s+)?graft[\s-]+versus[\s-]+host\s+disease|a?GVHD\b|GvHD\b"
                  r"|(?:febrile\s+)?neutropenias?\b|thrombocytopenias?\b|an(?:a)?emias?\b|lymphopenias?\b|leukopenias?\b"
-                 r"|(?:prolonged\s+)?cytopenias?\b|pancytopenias?\b|infections?\b|pyrexia\b|hypogammaglobulin(?:a)?emia\b"
+                 r"|(?:prolonged\s+)?cytopenias?\b|pancytopenias?\b|infections?\b|pyrexia\b|fevers?\b|hypogammaglobulin(?:a)?emia\b"
                  r"|tumou?r\s+lysis\s+syndrome|thrombotic\s+microangiopath(?:y|ies)|(?:hepatic|liver|renal)\s+failure)"),
     ("OTHER_RATE", r"(?i:(?:rates?|incidences?|proportions?|percentages?|frequency|prevalence|risk)\s+of\s+"
               r"(?!(?:the|patients|subjects|participants)\b)(?:grade\s*[≥>]?\s*\d(?:\s*(?:-|or|/)\s*\d)?\s+)?[a-z][\w/-]*(?:\s+(?!was\b|were\b|in\b|at\b|of\b|"
