@@ -54,3 +54,12 @@ def test_a_relative_clause_naming_what_the_patients_were_reaches_the_verb():
     text = "A total of 96 adults who were candidates for liver transplantation (LT) were randomized."
     assert counts(text) == [("N_ENROLLED", 96, None)]
     assert counts("We studied the 9 patients who were in partial response after induction.") == []
+
+
+def test_an_age_between_commas_and_an_irregular_relative_verb_reach_the_count_verb():
+    assert counts("Sixty-four patients, median age 77 years (range, 70-91), were included.") == [("N_ENROLLED", 64, None)]
+    assert counts("Twenty-eight adults who met at least one frailty criterion received tisa-cel.") == [("N_TREATED", 28, None)]
+
+
+def test_deaths_counted_are_no_study_population():
+    assert [(m.endpoint, m.value) for m in extract_metrics("Three deaths were attributed to treatment.")] == [("NRM", 3.0)]

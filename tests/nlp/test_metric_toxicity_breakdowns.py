@@ -31,3 +31,8 @@ def test_an_adverse_event_outside_the_inventory_keeps_its_own_figure():
 def test_deaths_from_an_infection_stay_deaths():
     text = "Mortality from bacterial infection (5 [4%] given A versus 3 [2%] given B) did not differ."
     assert read(text) == [("MORTALITY", 4.0), ("MORTALITY", 2.0)]
+
+
+def test_no_death_attributed_to_the_procedure_is_a_zero_nrm():
+    zero = [m for m in extract_metrics("No death was attributed to the procedure.") if m.negated]
+    assert [(m.endpoint, m.value) for m in zero] == [("NRM", 0.0)]

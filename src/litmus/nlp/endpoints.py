@@ -73,7 +73,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
             # deaths unrelated to the disease in patients free of it (guideline v2.1)
             r"|(?i:(?:unrelated|intercurrent|non-?cancer)\s+deaths?(?:\s+(?:while\s+)?free\s+of\s+(?:disease|relapse))?)"
             r"|(?i:deaths?\s+(?:were\s+|was\s+)?(?:attributed|attributable|related|due)\s+to\s+(?:the\s+)?(?:study\s+)?"
-            r"(?:treatment|therapy|drug|toxicity|CAR[\w-]*))"
+            r"(?:treatment|therapy|drug|toxicity|procedure|infusion|intervention|CAR[\w-]*))"
             r"|(?i:died\s+(?:of|from)\s+non[\s-]?relapse\s+causes)"
             r"|(?i:died\s+(?:of|from|due\s+to)\s+(?:treatment|transplant|therapy)[\s-]related\s+(?:causes|complications"
             r"|toxicit(?:y|ies)|adverse\s+events|events))"),

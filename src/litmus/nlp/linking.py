@@ -53,7 +53,7 @@ _DESCRIBED_SUBJECT = re.compile(
     rf"^\s*(?:{PATIENT_NOUN}\s+)?(?:{_ASIDE}\s*){{0,2}}"
     rf"(?:(?:with|who\s+had|having|from|aged|achieving|receiving|treated|undergoing|given|in|at|younger|older"
     # "812 adults (…) who lived in X / living in X / admitted to Y were enrolled": where or what they are
-    rf"|who\s+(?!were\b|was\b|are\b)[a-z]{{3,}}(?:ed|s)|living|residing|attending|presenting|admitted|referred"
+    rf"|who\s+(?!were\b|was\b|are\b)(?:[a-z]{{3,}}(?:ed|s)|met|had|underwent|took|gave|saw)|living|residing|attending|presenting|admitted|referred"
     # "184 adults who were candidates for X were randomized" (not "who were treated were evaluable": a participle)
     rf"|who\s+(?:were|was|are)\s+(?![a-z]+ed\b|in\b)"
     rf"|scheduled|requiring|diagnosed|born)\b"
@@ -61,7 +61,8 @@ _DESCRIBED_SUBJECT = re.compile(
     # "129 patients who were in ASA classes I and II, aged 18 to 70 years, and scheduled for surgery, were enrolled"
     rf"|who\s+(?:were|was|had|are)\b(?:{_ASIDE}|[^;:()]){{0,220}}?,\s*)" + _SUBJECT_VERB_END
     # "120 women, after having been cured of X by A or B, were randomised": an aside between commas
-    + rf"|^\s*(?:{PATIENT_NOUN}\s+)?,\s*(?:after|before|having|following|despite|although|while|who|all|most)\b"
+    + rf"|^\s*(?:{PATIENT_NOUN}\s+)?,\s*(?:after|before|having|following|despite|although|while|who|all|most"
+      rf"|median\s+age|mean\s+age|aged)\b"  # "88 patients, median age 82 years (range, 80-89), were included"
       rf"(?:{_ASIDE}|[^;:()]){{0,160}}?,\s*" + _SUBJECT_VERB_END,
     re.IGNORECASE,
 )
@@ -397,6 +398,8 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
     count in a sentence about the design, with no outcome before it, is the study population (guideline v2.1)."""
     if value.kind != "count":
         return None
+    if any(e.code not in COUNT_ENDPOINTS and e.code != "OTHER" for e in within(endpoints, value.start, value.end)):
+        return None  # "Two deaths were attributed to treatment": the counted noun is an outcome
     if _POPULATION_HEADING.fullmatch(sentence, 0, value.start) and not any(
             e.code in COUNT_ENDPOINTS for e in within(endpoints, value.end, value.end + _REACH)):
         # "PARTICIPANTS: 443 women admitted for delivery and followed for a month": the heading says what is counted
