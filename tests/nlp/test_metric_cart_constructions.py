@@ -483,3 +483,7 @@ def test_a_share_of_responders_with_its_own_outcome():
 
 def test_deaths_from_non_relapse_causes_are_nrm():
     assert read("Overall, 3 patients (5%) died from non-relapse causes.") == [("NRM", "rate", 5)]
+
+
+def test_the_duration_of_a_response_named_by_its_abbreviation():
+    assert read("The median duration of CR was 9.6 months.") == [("DOR", "median", 9.6)]

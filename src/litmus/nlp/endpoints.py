@@ -87,6 +87,7 @@ _ENDPOINT_PATTERNS: list[tuple[str, str]] = [
                   # "mortality from fungal infection": the cause belongs to the deaths
                   r"|(?i:(?:mortality|deaths?)\s+(?:from|of|due\s+to)\s+(?:[\w-]+\s+)?(?:infections?|sepsis))"),
     ("DOR", r"(?i:duration[\s-]+of[\s-]+(?:the\s+)?(?:overall\s+|disease\s+|complete\s+)?(?:response|remission)s?)"
+            r"|(?i:duration[\s-]+of[\s-]+)(?:CR|sCR|PR|VGPR|ORR)\b"
             r"|(?i:response\s+duration)|DOR\b|DoR\b"
             # "responses lasted a median of 11 months": how long the responses lasted is their duration
             r"|(?i:(?:responses?|remissions?)\s+(?:had\s+)?lasted)"),
