@@ -487,3 +487,10 @@ def test_deaths_from_non_relapse_causes_are_nrm():
 
 def test_the_duration_of_a_response_named_by_its_abbreviation():
     assert read("The median duration of CR was 9.6 months.") == [("DOR", "median", 9.6)]
+
+
+def test_a_list_of_grades_pairs_with_its_figures_respectively():
+    text = "CRS of any grade and of grade ≥3 occurred in 78% and 4% of patients, respectively."
+    assert read(text) == [("CRS_ANY", "rate", 78), ("CRS_GE3", "rate", 4)]
+    assert read("Any-grade and grade ≥3 ICANS were reported in 25% and 9%, respectively.") == [
+        ("ICANS_ANY", "rate", 25), ("ICANS_GE3", "rate", 9)]

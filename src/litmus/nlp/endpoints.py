@@ -270,6 +270,11 @@ def _grade_number(text: str) -> int:
     return int(text) if text.isdigit() else _ROMAN[text.upper()]
 
 
+def grade_qualifiers(text: str) -> list[str]:
+    """Every grade qualifier written in `text`, in order ("of any grade", "grade ≥3", "severe")."""
+    return [m.group(0) for m in _GRADE_RE.finditer(text)]
+
+
 def grade_range(qualifier: str) -> tuple[int, int] | None:
     """The grades the last qualifier in `qualifier` admits, (lowest, highest): "grade 1-2" (1, 2), "mild" (1, 2),
     "grade 3 or higher" (3, 5), "grade 2-4" (2, 4); None when it names no grade or every grade."""

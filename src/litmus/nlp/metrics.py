@@ -49,7 +49,8 @@ from litmus.nlp.values import (
 from litmus.nlp.respectively import subjects_respectively
 from litmus.nlp.timepoints import carried_over, heading_interval
 from litmus.nlp.toxicity_parts import (
-    denominator_of_an_absence, elided_high_grade_zeros, graded_counts, neither_nor_zeros, without_partial_grades,
+    denominator_of_an_absence, elided_high_grade_zeros, graded_counts, graded_respectively, neither_nor_zeros,
+    without_partial_grades,
 )
 from litmus.nlp.value_pairs import joined_figures, without_endpoints_inside
 from litmus.nlp.zero_events import ZERO_EVENT_ENDPOINTS, ZeroEvent, find_zero_events
@@ -292,6 +293,8 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
                 endpoint = regrade(endpoint, graded.group("grade"))  # "(grade 1-2, n = 27; grade ≥3, n = 3)"
         linked.append((value, endpoint, timepoint))
     linked = _coordinated_subjects(masked, values, linked)
+    if "respectively" in words:
+        linked = graded_respectively(words, linked)  # "CRS of any grade and of grade ≥3 … 85% and 5%, respectively"
     groups = _groups_of(words, masked, linked, leading) | subgroups
     metrics = []
     graded: dict[int, tuple[str | None, int]] = {}  # id of a CRS/ICANS figure -> (its grade range, where it is written)

@@ -17,8 +17,9 @@ a part breaks down ("CRS in 5 of 8; it was of grade 1 in 4").
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from litmus.nlp.endpoints import label_grades
+from litmus.nlp.endpoints import grade_qualifiers, label_grades, regrade
 from litmus.nlp.values import ValueMention
 from litmus.records import OutcomeMetric
 
@@ -108,3 +109,19 @@ def neither_nor_zeros(words: str, endpoints: list) -> list[tuple[object, int, in
             if named is not None:
                 found.append((named, match.start(), match.start() + len("neither")))
     return found
+
+
+def graded_respectively(words: str, linked: list[tuple]) -> list[tuple]:
+    """"CRS of any grade and of grade ≥3 occurred in 85% and 5%, respectively": a list of grades for one toxicity
+    pairs with the list of figures, in order (`linked`: (value, endpoint, time point) links of one sentence)."""
+    toxic = [(i, link) for i, link in enumerate(linked) if link[1].code.split("_")[0] in _TOXICITIES]
+    if len(toxic) < 2 or len({link[1].code.split("_")[0] for _, link in toxic}) != 1:
+        return linked
+    first_value = toxic[0][1][0]
+    qualifiers = grade_qualifiers(words[:first_value.start])
+    if len(qualifiers) != len(toxic):
+        return linked
+    regraded = list(linked)
+    for (i, (value, endpoint, timepoint)), qualifier in zip(toxic, qualifiers):
+        regraded[i] = (value, regrade(replace(endpoint, code=endpoint.code.split("_")[0] + "_ANY"), qualifier), timepoint)
+    return regraded
