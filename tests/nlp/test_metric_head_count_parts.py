@@ -63,3 +63,11 @@ def test_an_age_between_commas_and_an_irregular_relative_verb_reach_the_count_ve
 
 def test_deaths_counted_are_no_study_population():
     assert [(m.endpoint, m.value) for m in extract_metrics("Three deaths were attributed to treatment.")] == [("NRM", 3.0)]
+
+
+def test_a_size_in_each_group_stated_without_a_verb_keeps_its_label_as_written():
+    assert counts("After matching, there were 412 patients in each cohort.") == [("N_ENROLLED", 412, "each cohort")]
+    assert counts("Matching left two balanced cohorts, with 233 patients in each cohort.") == [
+        ("N_ENROLLED", 233, "each cohort")]
+    assert counts("In all, 300 patients were randomized, 150 in each arm.") == [
+        ("N_ENROLLED", 300, None), ("N_ENROLLED", 150, "each arm")]

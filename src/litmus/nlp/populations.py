@@ -288,7 +288,7 @@ def sizes_sent_to_arms(words: str, digits: str, endpoints: list[EndpointMention]
 # "randomly divided into two groups of 11", "with thirty patients in each arm": one size for every group
 # ("4 groups of 7 rats each" counts animals; "one patient in each group discontinued" an event)
 _PER_GROUP = re.compile(rf"\bgroups\s+of\s+(?P<k>\d+)(?:\s+{_PATIENTS})?(?:\s+each)?(?=\s*[.,;:)]|\s*$)"
-                        rf"|{_number('k2')}\s+(?:{_PATIENTS}\s+)?(?:in|per|for)\s+each\s+(?:arm|group|cohort)\b"
+                        rf"|{_number('k2')}\s+(?:{_PATIENTS}\s+)?(?:in|per|for)\s+each\s+(?P<unit>arm|group|cohort)\b"
                         r"(?!\s+(?:were|was|had|have|[a-z]+ed)\b)",
                         re.IGNORECASE)
 
@@ -296,14 +296,21 @@ _PER_GROUP = re.compile(rf"\bgroups\s+of\s+(?P<k>\d+)(?:\s+{_PATIENTS})?(?:\s+ea
 def sizes_per_group(words: str, digits: str, endpoints: list[EndpointMention]) -> list[GroupCount]:
     """The size of each group when every group has the same: label "each group" (guideline v2.1)."""
     found = []
-    if not (_RANDOMISATION.search(words) or any(e.code in POPULATION_CODES for e in endpoints)):
+    existential = _THERE_WERE.search(words) is not None  # "there were 468 patients in each cohort": verbless (v2.1)
+    if not (_RANDOMISATION.search(words) or any(e.code in POPULATION_CODES for e in endpoints) or existential):
         return found
     for match in _PER_GROUP.finditer(digits):
         count = _count(match)
         if count is not None:
-            found.append(GroupCount(sentence_population_kind(endpoints, match.start()), count, *_number_span(match),
-                                    "each group"))
+            kind = ("N_ENROLLED" if existential and not any(e.code in POPULATION_CODES for e in endpoints)
+                    else sentence_population_kind(endpoints, match.start()))
+            label = f"each {match.group('unit').lower()}" if match.group("unit") else "each group"
+            found.append(GroupCount(kind, count, *_number_span(match), label))
     return found
+
+
+# ("two matched cohorts, with 696 patients in each cohort": a population stated without a verb)
+_THERE_WERE = re.compile(r"\b(?:there\s+(?:were|was|remained)|with)\s+\d", re.IGNORECASE)
 
 
 # "66 patients were treated with A, 58 patients with B and 62 patients with C", "82 received A and 77 received B":
