@@ -71,3 +71,13 @@ def test_a_size_in_each_group_stated_without_a_verb_keeps_its_label_as_written()
         ("N_ENROLLED", 233, "each cohort")]
     assert counts("In all, 300 patients were randomized, 150 in each arm.") == [
         ("N_ENROLLED", 300, None), ("N_ENROLLED", 150, "each arm")]
+
+
+def test_groups_of_a_described_size_take_the_verb_after_them():
+    text = "PARTICIPANTS: Two groups of 17 older adults with insomnia (age 65 to 80) recruited through local clinics."
+    assert counts(text) == [("N_ENROLLED", 17, "each group")]
+    assert counts("We randomized 30 rats into 3 groups of 10 rats each.") == []
+
+
+def test_a_study_population_sized_in_a_parenthesis_with_its_age_takes_its_verb():
+    assert counts("Teenagers (N=96; 14-17 years) with anxiety were recruited.")[0][:2] == ("N_ENROLLED", 96)
