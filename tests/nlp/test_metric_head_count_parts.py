@@ -81,3 +81,10 @@ def test_groups_of_a_described_size_take_the_verb_after_them():
 
 def test_a_study_population_sized_in_a_parenthesis_with_its_age_takes_its_verb():
     assert counts("Teenagers (N=96; 14-17 years) with anxiety were recruited.")[0][:2] == ("N_ENROLLED", 96)
+
+
+def test_patients_a_measurement_was_made_in_are_evaluable_unlike_a_treatment_evaluated_in_them():
+    text = "METHODS: In a crossover design, gastric emptying was simultaneously assessed in 16 diabetic patients for 3 h."
+    assert counts(text) == [("N_EVALUABLE", 16, None)]
+    text = "The efficacy of drug A was evaluated in 640 subjects with mild asthma in a multicentre trial."
+    assert counts(text) == [("N_ENROLLED", 640, None)]

@@ -313,6 +313,10 @@ _RATES_OF_THE_SUBJECT = re.compile(r"\s*[,;]?\s*(?:and\s+)?(?:with\s+|its\s+|the
 _LEADING_INTERVAL = re.compile(r"^\s*\(\s*\d{2}(?:\.\d+)?\s*%\s*(?:CI|confidence\s+interval)[^()]*\)", re.IGNORECASE)
 _ASSOCIATED_WITH = re.compile(r"\b(?:associated\s+with|predict(?:ed|s|ive\s+of)?)\s+(?:(?:an?|the)\s+)?"
                               r"(?:(?:higher|increased|greater|lower)\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
+# (not "the efficacy of X was evaluated in 850 subjects": the trial's design, its study population)
+_TREATMENT_JUDGED = re.compile(r"\b(?:efficacy|effects?|effectiveness|safety|benefits?|tolerability)\b", re.IGNORECASE)
+_MEASURED_BEFORE = re.compile(r"\b(?:assessed|measured|evaluated|analy[sz]ed|determined|quantified|tested)\s+"
+                              r"(?:[\w()-]+\s+){0,4}?$", re.IGNORECASE)
 _OF_THE_BEFORE = re.compile(r"(?:^|[,;:]\s*)\s*(?:[Oo]f|[Aa]mong)\s+(?:the\s+|all\s+|these\s+)?$")
 
 
@@ -424,6 +428,9 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
     code = "N_TREATED" if treated else "N_ENROLLED"  # "among 343 patients … who received ide-cel" (v2.2)
     if _ANALYSIS_EVALUATED.search(sentence, max(0, value.start - 120), value.start):
         code = "N_EVALUABLE"  # "A sub-group analysis evaluated the options among 583 women": an analysis set (v2.2)
+    if (_MEASURED_BEFORE.search(sentence, max(0, preposition.start() - 60), preposition.start())
+            and not _TREATMENT_JUDGED.search(sentence, max(0, preposition.start() - 120), preposition.start())):
+        code = "N_EVALUABLE"  # "HVPG was assessed in 11 patients", "measured in tumours from 149 patients": evaluated
     return EndpointMention(code, value.start, value.start, "study population")
 
 
