@@ -88,3 +88,8 @@ def test_patients_a_measurement_was_made_in_are_evaluable_unlike_a_treatment_eva
     assert counts(text) == [("N_EVALUABLE", 16, None)]
     text = "The efficacy of drug A was evaluated in 640 subjects with mild asthma in a multicentre trial."
     assert counts(text) == [("N_ENROLLED", 640, None)]
+
+
+def test_the_verb_right_before_a_described_count_counts_it():
+    text = "We retrospectively analysed 410 patients with lymphoma treated with a CD19 CAR T-cell product."
+    assert counts(text) == [("N_EVALUABLE", 410, None)]

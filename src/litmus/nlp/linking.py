@@ -295,6 +295,10 @@ def _described_population(sentence: str, value: ValueMention, endpoints: list[En
     patients (which may name an endpoint: "achieving clinical remission"), then the verb that counts them."""
     if value.kind not in ("count", "count_pct"):
         return None
+    before = [e for e in within(endpoints, max(0, value.start - 40), value.start) if e.code in COUNT_ENDPOINTS]
+    if (before and _VERB_RIGHT_BEFORE.fullmatch(sentence, before[-1].end, value.start)
+            and not before[-1].label.lower().startswith("compris")):
+        return None  # "We analysed 640 patients with X treated with Y": the verb before the count counts them
     if re.match(r"\s+who\s", sentence[value.end:value.end + 6]):
         clause_end = len(sentence)  # a relative clause may hold commas ("who were …, aged …, and scheduled …, were")
     verb = next((e for e in within(endpoints, value.end, min(clause_end, value.end + 260)) if e.code in COUNT_ENDPOINTS
