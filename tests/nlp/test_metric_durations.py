@@ -43,3 +43,9 @@ def test_rates_in_a_clause_naming_no_endpoint_are_those_of_the_endpoint_before_i
     assert read(text) == [("OS", "rate", 58.0, "%"), ("OS", "rate", 41.0, "%")]
     text = "Event-free survival had not reached its median, and its 12-month rates were 70% and 52%."
     assert [r for r in read(text) if r[1] == "rate"] == [("EFS", "rate", 70.0, "%"), ("EFS", "rate", 52.0, "%")]
+
+
+def test_an_interval_abbreviated_ic_is_an_interval():
+    text = "Progression-free survival at 1 year was 44% (95% IC, 25%-62%)."
+    assert read(text) == [("PFS", "rate", 44.0, "%")]
+    assert (extract_metrics(text)[0].ci_low, extract_metrics(text)[0].ci_high) == (25.0, 62.0)

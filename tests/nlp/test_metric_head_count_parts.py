@@ -63,3 +63,33 @@ def test_an_age_between_commas_and_an_irregular_relative_verb_reach_the_count_ve
 
 def test_deaths_counted_are_no_study_population():
     assert [(m.endpoint, m.value) for m in extract_metrics("Three deaths were attributed to treatment.")] == [("NRM", 3.0)]
+
+
+def test_a_size_in_each_group_stated_without_a_verb_keeps_its_label_as_written():
+    assert counts("After matching, there were 412 patients in each cohort.") == [("N_ENROLLED", 412, "each cohort")]
+    assert counts("Matching left two balanced cohorts, with 233 patients in each cohort.") == [
+        ("N_ENROLLED", 233, "each cohort")]
+    assert counts("In all, 300 patients were randomized, 150 in each arm.") == [
+        ("N_ENROLLED", 300, None), ("N_ENROLLED", 150, "each arm")]
+
+
+def test_groups_of_a_described_size_take_the_verb_after_them():
+    text = "PARTICIPANTS: Two groups of 17 older adults with insomnia (age 65 to 80) recruited through local clinics."
+    assert counts(text) == [("N_ENROLLED", 17, "each group")]
+    assert counts("We randomized 30 rats into 3 groups of 10 rats each.") == []
+
+
+def test_a_study_population_sized_in_a_parenthesis_with_its_age_takes_its_verb():
+    assert counts("Teenagers (N=96; 14-17 years) with anxiety were recruited.")[0][:2] == ("N_ENROLLED", 96)
+
+
+def test_patients_a_measurement_was_made_in_are_evaluable_unlike_a_treatment_evaluated_in_them():
+    text = "METHODS: In a crossover design, gastric emptying was simultaneously assessed in 16 diabetic patients for 3 h."
+    assert counts(text) == [("N_EVALUABLE", 16, None)]
+    text = "The efficacy of drug A was evaluated in 640 subjects with mild asthma in a multicentre trial."
+    assert counts(text) == [("N_ENROLLED", 640, None)]
+
+
+def test_the_verb_right_before_a_described_count_counts_it():
+    text = "We retrospectively analysed 410 patients with lymphoma treated with a CD19 CAR T-cell product."
+    assert counts(text) == [("N_EVALUABLE", 410, None)]

@@ -30,3 +30,14 @@ def test_a_list_ends_with_its_last_full_row_before_a_statement_of_its_own():
     text = ("In marginal zone lymphoma the overall and complete response rates were 95% and 60%, compared with 50% and"
             " 30% in DLBCL, and 35% of older patients responded.")
     assert read(text) == [("ORR", 95.0), ("CR", 60.0), ("ORR", 50.0), ("CR", 30.0), ("ORR", 35.0)]
+
+
+def test_the_count_after_a_share_is_its_denominator_not_a_count_of_its_own():
+    text = "MRD negativity was reached in 65% of the 40 patients with a complete response."
+    assert [(m.endpoint, m.stat, m.value) for m in extract_metrics(text)] == [("MRD_NEG", "rate", 65.0)]
+
+
+def test_a_clause_repeating_the_preposition_keeps_the_endpoint_and_its_population_words_describe():
+    text = ("MRD negativity was confirmed in 21 patients, 30% of all those treated, and in 75% of the 28 patients"
+            " with a complete response or better.")
+    assert [(m.endpoint, m.value) for m in extract_metrics(text) if m.stat == "rate"] == [("MRD_NEG", 30.0), ("MRD_NEG", 75.0)]

@@ -36,3 +36,8 @@ def test_deaths_from_an_infection_stay_deaths():
 def test_no_death_attributed_to_the_procedure_is_a_zero_nrm():
     zero = [m for m in extract_metrics("No death was attributed to the procedure.") if m.negated]
     assert [(m.endpoint, m.value) for m in zero] == [("NRM", 0.0)]
+
+
+def test_one_figure_each_of_a_list_reaches_past_a_verb_of_measure():
+    text = "Grade 3-4 CRS and grade 3-4 neurotoxicity were each limited to 6%."
+    assert sorted(read(text)) == [("CRS_GE3", 6.0), ("ICANS_GE3", 6.0)]

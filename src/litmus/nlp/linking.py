@@ -154,6 +154,8 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
     if _NOT_A_LEVEL_AFTER.match(sentence, value.end) or _SET_ASIDE_BEFORE.search(sentence, max(0, value.start - 16),
                                                                                   value.start):
         return None
+    if value.kind in COUNT_KINDS and _SHARE_OF_BEFORE.search(sentence, max(0, value.start - 24), value.start):
+        return None  # "79% of the 42 patients with a CR": the share's denominator
     if value.kind in COUNT_KINDS and _SEX_SPLIT.search(sentence, value.start, value.end):
         return None  # "Forty-two male patients and two female patients were accrued": a breakdown by sex
     named = next(iter(within(endpoints, value.end, value.end + 4)), None)
@@ -213,7 +215,8 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
         start_before, _ = _clause_of(start_before - 1, clauses)
         previous = next((e for e in reversed(within(endpoints, max(start_before, value.start - 2 * _REACH), clause_start))
                          if e.end <= clause_start and candidate(e)), None)
-    if previous is None and clause_start > 0 and _RATES_OF_THE_SUBJECT.match(sentence, clause_start, value.start):
+    if previous is None and clause_start > 0 and (_RATES_OF_THE_SUBJECT.match(sentence, clause_start, value.start)
+                                                  or _REPEATED_PREPOSITION.fullmatch(sentence, clause_start, value.start)):
         # "OS favoured A, with 1-year rates of 61% and 47%", "…, and its 6- and 12-month rates were 80% and 66%": the
         # clause names no endpoint; its rates are those of the endpoint before it
         previous = next((e for e in reversed(within(endpoints, max(0, value.start - _REACH), clause_start))
@@ -249,6 +252,9 @@ def link_endpoint(sentence: str, value: ValueMention, endpoints: list[EndpointMe
     if (following is not None and following.code in COUNT_ENDPOINTS and value.kind not in COUNT_KINDS
             and not _FINITE_VERB.search(sentence, value.end, following.end)):
         following = None  # "10 out of 20 (50%) treated patients (10 SD)": a share of treated patients, not their count
+    if (following is not None and previous is not None and value.kind not in COUNT_KINDS
+            and _DESCRIBED_DENOMINATOR.match(gap_following)):
+        following = None  # "MRD negativity … and in 79% of the 42 patients with a CR": who the share is of
     following_ok = following is not None and compatible(following, value) and (
         # ("48% (95% CI, 39-57) a complete response": the figure's interval stands between it and its endpoint)
         ("," not in _PARENTHETICAL.sub("", gap_following) and len(_PARENTHETICAL.sub("", gap_following)) <= 60
@@ -297,6 +303,10 @@ def _described_population(sentence: str, value: ValueMention, endpoints: list[En
     patients (which may name an endpoint: "achieving clinical remission"), then the verb that counts them."""
     if value.kind not in ("count", "count_pct"):
         return None
+    before = [e for e in within(endpoints, max(0, value.start - 40), value.start) if e.code in COUNT_ENDPOINTS]
+    if (before and _VERB_RIGHT_BEFORE.fullmatch(sentence, before[-1].end, value.start)
+            and not before[-1].label.lower().startswith("compris")):
+        return None  # "We analysed 640 patients with X treated with Y": the verb before the count counts them
     if re.match(r"\s+who\s", sentence[value.end:value.end + 6]):
         clause_end = len(sentence)  # a relative clause may hold commas ("who were …, aged …, and scheduled …, were")
     verb = next((e for e in within(endpoints, value.end, min(clause_end, value.end + 260)) if e.code in COUNT_ENDPOINTS
@@ -315,6 +325,17 @@ _RATES_OF_THE_SUBJECT = re.compile(r"\s*[,;]?\s*(?:and\s+)?(?:with\s+|its\s+|the
 _LEADING_INTERVAL = re.compile(r"^\s*\(\s*\d{2}(?:\.\d+)?\s*%\s*(?:CI|confidence\s+interval)[^()]*\)", re.IGNORECASE)
 _ASSOCIATED_WITH = re.compile(r"\b(?:associated\s+with|predict(?:ed|s|ive\s+of)?)\s+(?:(?:an?|the)\s+)?"
                               r"(?:(?:higher|increased|greater|lower)\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
+# (not "the efficacy of X was evaluated in 850 subjects": the trial's design, its study population)
+_TREATMENT_JUDGED = re.compile(r"\b(?:efficacy|effects?|effectiveness|safety|benefits?|tolerability)\b", re.IGNORECASE)
+_MEASURED_BEFORE = re.compile(r"\b(?:assessed|measured|evaluated|analy[sz]ed|determined|quantified|tested)\s+"
+                              r"(?:[\w()-]+\s+){0,4}?$", re.IGNORECASE)
+_DESCRIBED_DENOMINATOR = re.compile(rf"\s*of\s+(?:the\s+|all\s+|these\s+|those\s+)?(?:\d[\d,]*\s+)?(?:[\w-]+\s+){{0,2}}?"
+                                   rf"{PATIENT_NOUN}\s+(?:with|who\s+(?:had|achieved|were\s+in|reached)|in)\s+(?:an?\s+|the\s+)?$",
+                                   re.IGNORECASE)
+# "in 79% of the 42 patients with a CR": the count after a share is its denominator, not a count of its own
+_SHARE_OF_BEFORE = re.compile(r"\d\s*%\s*of\s+(?:the\s+|all\s+|these\s+|those\s+)?$")
+# "MRD negativity was confirmed in 33 patients, …, and in 79% of …": the clause repeats the verb before it
+_REPEATED_PREPOSITION = re.compile(r"\s*,\s*and\s+(?:in|among)\s+", re.IGNORECASE)
 _OF_THE_BEFORE = re.compile(r"(?:^|[,;:]\s*)\s*(?:[Oo]f|[Aa]mong)\s+(?:the\s+|all\s+|these\s+)?$")
 
 
@@ -426,6 +447,9 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
     code = "N_TREATED" if treated else "N_ENROLLED"  # "among 343 patients … who received ide-cel" (v2.2)
     if _ANALYSIS_EVALUATED.search(sentence, max(0, value.start - 120), value.start):
         code = "N_EVALUABLE"  # "A sub-group analysis evaluated the options among 583 women": an analysis set (v2.2)
+    if (_MEASURED_BEFORE.search(sentence, max(0, preposition.start() - 60), preposition.start())
+            and not _TREATMENT_JUDGED.search(sentence, max(0, preposition.start() - 120), preposition.start())):
+        code = "N_EVALUABLE"  # "HVPG was assessed in 11 patients", "measured in tumours from 149 patients": evaluated
     return EndpointMention(code, value.start, value.start, "study population")
 
 

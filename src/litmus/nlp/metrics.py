@@ -320,7 +320,7 @@ def _sentence_metrics(s: _Sentence, context: TextContext, survival_before: Endpo
             metrics += _compared_with_none(s, metric, max(value.end, endpoint.end))
         if endpoint.code in _TOXICITY_ANY:
             graded[id(metric)] = _grade_range(words, endpoint, value)
-        if value.kind == "nr" or _BOTH_BEFORE.search(words, max(0, value.start - 16), value.start):
+        if value.kind == "nr" or _BOTH_BEFORE.search(words, max(0, value.start - 30), value.start):
             metrics += _shared_by_a_list(s, metric, value, endpoint, endpoints, values)
     metrics += [_group_count_metric(s, g) for g in group_counts]
     if skip_until and population is None:
@@ -364,7 +364,9 @@ def _planned_or_not_people(s: _Sentence, metric: OutcomeMetric) -> bool:
 
 
 # "PFS and OS at 1 year were both 55.6%", "Medians for PFS, DOR and OS have not been reached": one figure for a list
-_BOTH_BEFORE = re.compile(r"\b(?:both|all|each)\s*$", re.IGNORECASE)
+# ("were each limited to 10%", "were both about 5%": a verb of measure may stand between the word and the figure)
+_BOTH_BEFORE = re.compile(r"\b(?:both|all|each)\s*(?:(?:limited|restricted|confined|equal|close)\s+to\s+|(?:about|around|approximately)\s+)?$",
+                          re.IGNORECASE)
 
 
 def _shared_by_a_list(s: _Sentence, metric: OutcomeMetric, value: ValueMention, endpoint: EndpointMention,

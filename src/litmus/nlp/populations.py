@@ -77,7 +77,7 @@ _NOT_PATIENTS = re.compile(r"\b(?:sites?|lesions?|tumou?rs|metastases|cycles|cou
                            r"|specimens|episodes|bones|vertebrae|nodules|teeth|eyes|limbs)\b", re.IGNORECASE)
 _VERB_AFTER = re.compile(r"\s*[)\]]\s*(?:were|was|had|have|who)\b", re.IGNORECASE)
 # "patients randomized to placebo (n = 316) in the trial were included in this analysis": the subject's own verb
-_SUBJECT_VERB_AFTER = re.compile(r"\s*[)\]]\s*(?:(?:in|of|from|at)\s+(?:the\s+)?[^,;()]{1,40}?\s+)??(?:were|was|had|have|who)\b",
+_SUBJECT_VERB_AFTER = re.compile(r"\s*(?:;[^()]{0,30})?[)\]]\s*(?:(?:in|of|from|at|with)\s+(?:the\s+)?[^,;()]{1,40}?\s+)??(?:were|was|had|have|who)\b",
                                  re.IGNORECASE)
 _SENT_TO = re.compile(
     rf"{_NUMBER}\s+(?:{_PATIENTS}\s+)?(?:(?:were|was)\s+)?(?:(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+)?"
@@ -287,8 +287,9 @@ def sizes_sent_to_arms(words: str, digits: str, endpoints: list[EndpointMention]
 
 # "randomly divided into two groups of 11", "with thirty patients in each arm": one size for every group
 # ("4 groups of 7 rats each" counts animals; "one patient in each group discontinued" an event)
-_PER_GROUP = re.compile(rf"\bgroups\s+of\s+(?P<k>\d+)(?:\s+{_PATIENTS})?(?:\s+each)?(?=\s*[.,;:)]|\s*$)"
-                        rf"|{_number('k2')}\s+(?:{_PATIENTS}\s+)?(?:in|per|for)\s+each\s+(?:arm|group|cohort)\b"
+_PER_GROUP = re.compile(rf"\bgroups\s+of\s+(?P<k>\d+)(?:\s+(?:[\w-]+\s+){{1,2}}?{_PATIENTS}\b"  # "two groups of 19 obese patients"
+                        rf"|(?:\s+{_PATIENTS})?(?:\s+each)?(?=\s*[.,;:)]|\s*$))"
+                        rf"|{_number('k2')}\s+(?:{_PATIENTS}\s+)?(?:in|per|for)\s+each\s+(?P<unit>arm|group|cohort)\b"
                         r"(?!\s+(?:were|was|had|have|[a-z]+ed)\b)",
                         re.IGNORECASE)
 
@@ -296,14 +297,27 @@ _PER_GROUP = re.compile(rf"\bgroups\s+of\s+(?P<k>\d+)(?:\s+{_PATIENTS})?(?:\s+ea
 def sizes_per_group(words: str, digits: str, endpoints: list[EndpointMention]) -> list[GroupCount]:
     """The size of each group when every group has the same: label "each group" (guideline v2.1)."""
     found = []
-    if not (_RANDOMISATION.search(words) or any(e.code in POPULATION_CODES for e in endpoints)):
+    existential = _THERE_WERE.search(words) is not None  # "there were 468 patients in each cohort": verbless (v2.1)
+    if not (_RANDOMISATION.search(words) or any(e.code in POPULATION_CODES for e in endpoints) or existential):
         return found
     for match in _PER_GROUP.finditer(digits):
         count = _count(match)
         if count is not None:
-            found.append(GroupCount(sentence_population_kind(endpoints, match.start()), count, *_number_span(match),
-                                    "each group"))
+            verbs_after = [e for e in endpoints if e.code in POPULATION_CODES and e.start >= match.end()
+                           and e.label.lower() not in _ADJECTIVES]
+            if any(e.code in POPULATION_CODES and e.end <= match.start() for e in endpoints):
+                kind = sentence_population_kind(endpoints, match.start())
+            elif verbs_after:  # "Two groups of 19 obese patients with asthma (…) recruited through …"
+                kind = verbs_after[0].code
+            else:
+                kind = "N_ENROLLED" if existential else sentence_population_kind(endpoints, match.start())
+            label = f"each {match.group('unit').lower()}" if match.group("unit") else "each group"
+            found.append(GroupCount(kind, count, *_number_span(match), label))
     return found
+
+
+# ("two matched cohorts, with 696 patients in each cohort": a population stated without a verb)
+_THERE_WERE = re.compile(r"\b(?:there\s+(?:were|was|remained)|with)\s+\d", re.IGNORECASE)
 
 
 # "66 patients were treated with A, 58 patients with B and 62 patients with C", "82 received A and 77 received B":

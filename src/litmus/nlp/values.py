@@ -102,7 +102,9 @@ _VALUE_RE = _value_regex(NUMW, DENOMINATOR, _WORD_START)
 # "(95% CI, 6.2-not reached [NR])": an interval open at the top; its bound is no "not reached" figure of its own
 _OPEN_BOUND = r"(?:(?i:not\s+(?:yet\s+)?(?:reached|estimable|evaluable))|NR\b|NE\b)(?:\s*\[(?:NR|NE)\])?"
 _CI_RE = re.compile(
-    rf"[(\[,;]?\s*(?:\d{{2}}(?:\.\d+)?\s*%\s*)(?:CI|C\.I\.|CL\b|(?i:confidence\s+(?:intervals?|limits?)|credible\s+intervals?))"
+    # ("95% IC": the interval as abbreviated in Romance languages)
+    rf"[(\[,;]?\s*(?:\d{{2}}(?:\.\d+)?\s*%\s*)(?:CI|C\.I\.|CL\b|IC(?=\s*[,:=]?\s*-?\d)|(?i:confidence\s+(?:intervals?|limits?)"
+    rf"|credible\s+intervals?))"
     rf"(?:\s*[(\[](?:CI|CL)[)\]])?\s*(?:[,:=]|(?i:of|was|from))?\s*(?P<lo>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?\s*(?:-|(?i:to)|,|;)\s*"
     rf"(?:(?P<hi>-?{DIGITS_PATTERN})\s*(?:%|{_TIME_UNIT})?|{_OPEN_BOUND})\s*[)\]]?"
     rf"|[(\[,;]?\s*(?:\d{{2}}(?:\.\d+)?\s*%\s*)(?:CI|CL\b|(?i:confidence\s+(?:intervals?|limits?)))\s*[)\]]?"
@@ -307,7 +309,7 @@ def find_masks(sentence: str) -> tuple[str, list[Interval], list[Timepoint]]:
     """`sentence` with non-values blanked (same length), plus the CIs and timepoints it states."""
     intervals, timepoints = [], []
     masked = sentence
-    if "CI" in sentence or "onfidence" in sentence or "redible" in sentence:
+    if "CI" in sentence or "onfidence" in sentence or "redible" in sentence or "% IC" in sentence:
         spans = []
         for match in _CI_RE.finditer(sentence):
             if match.group("lo") is not None:
