@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+import signal
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -110,6 +112,40 @@ class QueryStream:
 
 
 @contextmanager
+def interrupt_on_ctrl_c(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Ctrl-C interrupts the running statement at once.
+
+    Python runs its SIGINT handler only between bytecodes of the main thread, which waits inside DuckDB
+    until the statement ends, and DuckDB does not always notice the signal itself (seen: a Ctrl-C lost
+    until the statement timeout). The C-level handler also writes the signal number to the wakeup fd at
+    once, so a watcher thread reading it interrupts the connection.
+    """
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) in (
+        signal.SIG_IGN, signal.SIG_DFL, None,
+    ):
+        yield
+        return
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+
+    def watch() -> None:
+        while data := reader.recv(64):
+            if signal.SIGINT in data:
+                con.interrupt()
+
+    watcher = threading.Thread(target=watch, name="sql-ctrl-c", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(previous)
+        writer.close()  # the reader sees end of file and the watcher ends
+        watcher.join(timeout=5)
+        reader.close()
+
+
+@contextmanager
 def open_query(
     warehouse: Path, sql: str, params: list | None = None, *, memory: str | None = None, timeout: float | None = None
 ) -> Iterator[QueryStream]:
@@ -130,32 +166,33 @@ def open_query(
     timer.daemon = True
     timer.start()
     try:
-        try:
-            cursor = None
-            for statement in statements:
-                cursor = con.execute(statement.query, params)
-            description = cursor.description if cursor is not None else None
-            yield QueryStream([column[0] for column in description or []], cursor)
-        except duckdb.InterruptException as error:
-            if timer.finished.is_set():
-                raise QueryRefused(
-                    f"the query ran past the {seconds:g} s statement timeout and was stopped; allow longer with"
-                    f" --timeout SECONDS ({SQL_SECONDS.variable}), or narrow it (WHERE, LIMIT)"
-                ) from error
-            raise KeyboardInterrupt from error
-        except duckdb.OutOfMemoryException as error:
-            raise QueryRefused(
-                f"the query needs more than the {cap} memory cap: raise it with --memory SIZE ({SQL_MEMORY.variable}),"
-                f" or narrow it ({_first_line(error)})"
-            ) from error
-        except duckdb.Error as error:
-            if is_damage(error):
-                raise damaged(warehouse, error, opened=True) from error
-            raise QueryRefused(f"query failed: {_first_line(error)}") from error
-        except RuntimeError as error:
-            if "interrupted" in str(error).lower():  # DuckDB's answer to Ctrl-C inside a query
+        with interrupt_on_ctrl_c(con):
+            try:
+                cursor = None
+                for statement in statements:
+                    cursor = con.execute(statement.query, params)
+                description = cursor.description if cursor is not None else None
+                yield QueryStream([column[0] for column in description or []], cursor)
+            except duckdb.InterruptException as error:
+                if timer.finished.is_set():
+                    raise QueryRefused(
+                        f"the query ran past the {seconds:g} s statement timeout and was stopped; allow longer with"
+                        f" --timeout SECONDS ({SQL_SECONDS.variable}), or narrow it (WHERE, LIMIT)"
+                    ) from error
                 raise KeyboardInterrupt from error
-            raise
+            except duckdb.OutOfMemoryException as error:
+                raise QueryRefused(
+                    f"the query needs more than the {cap} memory cap: raise it with --memory SIZE ({SQL_MEMORY.variable}),"
+                    f" or narrow it ({_first_line(error)})"
+                ) from error
+            except duckdb.Error as error:
+                if is_damage(error):
+                    raise damaged(warehouse, error, opened=True) from error
+                raise QueryRefused(f"query failed: {_first_line(error)}") from error
+            except RuntimeError as error:
+                if "interrupted" in str(error).lower():  # DuckDB's answer to Ctrl-C inside a query
+                    raise KeyboardInterrupt from error
+                raise
     finally:
         timer.cancel()
         con.close()
