@@ -68,7 +68,7 @@ _DIGIT = re.compile(r"\d")
 _NOT_REACHED_HINTS = ("reached", "NR", "estimable", "evaluable yet")
 
 # Bumped whenever the output can change: stored extractions of an older version are redone.
-EXTRACTOR_VERSION = "2.6.0"
+EXTRACTOR_VERSION = "2.7.0"
 
 @dataclass(frozen=True, slots=True)
 class _Sentence:
