@@ -329,6 +329,12 @@ _ASSOCIATED_WITH = re.compile(r"\b(?:associated\s+with|predict(?:ed|s|ive\s+of)?
 _TREATMENT_JUDGED = re.compile(r"\b(?:efficacy|effects?|effectiveness|safety|benefits?|tolerability)\b", re.IGNORECASE)
 _MEASURED_BEFORE = re.compile(r"\b(?:assessed|measured|evaluated|analy[sz]ed|determined|quantified|tested)\s+"
                               r"(?:[\w()-]+\s+){0,4}?$", re.IGNORECASE)
+# A passive verb of measurement (or an analysis "performed") whose object is the count that follows
+# (data "collected for" or "available for" a cohort may be the whole study, and are left to the design rules)
+_EVALUATION_CLAUSE = re.compile(
+    r"\b(?:(?:were|was|been)\s+(?:assessed|measured|evaluated|analy[sz]ed|determined|quantified|tested|examined)"
+    r"|(?:analys[ie]s|assessments?|evaluations?|measurements?|follow-up|imaging|testing|data)\s+(?:(?:was|were)\s+)?"
+    r"(?:performed|conducted|done|completed))\s+(?:[\w()-]+\s+){0,3}?$", re.IGNORECASE)
 _DESCRIBED_DENOMINATOR = re.compile(rf"\s*of\s+(?:the\s+|all\s+|these\s+|those\s+)?(?:\d[\d,]*\s+)?(?:[\w-]+\s+){{0,2}}?"
                                    rf"{PATIENT_NOUN}\s+(?:with|who\s+(?:had|achieved|were\s+in|reached)|in)\s+(?:an?\s+|the\s+)?$",
                                    re.IGNORECASE)
@@ -432,13 +438,17 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
             not sentence[value.end:own_verb.start].strip() and own_verb.label.lower().startswith(("received", "underwent")))):
         return None  # "Radiographs of 112 patients were assessed", "2484 neonates received": the count's own verb decides
     preposition = _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 50), value.start)
-    if preposition is None or (preposition.group(0).lower().startswith("for")
+    # "Serum levels were measured in 52 adults", "an analysis performed in 58": the count is who was evaluated
+    evaluated = preposition is not None and _EVALUATION_CLAUSE.search(
+        sentence, max(0, preposition.start() - 60), preposition.start()) is not None and not _TREATMENT_JUDGED.search(
+        sentence, max(0, preposition.start() - 120), preposition.start())
+    if preposition is None or (preposition.group(0).lower().startswith("for") and not evaluated
                                and not _DESIGN_VERB.search(sentence, max(0, preposition.start() - 20), preposition.start())):
         return None  # "compared for 492 men" counts the study; "reported for 33 patients" a subgroup
     outcomes_before = [e for e in within(endpoints, clause_start, value.start) if e.code not in COUNT_ENDPOINTS and e.code != "OTHER"]
-    if outcomes_before and _DESIGN_VERB.search(sentence, outcomes_before[-1].end, value.start):
+    if outcomes_before and (evaluated or _DESIGN_VERB.search(sentence, outcomes_before[-1].end, value.start)):
         outcomes_before = []  # "Mortality was compared for 492 men": the outcome is the study's subject
-    if not _DESIGN.search(sentence, max(0, value.start - 200), value.end + 200) or outcomes_before:
+    if not (evaluated or _DESIGN.search(sentence, max(0, value.start - 200), value.end + 200)) or outcomes_before:
         return None
     if any(e.code not in COUNT_ENDPOINTS and e.code not in ("OTHER", "FOLLOW_UP") and _LINK_TO_NEXT.match(sentence[value.end:e.start])
            for e in within(endpoints, value.end, value.end + 60)):
@@ -447,8 +457,8 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
     code = "N_TREATED" if treated else "N_ENROLLED"  # "among 343 patients … who received ide-cel" (v2.2)
     if _ANALYSIS_EVALUATED.search(sentence, max(0, value.start - 120), value.start):
         code = "N_EVALUABLE"  # "A sub-group analysis evaluated the options among 583 women": an analysis set (v2.2)
-    if (_MEASURED_BEFORE.search(sentence, max(0, preposition.start() - 60), preposition.start())
-            and not _TREATMENT_JUDGED.search(sentence, max(0, preposition.start() - 120), preposition.start())):
+    if evaluated or (_MEASURED_BEFORE.search(sentence, max(0, preposition.start() - 60), preposition.start())
+                     and not _TREATMENT_JUDGED.search(sentence, max(0, preposition.start() - 120), preposition.start())):
         code = "N_EVALUABLE"  # "HVPG was assessed in 11 patients", "measured in tumours from 149 patients": evaluated
     return EndpointMention(code, value.start, value.start, "study population")
 

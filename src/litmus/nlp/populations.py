@@ -230,6 +230,10 @@ def _number_span(match: re.Match) -> tuple[int, int]:
     return match.start(name), match.end(name)
 
 
+# An aside between a name and the parenthesis counting it: a dose, a period, an abbreviation (not another count)
+_ASIDE_BEFORE = re.compile(r"[A-Za-z](?P<aside>\s*\((?![^()]*(?:\b[nN]\s*[=:]|\d\s*%))[^()]{1,60}\))\s*$")
+
+
 def _label_of(words: str, item: re.Match, parenthesis: int) -> str | None:
     """The group a counting parenthesis names: inside it, "per arm", or the label right before it."""
     each = item.groupdict().get("each") or item.groupdict().get("each2")
@@ -247,6 +251,9 @@ def _label_of(words: str, item: re.Match, parenthesis: int) -> str | None:
         if re.fullmatch(_PATIENTS, label, re.IGNORECASE) or not re.search(r"[A-Za-z]{2}", label):
             return None  # "(patients, n = 30)", "(1.2-47.0; N = 78)": no group named
         return label
+    aside = _ASIDE_BEFORE.search(words, max(0, parenthesis - 80), parenthesis)
+    if aside is not None:
+        parenthesis = aside.start("aside")  # "drug A (20 mg daily) (n = 44)": the name stands before the aside describing it
     before = group_before(words, parenthesis, boundaries_extra=True)
     if before is None and _RANDOMISATION.search(words, 0, parenthesis):
         before = arm_described_before(words, parenthesis)

@@ -1,0 +1,35 @@
+"""Head counts: what was counted, read from the verb or noun governing the count (extractor 2.7.1).
+
+Sentences are written for these tests; each reads what only its mechanism can read.
+"""
+
+from __future__ import annotations
+
+from litmus.nlp.metrics import extract_metrics
+
+
+def counts(text: str) -> list[tuple]:
+    return [(m.endpoint, m.value, m.group) for m in extract_metrics(text) if m.endpoint != "OTHER"]
+
+
+def test_an_aside_between_an_arm_and_the_parenthesis_counting_it():
+    text = "Adults were randomized to drug A (20 mg daily) (n = 44) or drug B (10 mg twice daily) (n = 40)."
+    assert counts(text) == [("N_ENROLLED", 44, "drug A"), ("N_ENROLLED", 40, "drug B")]
+    text = "The historical group (spring 2004) (n = 300) was compared with the current group (spring 2005) (n = 320)."
+    assert [c[:2] for c in counts(text)] == [("N_TREATED", 300), ("N_TREATED", 320)]
+
+
+def test_an_aside_that_is_itself_a_count_is_not_skipped():
+    text = "Adults were randomized to drug A (n = 44) (n = 44 analysed) or drug B (n = 40)."
+    assert ("N_ENROLLED", 44, "drug A") in counts(text)
+
+
+def test_a_count_measured_or_analysed_in_a_passive_clause_is_evaluable():
+    assert counts("Serum ferritin levels were measured in 52 adults with gout.") == [("N_EVALUABLE", 52, None)]
+    assert counts("Bone density was examined in 48 adults at one year.") == [("N_EVALUABLE", 48, None)]
+    assert counts("An interim analysis conducted in 58 adults found no difference.") == [("N_EVALUABLE", 58, None)]
+
+
+def test_a_passive_clause_that_judges_the_treatment_or_gives_it_is_not_an_evaluation():
+    assert counts("The efficacy of drug A was evaluated in 60 adults.") == [("N_ENROLLED", 60, None)]
+    assert not any(c[0] == "N_EVALUABLE" for c in counts("Surgery was performed in 58 adults with gout."))
