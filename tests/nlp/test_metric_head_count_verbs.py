@@ -33,3 +33,13 @@ def test_a_count_measured_or_analysed_in_a_passive_clause_is_evaluable():
 def test_a_passive_clause_that_judges_the_treatment_or_gives_it_is_not_an_evaluation():
     assert counts("The efficacy of drug A was evaluated in 60 adults.") == [("N_ENROLLED", 60, None)]
     assert not any(c[0] == "N_EVALUABLE" for c in counts("Surgery was performed in 58 adults with gout."))
+
+
+def test_a_population_heading_the_sentence_that_was_tested_or_surveyed_is_evaluable():
+    assert counts("Of the 90 adults who underwent a second biopsy, 43 had healed.")[0] == ("N_EVALUABLE", 90, None)
+    assert counts("Among 300 children surveyed in the second year, anaemia was common.") == [("N_EVALUABLE", 300, None)]
+    assert counts("Of the 401 infants included in the final analysis, 30 died.")[0] == ("N_EVALUABLE", 401, None)
+
+
+def test_a_population_heading_the_sentence_that_had_the_therapy_stays_treated():
+    assert counts("Of the 90 adults who underwent surgery, 43 had healed.")[0] == ("N_TREATED", 90, None)

@@ -769,7 +769,11 @@ _LEADING_POPULATION = re.compile(
 _NOT_ENROLMENT = re.compile(r"\b(?:screened|invited|approached|contacted|eligible|identified|assessed\s+for\s+eligibility)\b",
                             re.IGNORECASE)
 _POPULATION_VERBS = (
-    ("N_EVALUABLE", re.compile(r"\b(?:evaluable|evaluated|assessable|assessed|analy[sz]ed|included\s+in\s+the\s+analys)",
+    # ("who underwent a second biopsy", "surveyed": a test or an assessment, not the therapy, was what they had)
+    ("N_EVALUABLE", re.compile(r"\b(?:evaluable|evaluated|assessable|assessed|analy[sz]ed|surveyed|examined|tested"
+                               r"|included\s+in\s+(?:the|this|these)\s+(?:[\w-]+\s+){0,2}?analys"
+                               r"|(?:underwent|undergo|had)\s+(?:[\w-]+\s+){0,3}?(?:assessments?|evaluations?|biops(?:y|ies)"
+                               r"|endoscop(?:y|ies)|imaging|scans?|testing|monitoring|measurements?)\b)",
                                re.IGNORECASE)),
     ("N_TREATED", re.compile(r"\b(?:treated|infused|received|receiving|underwent\s+(?:transplant|treatment|infusion)"
                              r"|proceeded\s+to|given|had\s+(?:[\w-]+\s+){0,2}?(?:lymphodepletion|conditioning|transplant\w*"
