@@ -43,3 +43,13 @@ def test_a_population_heading_the_sentence_that_was_tested_or_surveyed_is_evalua
 
 def test_a_population_heading_the_sentence_that_had_the_therapy_stays_treated():
     assert counts("Of the 90 adults who underwent surgery, 43 had healed.")[0] == ("N_TREATED", 90, None)
+
+
+def test_a_count_the_therapy_was_given_to_or_started_in_is_treated():
+    assert counts("Lithium augmentation was initiated in 23 adults.") == [("N_TREATED", 23, None)]
+    assert counts("Drug A was administered to 40 adults with gout.") == [("N_TREATED", 40, None)]
+    assert counts("We gave drug A to 4 adults with gout.") == [("N_TREATED", 4, None)]
+
+
+def test_supportive_care_started_in_a_count_is_not_the_therapy():
+    assert counts("Tocilizumab was started in 12 adults.") == []

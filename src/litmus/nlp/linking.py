@@ -329,6 +329,14 @@ _ASSOCIATED_WITH = re.compile(r"\b(?:associated\s+with|predict(?:ed|s|ive\s+of)?
 _TREATMENT_JUDGED = re.compile(r"\b(?:efficacy|effects?|effectiveness|safety|benefits?|tolerability)\b", re.IGNORECASE)
 _MEASURED_BEFORE = re.compile(r"\b(?:assessed|measured|evaluated|analy[sz]ed|determined|quantified|tested)\s+"
                               r"(?:[\w()-]+\s+){0,4}?$", re.IGNORECASE)
+# A verb giving the therapy whose object is the count that follows ("drug A was started in 23", "we gave A to 4")
+_GIVEN_BEFORE = re.compile(
+    r"\b(?:(?:were|was|been)\s+(?:initiated|started|administered|given|prescribed|implanted|instituted|delivered)"
+    r"|gave|administered|prescribed|delivered)\s+(?:[\w()/-]+\s+){0,4}?(?:in|to|among)\s+(?:a\s+total\s+of\s+|the\s+|all\s+)?$",
+    re.IGNORECASE)
+# Supportive care given for a toxicity is not the therapy under study
+_SUPPORTIVE_CARE = re.compile(r"\b(?:tocilizumab|siltuximab|anakinra|(?:cortico)?steroids?|dexamethasone|methylprednisolone"
+                              r"|antibiotics?|transfusions?|G-CSF|immunoglobulins?|IVIG|vasopressors?|oxygen)\b", re.IGNORECASE)
 # A passive verb of measurement (or an analysis "performed") whose object is the count that follows
 # (data "collected for" or "available for" a cohort may be the whole study, and are left to the design rules)
 _EVALUATION_CLAUSE = re.compile(
@@ -437,6 +445,11 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
     if own_verb is not None and (_OWN_AUXILIARY.fullmatch(sentence, value.end, own_verb.start) or (
             not sentence[value.end:own_verb.start].strip() and own_verb.label.lower().startswith(("received", "underwent")))):
         return None  # "Radiographs of 112 patients were assessed", "2484 neonates received": the count's own verb decides
+    given = _GIVEN_BEFORE.search(sentence, max(0, value.start - 80), value.start)
+    if given is not None and not _SUPPORTIVE_CARE.search(sentence, max(0, given.start() - 60), given.end()) and not any(
+            e.code not in COUNT_ENDPOINTS and e.code != "OTHER" for e in within(endpoints, given.start() - 60, value.start)):
+        # "Drug A was administered to 40 adults", "lithium was started in 23": the count is who was given the therapy
+        return EndpointMention("N_TREATED", value.start, value.start, "study population")
     preposition = _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 50), value.start)
     # "Serum levels were measured in 52 adults", "an analysis performed in 58": the count is who was evaluated
     evaluated = preposition is not None and _EVALUATION_CLAUSE.search(
