@@ -53,3 +53,13 @@ def test_a_count_the_therapy_was_given_to_or_started_in_is_treated():
 
 def test_supportive_care_started_in_a_count_is_not_the_therapy():
     assert counts("Tocilizumab was started in 12 adults.") == []
+
+
+def test_people_named_by_their_work_or_condition_are_counted():
+    assert counts("Lung function was measured in 41 asthmatics.") == [("N_EVALUABLE", 41, None)]
+    assert counts("In total, 75 nurses and 40 physicians were enrolled.") == [("N_ENROLLED", 75, None),
+                                                                             ("N_ENROLLED", 40, None)]
+
+
+def test_a_breakdown_into_boys_and_girls_is_not_a_count():
+    assert counts("Thirty children (18 boys, 12 girls) were enrolled.") == [("N_ENROLLED", 30, None)]

@@ -20,7 +20,12 @@ NUMW = NUM
 DENOMINATOR = NUM_BODY  # may follow "/" directly
 PATIENT_NOUN = (
     r"(?i:patients?|subjects?|participants?|children|adults?|individuals?|cases?|women|men|"
-    r"volunteers|infants|babies|neonates|newborns|recipients|persons|people|pts|dogs|cats|dyads)\b"
+    r"volunteers|infants|babies|neonates|newborns|recipients|persons|people|pts|dogs|cats|dyads|"
+    # people named by their age, their work or their condition ("95 mothers", "38 asthmatics"; not "controls" or "smokers", a
+    # role an arm may also be called, nor "boys" and "girls", a breakdown by sex)
+    r"mothers|fathers|parents|caregivers|carers|students|pupils|adolescents|toddlers|nurses"
+    r"|physicians|doctors|clinicians|professionals|employees|workers|residents|survivors|veterans"
+    r"|donors|outpatients|inpatients|asthmatics|diabetics)\b"
     # (pets in veterinary trials, dyads: v2.1-2)
 )
 _TIME_UNIT = r"(?i:years?|yrs?|months?|mos?|days?|weeks?|wks?)\b"
