@@ -63,3 +63,15 @@ def test_people_named_by_their_work_or_condition_are_counted():
 
 def test_a_breakdown_into_boys_and_girls_is_not_a_count():
     assert counts("Thirty children (18 boys, 12 girls) were enrolled.") == [("N_ENROLLED", 30, None)]
+
+
+def test_a_figure_inside_a_counting_parenthesis_leaves_the_name_before_it():
+    text = "Adults were treated at dose level 1 (50 × 10^6; n = 12) or dose level 2 (100 × 10^6; n = 20)."
+    assert counts(text) == [("N_TREATED", 12, "dose level 1"), ("N_TREATED", 20, "dose level 2")]
+    text = "Adults were treated with drug A (10 mg/kg; n = 14) or drug B (20 mg/kg; n = 9)."
+    assert counts(text) == [("N_TREATED", 14, "drug A"), ("N_TREATED", 9, "drug B")]
+
+
+def test_a_name_inside_a_counting_parenthesis_still_wins():
+    text = "Adults were given drug A at two doses (low dose, n = 14; high dose, n = 9)."
+    assert counts(text) == [("N_TREATED", 14, "low dose"), ("N_TREATED", 9, "high dose")]

@@ -230,6 +230,10 @@ def _number_span(match: re.Match) -> tuple[int, int]:
     return match.start(name), match.end(name)
 
 
+# "dose level 2 (…)", "cohort 3 (…)": a group named by its number
+_NUMBERED_GROUP_BEFORE = re.compile(r"\b(?P<label>(?:dose\s+)?(?:level|cohort|arm|group|step|part)\s+\d+[a-z]?)\s*$",
+                                    re.IGNORECASE)
+_DOSE_INSIDE = re.compile(r"[\d.,\s×x^/-]+(?:mg|µg|μg|g|mL|ml|Gy|IU|cells|×\s*10\^?\d+)?(?:/(?:kg|m2|m²|day|d))?\s*", re.IGNORECASE)
 # An aside between a name and the parenthesis counting it: a dose, a period, an abbreviation (not another count)
 _ASIDE_BEFORE = re.compile(r"[A-Za-z](?P<aside>\s*\((?![^()]*(?:\b[nN]\s*[=:]|\d\s*%))[^()]{1,60}\))\s*$")
 
@@ -248,9 +252,11 @@ def _label_of(words: str, item: re.Match, parenthesis: int) -> str | None:
         while start > 0 and words[start - 1].isalnum():
             start -= 1  # a number word digitised inside the label ("(single injection, …)")
         label = tidy_label(words[start:item.end("inner_label")])
-        if re.fullmatch(_PATIENTS, label, re.IGNORECASE) or not re.search(r"[A-Za-z]{2}", label):
-            return None  # "(patients, n = 30)", "(1.2-47.0; N = 78)": no group named
-        return label
+        if re.fullmatch(_PATIENTS, label, re.IGNORECASE):
+            return None  # "(patients, n = 30)": no group named
+        if re.search(r"[A-Za-z]{2}", label) and not _DOSE_INSIDE.fullmatch(label):
+            return label
+        # "dose level 2 (100 × 10^6; n = 177)", "(1.2-47.0; N = 78)": a figure, not a name; the name is before it
     aside = _ASIDE_BEFORE.search(words, max(0, parenthesis - 80), parenthesis)
     if aside is not None:
         parenthesis = aside.start("aside")  # "drug A (20 mg daily) (n = 44)": the name stands before the aside describing it
@@ -258,7 +264,8 @@ def _label_of(words: str, item: re.Match, parenthesis: int) -> str | None:
     if before is None and _RANDOMISATION.search(words, 0, parenthesis):
         before = arm_described_before(words, parenthesis)
     if before is None:
-        return _dose_level(words, parenthesis)
+        numbered = _NUMBERED_GROUP_BEFORE.search(words, max(0, parenthesis - 30), parenthesis)
+        return numbered.group("label") if numbered else _dose_level(words, parenthesis)
     if re.fullmatch(rf"(?:\w+\s+)?{_PATIENTS}", before.label, re.IGNORECASE):
         return None  # "Patients (n = 168)": the population, not a group
     return before.label
