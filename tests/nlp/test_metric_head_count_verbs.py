@@ -75,3 +75,16 @@ def test_a_figure_inside_a_counting_parenthesis_leaves_the_name_before_it():
 def test_a_name_inside_a_counting_parenthesis_still_wins():
     text = "Adults were given drug A at two doses (low dose, n = 14; high dose, n = 9)."
     assert counts(text) == [("N_TREATED", 14, "low dose"), ("N_TREATED", 9, "high dose")]
+
+
+def test_each_figures_denominator_sized_where_its_group_is_named():
+    text = "The median stay was 2.4 days in 56 adults in the drug A group and 1.8 days in 57 adults in the placebo group."
+    assert counts(text) == [("N_TREATED", 56, "drug A"), ("N_TREATED", 57, "placebo")]
+    text = "Pain lasted 3.1 days in 40 adults in the gel group; 2.2 days in 41 adults in the spray group."
+    assert counts(text) == [("N_TREATED", 40, "gel"), ("N_TREATED", 41, "spray")]
+
+
+def test_the_n_of_a_k_of_n_in_a_group_is_no_count():
+    text = "Fever occurred in 4 of 41 adults in the drug A group compared with 11 of 39 adults in the placebo group."
+    assert not any(c[0] == "N_TREATED" for c in counts(text))
+    assert counts("Fever lasted 2.4 days in 56 adults in the drug A group.") == []

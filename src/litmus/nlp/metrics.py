@@ -65,7 +65,7 @@ _COUNTED_BEFORE = re.compile(rf"(?<![\w.\-/^])(?P<k>\d+)\s+(?:(?:further|more|ad
 _COUNTED_HINT = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:complete|partial|stable|progressive|objective|overall|CRs?\b|PRs?\b"
                            r"|SD\b|PD\b|responses?|remissions?|deaths?|relapses?|treatment-related)", re.IGNORECASE)
 _SHARED_NOUN_HINT = re.compile(r"\d\s+[A-Za-z][\w®+/.-]*(?:\s+[A-Za-z][\w®+/.-]*)?\s*,?\s*(?:and|or|versus|vs)\b")
-_NAMED_GROUPS_HINT = re.compile(r"\(\s*\d+\s*\)\s*,?\s*(?:or|and|vs|versus)\b|\b(?:group|arm|cohort)\s*,?\s*(?:and|versus|vs)\s",
+_NAMED_GROUPS_HINT = re.compile(r"\(\s*\d+\s*\)\s*,?\s*(?:or|and|vs|versus)\b|\b(?:group|arm|cohort)\s*[,;]?\s*(?:and|versus|vs)?\s",
                                 re.IGNORECASE)
 _GIVEN_HINT = re.compile(r"\)\s+(?:given|receiving|treated|who)\b|\b(?:given|administered|infused)\s+to\s+\d", re.IGNORECASE)
 _PARTICIPLE_HINT = re.compile(r"(?:randomi[sz]ed|assigned|allocated)\s+to\b", re.IGNORECASE)

@@ -496,6 +496,11 @@ _IN_GROUP_PAIR = re.compile(
     rf"\bthe\s+{_NUMBER}\s+(?:[\w-]+\s+)?{_PATIENTS}\s+(?:in|of)\s+the\s+(?P<first>[\w+/.-]+(?:\s+[\w+/.-]+){{0,3}}?)\s+(?:group|arm|cohort)"
     rf"\s*(?:,\s*)?(?:and|versus|vs\.?|compared\s+with)\s+(?:the\s+|in\s+the\s+)?{_number('k2')}\s+(?:[\w-]+\s+)?(?:{_PATIENTS}\s+)?"
     rf"(?:in|of)\s+the\s+(?P<second>[\w+/.-]+(?:\s+[\w+/.-]+){{0,3}}?)\s+(?:group|arm|cohort)\b", re.IGNORECASE)
+# "12% in 56 adults in the A group and 20% in 57 adults in the B group": each figure's denominator, sized where its
+# group is named (two or more groups in the sentence; "5 of 41 adults in the A group" is a k of n, its n no count)
+_FIGURE_IN_GROUP = re.compile(
+    rf"\b(?:in|among)\s+(?:the\s+)?{_NUMBER}\s+(?:[\w-]+\s+)?{_PATIENTS}\s+(?:in|of|on)\s+the\s+"
+    rf"(?P<first>[\w+/.-]+(?:\s+[\w+/.-]+){{0,3}}?)\s+(?:group|arm|cohort)\b", re.IGNORECASE)
 # "randomized to DP (101) or A + M (49)": bare sizes in parentheses after the arms of a randomisation
 _BARE_ARM_SIZES = re.compile(rf"\(\s*{_NUMBER}\s*\)\s*(?:,\s*)?(?:or|and|vs\.?|versus)\s+(?P<second>[^(),;]{{1,40}}?)\s*"
                              rf"\(\s*(?<![\w.,/-])(?P<k2>\d+)\s*\)", re.IGNORECASE)
@@ -512,6 +517,14 @@ def sizes_of_named_groups(words: str, digits: str, endpoints: list[EndpointMenti
         kind = next((e.code for e in endpoints if e.code in POPULATION_CODES), "N_TREATED")
         found += [GroupCount(kind, int(parse_number(match.group(n))), match.start(n), match.end(n), label)
                   for n, label in zip(("k", "k2"), labels)]
+    taken = [g.start for g in found]
+    in_groups = [m for m in _FIGURE_IN_GROUP.finditer(digits) if m.start("k") not in taken]
+    labels = [tidy_label(words[m.start("first"):m.end("first")]) for m in in_groups]
+    if len({label.lower() for label in labels}) >= 2 and all(
+            label and (_acceptable_label(label) or label.lower() in _ARM_ROLES) for label in labels):
+        kind = next((e.code for e in endpoints if e.code in POPULATION_CODES), "N_TREATED")
+        found += [GroupCount(kind, int(parse_number(m.group("k"))), m.start("k"), m.end("k"), label)
+                  for m, label in zip(in_groups, labels)]
     if _RANDOMISATION.search(words):
         for match in _BARE_ARM_SIZES.finditer(digits):
             first = group_before(words, match.start(), boundaries_extra=True)
