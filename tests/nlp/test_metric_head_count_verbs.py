@@ -88,3 +88,8 @@ def test_the_n_of_a_k_of_n_in_a_group_is_no_count():
     text = "Fever occurred in 4 of 41 adults in the drug A group compared with 11 of 39 adults in the placebo group."
     assert not any(c[0] == "N_TREATED" for c in counts(text))
     assert counts("Fever lasted 2.4 days in 56 adults in the drug A group.") == []
+
+
+def test_a_count_with_its_share_of_the_study_given_or_measured_in_a_passive_clause():
+    assert counts("Lung function was measured in 290 (96%) adults at one year.") == [("N_EVALUABLE", 290, None)]
+    assert counts("Drug A was prescribed in 539 (24%) adults.") == [("N_TREATED", 539, None)]

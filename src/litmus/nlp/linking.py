@@ -427,10 +427,34 @@ _WHO_RECEIVED = re.compile(r"[^.;]{0,60}?\bwho\b[^.;]{0,80}?\b(?:received|were\s
                            re.IGNORECASE)
 
 
+def _given_to(sentence: str, value: ValueMention, endpoints: list[EndpointMention]) -> bool:
+    """"Drug A was administered to 40 adults", "lithium was started in 23": the count is who was given the therapy."""
+    given = _GIVEN_BEFORE.search(sentence, max(0, value.start - 80), value.start)
+    return given is not None and not _SUPPORTIVE_CARE.search(sentence, max(0, given.start() - 60), given.end()) and not any(
+        e.code not in COUNT_ENDPOINTS and e.code != "OTHER" for e in within(endpoints, given.start() - 60, value.start))
+
+
+def _evaluated_in(sentence: str, preposition: re.Match | None) -> bool:
+    """"Serum levels were measured in 52 adults", "an analysis performed in 58": the count is who was evaluated."""
+    return preposition is not None and _EVALUATION_CLAUSE.search(
+        sentence, max(0, preposition.start() - 60), preposition.start()) is not None and not _TREATMENT_JUDGED.search(
+        sentence, max(0, preposition.start() - 120), preposition.start())
+
+
+def _given_or_evaluated(sentence: str, value: ValueMention, endpoints: list[EndpointMention]) -> EndpointMention | None:
+    if _given_to(sentence, value, endpoints):
+        return EndpointMention("N_TREATED", value.start, value.start, "study population")
+    if _evaluated_in(sentence, _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 50), value.start)):
+        return EndpointMention("N_EVALUABLE", value.start, value.start, "study population")
+    return None
+
+
 def _study_population(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
                       clause_start: int) -> EndpointMention | None:
     """"To compare, in 305 patients with melanoma, A and B", "a trial … in 436 patients with melanoma": a head
     count in a sentence about the design, with no outcome before it, is the study population (guideline v2.1)."""
+    if value.kind == "count_pct":
+        return _given_or_evaluated(sentence, value, endpoints)  # "measured in 290 (96%) adults": a share of the study
     if value.kind != "count":
         return None
     if any(e.code not in COUNT_ENDPOINTS and e.code != "OTHER" for e in within(endpoints, value.start, value.end)):
@@ -445,16 +469,10 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
     if own_verb is not None and (_OWN_AUXILIARY.fullmatch(sentence, value.end, own_verb.start) or (
             not sentence[value.end:own_verb.start].strip() and own_verb.label.lower().startswith(("received", "underwent")))):
         return None  # "Radiographs of 112 patients were assessed", "2484 neonates received": the count's own verb decides
-    given = _GIVEN_BEFORE.search(sentence, max(0, value.start - 80), value.start)
-    if given is not None and not _SUPPORTIVE_CARE.search(sentence, max(0, given.start() - 60), given.end()) and not any(
-            e.code not in COUNT_ENDPOINTS and e.code != "OTHER" for e in within(endpoints, given.start() - 60, value.start)):
-        # "Drug A was administered to 40 adults", "lithium was started in 23": the count is who was given the therapy
+    if _given_to(sentence, value, endpoints):
         return EndpointMention("N_TREATED", value.start, value.start, "study population")
     preposition = _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 50), value.start)
-    # "Serum levels were measured in 52 adults", "an analysis performed in 58": the count is who was evaluated
-    evaluated = preposition is not None and _EVALUATION_CLAUSE.search(
-        sentence, max(0, preposition.start() - 60), preposition.start()) is not None and not _TREATMENT_JUDGED.search(
-        sentence, max(0, preposition.start() - 120), preposition.start())
+    evaluated = _evaluated_in(sentence, preposition)
     if preposition is None or (preposition.group(0).lower().startswith("for") and not evaluated
                                and not _DESIGN_VERB.search(sentence, max(0, preposition.start() - 20), preposition.start())):
         return None  # "compared for 492 men" counts the study; "reported for 33 patients" a subgroup
