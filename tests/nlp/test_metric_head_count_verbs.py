@@ -93,3 +93,10 @@ def test_the_n_of_a_k_of_n_in_a_group_is_no_count():
 def test_a_count_with_its_share_of_the_study_given_or_measured_in_a_passive_clause():
     assert counts("Lung function was measured in 290 (96%) adults at one year.") == [("N_EVALUABLE", 290, None)]
     assert counts("Drug A was prescribed in 539 (24%) adults.") == [("N_TREATED", 539, None)]
+
+
+def test_a_counted_noun_described_by_adjectives_joined_with_a_comma():
+    text = "We conducted a 24-week study in 106 treatment-naive, HIV-infected adults (median age 40 years)."
+    assert counts(text) == [("N_ENROLLED", 106, None)]
+    assert counts("A total of 44 intubated, ventilated adults requiring sedation were studied.") == [("N_ENROLLED", 44, None)]
+    assert counts("At 12 months, adults in group A had fewer relapses.") == []

@@ -88,7 +88,9 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"|(?<=randomized\s\(\d:\d:\d\)\s)|(?<=randomised\s\(\d:\d:\d\)\s))(?P<k14>{NUMW})"
             # (laboratory animals are not patients: guideline v2.2)
             rf"(?=\s+[A-Za-z][\w-]+)(?!\s+(?i:rats|mice|rabbits|pigs|piglets|sheep|monkeys|animals|hamsters|guinea)\b))",
-            rf"(?P<count>(?P<k9>{NUMW})\s+(?:(?:(?!(?i:and|or|of|in|to|vs|versus)\b)[\w/-]+\s+){{0,2}}?{PATIENT_NOUN}"
+            # ("44 intubated, ventilated adults", "106 treatment-naive, HIV-infected adults": a comma may join adjectives)
+            rf"(?P<count>(?P<k9>{NUMW})\s+(?:(?:(?!(?i:and|or|of|in|to|vs|versus)\b)(?:[\w/-]+|[\w/]+-[\w/-]+,|[A-Za-z]+ed,)\s+)"
+            rf"{{0,2}}?{PATIENT_NOUN}"
             rf"|(?:(?!{_NOT_A_DESCRIPTION})[A-Za-z][\w/-]*\s+){{3,6}}?{PATIENT_NOUN}{_ENROLMENT_FOLLOWS}))",
             # ("155 (77: drug A, 78: drug B) received at least one dose": the split of the count may come first)
             rf"(?P<bare>(?<![≥≤<>=]\s)(?P<k10>{NUMW})(?=(?:\s*\([^()]{{1,80}}\))?\s+(?:were|was|had|achieved|attained|developed"
