@@ -100,3 +100,12 @@ def test_a_counted_noun_described_by_adjectives_joined_with_a_comma():
     assert counts(text) == [("N_ENROLLED", 106, None)]
     assert counts("A total of 44 intubated, ventilated adults requiring sedation were studied.") == [("N_ENROLLED", 44, None)]
     assert counts("At 12 months, adults in group A had fewer relapses.") == []
+
+
+def test_a_second_count_coordinated_with_the_first_shares_its_clause():
+    assert counts("Blood levels were measured in 52 and 50 adults in the two groups.") == [
+        ("N_EVALUABLE", 52, None), ("N_EVALUABLE", 50, None)]
+
+
+def test_a_long_name_of_what_was_given_before_the_count():
+    assert counts("We gave sequential drug A and drug B infusions to 4 adults.") == [("N_TREATED", 4, None)]

@@ -332,7 +332,7 @@ _MEASURED_BEFORE = re.compile(r"\b(?:assessed|measured|evaluated|analy[sz]ed|det
 # A verb giving the therapy whose object is the count that follows ("drug A was started in 23", "we gave A to 4")
 _GIVEN_BEFORE = re.compile(
     r"\b(?:(?:were|was|been)\s+(?:initiated|started|administered|given|prescribed|implanted|instituted|delivered)"
-    r"|gave|administered|prescribed|delivered)\s+(?:[\w()/-]+\s+){0,4}?(?:in|to|among)\s+(?:a\s+total\s+of\s+|the\s+|all\s+)?$",
+    r"|gave|administered|prescribed|delivered)\s+(?:[\w()/-]+\s+){0,7}?(?:in|to|among)\s+(?:a\s+total\s+of\s+|the\s+|all\s+)?$",
     re.IGNORECASE)
 # Supportive care given for a toxicity is not the therapy under study
 _SUPPORTIVE_CARE = re.compile(r"\b(?:tocilizumab|siltuximab|anakinra|(?:cortico)?steroids?|dexamethasone|methylprednisolone"
@@ -381,7 +381,10 @@ def _main_verb_past_a_relative_clause(sentence: str, value: ValueMention, endpoi
 # "A total of" is none: "A total of 63 patients completed the study" counts completers, not the study population)
 _POPULATION_PREPOSITION = re.compile(r"\b(?:in|(?<!total\s)of|involving|including|enrolling|among|for"
                                      r"|(?<=done\s)with|(?<=conducted\s)with|(?<=performed\s)with)\s+(?:a\s+total\s+of\s+)?"
-                                     r"(?:\d[\d,]*\s+(?:[\w-]+\s+){1,2}?and\s+)?$", re.IGNORECASE)
+                                     # "in 52 and 50 adults", "in 40 (20%) and 45 (22%) adults": a second count
+                                     # coordinated with the first shares its preposition
+                                     r"(?:\d[\d,]*\s+(?:\([^()]{1,12}\)\s+)?(?:[\w-]+\s+){0,2}?and\s+)?$",
+                                     re.IGNORECASE)
 _ANALYSIS_EVALUATED = re.compile(r"\banalys[ie]s\s+(?:evaluated|assessed|examined|included)\b", re.IGNORECASE)
 _DESIGN_VERB = re.compile(r"\b(?:compared|assessed|evaluated|studied|examined|analy[sz]ed|investigated|measured)\b",
                           re.IGNORECASE)
