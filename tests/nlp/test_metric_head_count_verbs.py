@@ -109,3 +109,10 @@ def test_a_second_count_coordinated_with_the_first_shares_its_clause():
 
 def test_a_long_name_of_what_was_given_before_the_count():
     assert counts("We gave sequential drug A and drug B infusions to 4 adults.") == [("N_TREATED", 4, None)]
+
+
+def test_an_arm_named_after_as_or_described_by_its_period():
+    text = "The vaccine was given as one dose (n = 30) or as two doses (n = 12)."
+    assert counts(text) == [("N_TREATED", 30, "one dose"), ("N_TREATED", 12, "two doses")]
+    text = "Adults were randomized to drug A for six weeks (n = 44) or placebo (n = 40)."
+    assert counts(text) == [("N_ENROLLED", 44, "drug A"), ("N_ENROLLED", 40, "placebo")]
