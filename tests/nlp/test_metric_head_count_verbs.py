@@ -116,3 +116,11 @@ def test_an_arm_named_after_as_or_described_by_its_period():
     assert counts(text) == [("N_TREATED", 30, "one dose"), ("N_TREATED", 12, "two doses")]
     text = "Adults were randomized to drug A for six weeks (n = 44) or placebo (n = 40)."
     assert counts(text) == [("N_ENROLLED", 44, "drug A"), ("N_ENROLLED", 40, "placebo")]
+
+
+def test_a_short_name_after_the_size_inside_its_parenthesis():
+    text = ("Thirty adults with refractory or relapsed acute myeloid leukaemia (n = 18, AML) or myelodysplasia of"
+            " high-risk type (n = 12, MDS) were treated.")
+    assert ("N_TREATED", 12, "MDS") in counts(text)
+    text = "Four hundred adults were randomized (drug A, n = 203; drug B, n = 197)."
+    assert counts(text)[1:] == [("N_ENROLLED", 203, "drug A"), ("N_ENROLLED", 197, "drug B")]

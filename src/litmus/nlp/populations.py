@@ -62,7 +62,9 @@ _EACH = r"(?P<each>(?:per|in\s+each|for\s+each|each)\s+(?:arm|group|cohort))"
 # The inside of a parenthesis that counts the label before it (or the label written inside it).
 _COUNTING_PARENTHESIS = re.compile(
     rf"(?:[(\[]|;(?=[^()]{{0,120}}\)))\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)(?:\s*[,;:]|\s+[-–—])\s*)?"
+    # ("(n = 14, T-ALL)": a short name may follow the size)
     rf"(?:[nN]\s*[=:]\s*{_NUMBER}(?:\s+{_PATIENTS})?(?:\s*,?\s*{_EACH})?"
+    rf"(?:\s*[,;]\s*(?P<after_label>[A-Za-z][\w+/-]*(?:\s+[\w+/-]+){{0,2}})(?=\s*[)\]]))?"
     rf"|{_number('k2')}(?=\s)(?:\s+{_PATIENTS})?(?:\s+(?P<verb>analy[sz]ed|evaluable|evaluated|assessable|assessed|treated"
     rf"|infused|randomi[sz]ed|enrolled))?(?:\s+(?:to\s+)?(?P<each2>(?:in\s+|to\s+)?(?:each|either|both)\s+(?:arm|group|cohort)s?))?)"
     # "(N = 256 for the efficacy set)": an analysis set is counted as evaluable (guideline v2.2)
@@ -265,10 +267,20 @@ def _label_of(words: str, item: re.Match, parenthesis: int) -> str | None:
         before = arm_described_before(words, parenthesis)
     if before is None:
         numbered = _NUMBERED_GROUP_BEFORE.search(words, max(0, parenthesis - 30), parenthesis)
-        return numbered.group("label") if numbered else _dose_level(words, parenthesis)
+        return numbered.group("label") if numbered else _dose_level(words, parenthesis) or _label_after(words, item)
     if re.fullmatch(rf"(?:\w+\s+)?{_PATIENTS}", before.label, re.IGNORECASE):
         return None  # "Patients (n = 168)": the population, not a group
     return before.label
+
+
+def _label_after(words: str, item: re.Match) -> str | None:
+    """"(n = 14, T-ALL)": the name written after the size, when none stands before the parenthesis."""
+    if not item.groupdict().get("after_label"):
+        return None
+    label = tidy_label(words[item.start("after_label"):item.end("after_label")])
+    if re.match(_PATIENTS, label, re.IGNORECASE) or not _acceptable_label(label) or _NOT_A_LISTED_GROUP.match(label):
+        return None
+    return label
 
 
 _DOSE_BEFORE = re.compile(rf"(?P<dose>{DIGITS_PATTERN})\s*$")
