@@ -103,7 +103,7 @@ def _states_a_graded_count(sentence: str) -> bool:
 
 
 # Bumped whenever the output can change: stored extractions of an older version are redone.
-EXTRACTOR_VERSION = "2.7.0"
+EXTRACTOR_VERSION = "2.7.1"
 
 @dataclass(frozen=True, slots=True)
 class _Sentence:
