@@ -69,7 +69,7 @@ _BEFORE_ARM_LABEL = rf"(?!(?<=\w)\w)\s*(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})
 _BEFORE_ARM = re.compile(
     rf"(?:{_BEFORE_BOUNDARY}|(?<=\bto)|(?<=\bor)|(?<=\beither)|(?<=\breceive)|(?<=\binto)|(?<=\bof)|(?<=\bfrom)"
     rf"|(?<=\bthe)|(?<=\bcompared)|(?<=\bcomparing)|(?<=\bversus)|(?<=\bincluding)|(?<=\breceived)"
-    rf"|(?<=\b(?-i:a))|(?<=\b(?-i:an))|(?<=\bgiven)|(?<=\breceiving)){_BEFORE_ARM_LABEL}",  # "treated with a stent (n=50)"
+    rf"|(?<=\b(?-i:a))|(?<=\b(?-i:an))|(?<=\bgiven)|(?<=\breceiving)|(?<=\bas)){_BEFORE_ARM_LABEL}",  # "treated with a stent (n=50)"
     re.IGNORECASE,
 )
 _LEADING_COUNT = re.compile(r"^(?:a\s+total\s+of\s+)?\d[\d,.]*\s+", re.IGNORECASE)
@@ -226,7 +226,8 @@ _LETTERED_NOUN = re.compile(rf"\b(?P<noun>arms?|groups?|cohorts?)\s+{_LETTER}\b"
 _ARM_DESCRIBED = re.compile(
     rf"\b(?:receive|to|or|either)\s+(?:(?-i:a|an|the)\s+)?(?!receive\b)(?P<label>(?:{_WORD})(?:[\s-]+(?:{_WORD})){{0,2}}?)\s+"
     # ("micronized fenofibrate (200 mg/day) plus UDCA (6 patients)": a dose in parentheses may follow the name)
-    r"(?:\([^()]{0,30}\)\s+)?(?:programmed|given|administered|delivered|dosed|at|with|plus|in)\b"
+    # ("to A for six weeks (n = 44)", "to B by mouth"; a period or a route describes the arm)
+    r"(?:\([^()]{0,30}\)\s+)?(?:programmed|given|administered|delivered|dosed|at|with|plus|in|for|by|via|over)\b"
     r"(?:[^()\[\];]|\([^()]{0,30}\)){0,80}$",
     re.IGNORECASE,
 )

@@ -329,6 +329,20 @@ _ASSOCIATED_WITH = re.compile(r"\b(?:associated\s+with|predict(?:ed|s|ive\s+of)?
 _TREATMENT_JUDGED = re.compile(r"\b(?:efficacy|effects?|effectiveness|safety|benefits?|tolerability)\b", re.IGNORECASE)
 _MEASURED_BEFORE = re.compile(r"\b(?:assessed|measured|evaluated|analy[sz]ed|determined|quantified|tested)\s+"
                               r"(?:[\w()-]+\s+){0,4}?$", re.IGNORECASE)
+# A verb giving the therapy whose object is the count that follows ("drug A was started in 23", "we gave A to 4")
+_GIVEN_BEFORE = re.compile(
+    r"\b(?:(?:were|was|been)\s+(?:initiated|started|administered|given|prescribed|implanted|instituted|delivered)"
+    r"|gave|administered|prescribed|delivered)\s+(?:[\w()/-]+\s+){0,7}?(?:in|to|among)\s+(?:a\s+total\s+of\s+|the\s+|all\s+)?$",
+    re.IGNORECASE)
+# Supportive care given for a toxicity is not the therapy under study
+_SUPPORTIVE_CARE = re.compile(r"\b(?:tocilizumab|siltuximab|anakinra|(?:cortico)?steroids?|dexamethasone|methylprednisolone"
+                              r"|antibiotics?|transfusions?|G-CSF|immunoglobulins?|IVIG|vasopressors?|oxygen)\b", re.IGNORECASE)
+# A passive verb of measurement (or an analysis "performed") whose object is the count that follows
+# (data "collected for" or "available for" a cohort may be the whole study, and are left to the design rules)
+_EVALUATION_CLAUSE = re.compile(
+    r"\b(?:(?:were|was|been)\s+(?:assessed|measured|evaluated|analy[sz]ed|determined|quantified|tested|examined)"
+    r"|(?:analys[ie]s|assessments?|evaluations?|measurements?|follow-up|imaging|testing|data)\s+(?:(?:was|were)\s+)?"
+    r"(?:performed|conducted|done|completed))\s+(?:[\w()-]+\s+){0,3}?$", re.IGNORECASE)
 _DESCRIBED_DENOMINATOR = re.compile(rf"\s*of\s+(?:the\s+|all\s+|these\s+|those\s+)?(?:\d[\d,]*\s+)?(?:[\w-]+\s+){{0,2}}?"
                                    rf"{PATIENT_NOUN}\s+(?:with|who\s+(?:had|achieved|were\s+in|reached)|in)\s+(?:an?\s+|the\s+)?$",
                                    re.IGNORECASE)
@@ -367,7 +381,10 @@ def _main_verb_past_a_relative_clause(sentence: str, value: ValueMention, endpoi
 # "A total of" is none: "A total of 63 patients completed the study" counts completers, not the study population)
 _POPULATION_PREPOSITION = re.compile(r"\b(?:in|(?<!total\s)of|involving|including|enrolling|among|for"
                                      r"|(?<=done\s)with|(?<=conducted\s)with|(?<=performed\s)with)\s+(?:a\s+total\s+of\s+)?"
-                                     r"(?:\d[\d,]*\s+(?:[\w-]+\s+){1,2}?and\s+)?$", re.IGNORECASE)
+                                     # "in 52 and 50 adults", "in 40 (20%) and 45 (22%) adults": a second count
+                                     # coordinated with the first shares its preposition
+                                     r"(?:\d[\d,]*\s+(?:\([^()]{1,12}\)\s+)?(?:[\w-]+\s+){0,2}?and\s+)?$",
+                                     re.IGNORECASE)
 _ANALYSIS_EVALUATED = re.compile(r"\banalys[ie]s\s+(?:evaluated|assessed|examined|included)\b", re.IGNORECASE)
 _DESIGN_VERB = re.compile(r"\b(?:compared|assessed|evaluated|studied|examined|analy[sz]ed|investigated|measured)\b",
                           re.IGNORECASE)
@@ -413,10 +430,34 @@ _WHO_RECEIVED = re.compile(r"[^.;]{0,60}?\bwho\b[^.;]{0,80}?\b(?:received|were\s
                            re.IGNORECASE)
 
 
+def _given_to(sentence: str, value: ValueMention, endpoints: list[EndpointMention]) -> bool:
+    """"Drug A was administered to 40 adults", "lithium was started in 23": the count is who was given the therapy."""
+    given = _GIVEN_BEFORE.search(sentence, max(0, value.start - 80), value.start)
+    return given is not None and not _SUPPORTIVE_CARE.search(sentence, max(0, given.start() - 60), given.end()) and not any(
+        e.code not in COUNT_ENDPOINTS and e.code != "OTHER" for e in within(endpoints, given.start() - 60, value.start))
+
+
+def _evaluated_in(sentence: str, preposition: re.Match | None) -> bool:
+    """"Serum levels were measured in 52 adults", "an analysis performed in 58": the count is who was evaluated."""
+    return preposition is not None and _EVALUATION_CLAUSE.search(
+        sentence, max(0, preposition.start() - 60), preposition.start()) is not None and not _TREATMENT_JUDGED.search(
+        sentence, max(0, preposition.start() - 120), preposition.start())
+
+
+def _given_or_evaluated(sentence: str, value: ValueMention, endpoints: list[EndpointMention]) -> EndpointMention | None:
+    if _given_to(sentence, value, endpoints):
+        return EndpointMention("N_TREATED", value.start, value.start, "study population")
+    if _evaluated_in(sentence, _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 50), value.start)):
+        return EndpointMention("N_EVALUABLE", value.start, value.start, "study population")
+    return None
+
+
 def _study_population(sentence: str, value: ValueMention, endpoints: list[EndpointMention],
                       clause_start: int) -> EndpointMention | None:
     """"To compare, in 305 patients with melanoma, A and B", "a trial … in 436 patients with melanoma": a head
     count in a sentence about the design, with no outcome before it, is the study population (guideline v2.1)."""
+    if value.kind == "count_pct":
+        return _given_or_evaluated(sentence, value, endpoints)  # "measured in 290 (96%) adults": a share of the study
     if value.kind != "count":
         return None
     if any(e.code not in COUNT_ENDPOINTS and e.code != "OTHER" for e in within(endpoints, value.start, value.end)):
@@ -431,14 +472,17 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
     if own_verb is not None and (_OWN_AUXILIARY.fullmatch(sentence, value.end, own_verb.start) or (
             not sentence[value.end:own_verb.start].strip() and own_verb.label.lower().startswith(("received", "underwent")))):
         return None  # "Radiographs of 112 patients were assessed", "2484 neonates received": the count's own verb decides
+    if _given_to(sentence, value, endpoints):
+        return EndpointMention("N_TREATED", value.start, value.start, "study population")
     preposition = _POPULATION_PREPOSITION.search(sentence, max(0, value.start - 50), value.start)
-    if preposition is None or (preposition.group(0).lower().startswith("for")
+    evaluated = _evaluated_in(sentence, preposition)
+    if preposition is None or (preposition.group(0).lower().startswith("for") and not evaluated
                                and not _DESIGN_VERB.search(sentence, max(0, preposition.start() - 20), preposition.start())):
         return None  # "compared for 492 men" counts the study; "reported for 33 patients" a subgroup
     outcomes_before = [e for e in within(endpoints, clause_start, value.start) if e.code not in COUNT_ENDPOINTS and e.code != "OTHER"]
-    if outcomes_before and _DESIGN_VERB.search(sentence, outcomes_before[-1].end, value.start):
+    if outcomes_before and (evaluated or _DESIGN_VERB.search(sentence, outcomes_before[-1].end, value.start)):
         outcomes_before = []  # "Mortality was compared for 492 men": the outcome is the study's subject
-    if not _DESIGN.search(sentence, max(0, value.start - 200), value.end + 200) or outcomes_before:
+    if not (evaluated or _DESIGN.search(sentence, max(0, value.start - 200), value.end + 200)) or outcomes_before:
         return None
     if any(e.code not in COUNT_ENDPOINTS and e.code not in ("OTHER", "FOLLOW_UP") and _LINK_TO_NEXT.match(sentence[value.end:e.start])
            for e in within(endpoints, value.end, value.end + 60)):
@@ -447,8 +491,8 @@ def _study_population(sentence: str, value: ValueMention, endpoints: list[Endpoi
     code = "N_TREATED" if treated else "N_ENROLLED"  # "among 343 patients … who received ide-cel" (v2.2)
     if _ANALYSIS_EVALUATED.search(sentence, max(0, value.start - 120), value.start):
         code = "N_EVALUABLE"  # "A sub-group analysis evaluated the options among 583 women": an analysis set (v2.2)
-    if (_MEASURED_BEFORE.search(sentence, max(0, preposition.start() - 60), preposition.start())
-            and not _TREATMENT_JUDGED.search(sentence, max(0, preposition.start() - 120), preposition.start())):
+    if evaluated or (_MEASURED_BEFORE.search(sentence, max(0, preposition.start() - 60), preposition.start())
+                     and not _TREATMENT_JUDGED.search(sentence, max(0, preposition.start() - 120), preposition.start())):
         code = "N_EVALUABLE"  # "HVPG was assessed in 11 patients", "measured in tumours from 149 patients": evaluated
     return EndpointMention(code, value.start, value.start, "study population")
 

@@ -65,7 +65,7 @@ _COUNTED_BEFORE = re.compile(rf"(?<![\w.\-/^])(?P<k>\d+)\s+(?:(?:further|more|ad
 _COUNTED_HINT = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:complete|partial|stable|progressive|objective|overall|CRs?\b|PRs?\b"
                            r"|SD\b|PD\b|responses?|remissions?|deaths?|relapses?|treatment-related)", re.IGNORECASE)
 _SHARED_NOUN_HINT = re.compile(r"\d\s+[A-Za-z][\w®+/.-]*(?:\s+[A-Za-z][\w®+/.-]*)?\s*,?\s*(?:and|or|versus|vs)\b")
-_NAMED_GROUPS_HINT = re.compile(r"\(\s*\d+\s*\)\s*,?\s*(?:or|and|vs|versus)\b|\b(?:group|arm|cohort)\s*,?\s*(?:and|versus|vs)\s",
+_NAMED_GROUPS_HINT = re.compile(r"\(\s*\d+\s*\)\s*,?\s*(?:or|and|vs|versus)\b|\b(?:group|arm|cohort)\s*[,;]?\s*(?:and|versus|vs)?\s",
                                 re.IGNORECASE)
 _GIVEN_HINT = re.compile(r"\)\s+(?:given|receiving|treated|who)\b|\b(?:given|administered|infused)\s+to\s+\d", re.IGNORECASE)
 _PARTICIPLE_HINT = re.compile(r"(?:randomi[sz]ed|assigned|allocated)\s+to\b", re.IGNORECASE)
@@ -103,7 +103,7 @@ def _states_a_graded_count(sentence: str) -> bool:
 
 
 # Bumped whenever the output can change: stored extractions of an older version are redone.
-EXTRACTOR_VERSION = "2.7.0"
+EXTRACTOR_VERSION = "2.7.1"
 
 @dataclass(frozen=True, slots=True)
 class _Sentence:
@@ -769,7 +769,11 @@ _LEADING_POPULATION = re.compile(
 _NOT_ENROLMENT = re.compile(r"\b(?:screened|invited|approached|contacted|eligible|identified|assessed\s+for\s+eligibility)\b",
                             re.IGNORECASE)
 _POPULATION_VERBS = (
-    ("N_EVALUABLE", re.compile(r"\b(?:evaluable|evaluated|assessable|assessed|analy[sz]ed|included\s+in\s+the\s+analys)",
+    # ("who underwent a second biopsy", "surveyed": a test or an assessment, not the therapy, was what they had)
+    ("N_EVALUABLE", re.compile(r"\b(?:evaluable|evaluated|assessable|assessed|analy[sz]ed|surveyed|examined|tested"
+                               r"|included\s+in\s+(?:the|this|these)\s+(?:[\w-]+\s+){0,2}?analys"
+                               r"|(?:underwent|undergo|had)\s+(?:[\w-]+\s+){0,3}?(?:assessments?|evaluations?|biops(?:y|ies)"
+                               r"|endoscop(?:y|ies)|imaging|scans?|testing|monitoring|measurements?)\b)",
                                re.IGNORECASE)),
     ("N_TREATED", re.compile(r"\b(?:treated|infused|received|receiving|underwent\s+(?:transplant|treatment|infusion)"
                              r"|proceeded\s+to|given|had\s+(?:[\w-]+\s+){0,2}?(?:lymphodepletion|conditioning|transplant\w*"

@@ -62,7 +62,9 @@ _EACH = r"(?P<each>(?:per|in\s+each|for\s+each|each)\s+(?:arm|group|cohort))"
 # The inside of a parenthesis that counts the label before it (or the label written inside it).
 _COUNTING_PARENTHESIS = re.compile(
     rf"(?:[(\[]|;(?=[^()]{{0,120}}\)))\s*(?:(?P<inner_label>[^()\[\];,:=]{{1,50}}?)(?:\s*[,;:]|\s+[-–—])\s*)?"
+    # ("(n = 14, T-ALL)": a short name may follow the size)
     rf"(?:[nN]\s*[=:]\s*{_NUMBER}(?:\s+{_PATIENTS})?(?:\s*,?\s*{_EACH})?"
+    rf"(?:\s*[,;]\s*(?P<after_label>[A-Za-z][\w+/-]*(?:\s+[\w+/-]+){{0,2}})(?=\s*[)\]]))?"
     rf"|{_number('k2')}(?=\s)(?:\s+{_PATIENTS})?(?:\s+(?P<verb>analy[sz]ed|evaluable|evaluated|assessable|assessed|treated"
     rf"|infused|randomi[sz]ed|enrolled))?(?:\s+(?:to\s+)?(?P<each2>(?:in\s+|to\s+)?(?:each|either|both)\s+(?:arm|group|cohort)s?))?)"
     # "(N = 256 for the efficacy set)": an analysis set is counted as evaluable (guideline v2.2)
@@ -230,6 +232,14 @@ def _number_span(match: re.Match) -> tuple[int, int]:
     return match.start(name), match.end(name)
 
 
+# "dose level 2 (…)", "cohort 3 (…)": a group named by its number
+_NUMBERED_GROUP_BEFORE = re.compile(r"\b(?P<label>(?:dose\s+)?(?:level|cohort|arm|group|step|part)\s+\d+[a-z]?)\s*$",
+                                    re.IGNORECASE)
+_DOSE_INSIDE = re.compile(r"[\d.,\s×x^/-]+(?:mg|µg|μg|g|mL|ml|Gy|IU|cells|×\s*10\^?\d+)?(?:/(?:kg|m2|m²|day|d))?\s*", re.IGNORECASE)
+# An aside between a name and the parenthesis counting it: a dose, a period, an abbreviation (not another count)
+_ASIDE_BEFORE = re.compile(r"[A-Za-z](?P<aside>\s*\((?![^()]*(?:\b[nN]\s*[=:]|\d\s*%))[^()]{1,60}\))\s*$")
+
+
 def _label_of(words: str, item: re.Match, parenthesis: int) -> str | None:
     """The group a counting parenthesis names: inside it, "per arm", or the label right before it."""
     each = item.groupdict().get("each") or item.groupdict().get("each2")
@@ -244,17 +254,33 @@ def _label_of(words: str, item: re.Match, parenthesis: int) -> str | None:
         while start > 0 and words[start - 1].isalnum():
             start -= 1  # a number word digitised inside the label ("(single injection, …)")
         label = tidy_label(words[start:item.end("inner_label")])
-        if re.fullmatch(_PATIENTS, label, re.IGNORECASE) or not re.search(r"[A-Za-z]{2}", label):
-            return None  # "(patients, n = 30)", "(1.2-47.0; N = 78)": no group named
-        return label
+        if re.fullmatch(_PATIENTS, label, re.IGNORECASE):
+            return None  # "(patients, n = 30)": no group named
+        if re.search(r"[A-Za-z]{2}", label) and not _DOSE_INSIDE.fullmatch(label):
+            return label
+        # "dose level 2 (100 × 10^6; n = 177)", "(1.2-47.0; N = 78)": a figure, not a name; the name is before it
+    aside = _ASIDE_BEFORE.search(words, max(0, parenthesis - 80), parenthesis)
+    if aside is not None:
+        parenthesis = aside.start("aside")  # "drug A (20 mg daily) (n = 44)": the name stands before the aside describing it
     before = group_before(words, parenthesis, boundaries_extra=True)
     if before is None and _RANDOMISATION.search(words, 0, parenthesis):
         before = arm_described_before(words, parenthesis)
     if before is None:
-        return _dose_level(words, parenthesis)
+        numbered = _NUMBERED_GROUP_BEFORE.search(words, max(0, parenthesis - 30), parenthesis)
+        return numbered.group("label") if numbered else _dose_level(words, parenthesis) or _label_after(words, item)
     if re.fullmatch(rf"(?:\w+\s+)?{_PATIENTS}", before.label, re.IGNORECASE):
         return None  # "Patients (n = 168)": the population, not a group
     return before.label
+
+
+def _label_after(words: str, item: re.Match) -> str | None:
+    """"(n = 14, T-ALL)": the name written after the size, when none stands before the parenthesis."""
+    if not item.groupdict().get("after_label"):
+        return None
+    label = tidy_label(words[item.start("after_label"):item.end("after_label")])
+    if re.match(_PATIENTS, label, re.IGNORECASE) or not _acceptable_label(label) or _NOT_A_LISTED_GROUP.match(label):
+        return None
+    return label
 
 
 _DOSE_BEFORE = re.compile(rf"(?P<dose>{DIGITS_PATTERN})\s*$")
@@ -482,6 +508,11 @@ _IN_GROUP_PAIR = re.compile(
     rf"\bthe\s+{_NUMBER}\s+(?:[\w-]+\s+)?{_PATIENTS}\s+(?:in|of)\s+the\s+(?P<first>[\w+/.-]+(?:\s+[\w+/.-]+){{0,3}}?)\s+(?:group|arm|cohort)"
     rf"\s*(?:,\s*)?(?:and|versus|vs\.?|compared\s+with)\s+(?:the\s+|in\s+the\s+)?{_number('k2')}\s+(?:[\w-]+\s+)?(?:{_PATIENTS}\s+)?"
     rf"(?:in|of)\s+the\s+(?P<second>[\w+/.-]+(?:\s+[\w+/.-]+){{0,3}}?)\s+(?:group|arm|cohort)\b", re.IGNORECASE)
+# "12% in 56 adults in the A group and 20% in 57 adults in the B group": each figure's denominator, sized where its
+# group is named (two or more groups in the sentence; "5 of 41 adults in the A group" is a k of n, its n no count)
+_FIGURE_IN_GROUP = re.compile(
+    rf"\b(?:in|among)\s+(?:the\s+)?{_NUMBER}\s+(?:[\w-]+\s+)?{_PATIENTS}\s+(?:in|of|on)\s+the\s+"
+    rf"(?P<first>[\w+/.-]+(?:\s+[\w+/.-]+){{0,3}}?)\s+(?:group|arm|cohort)\b", re.IGNORECASE)
 # "randomized to DP (101) or A + M (49)": bare sizes in parentheses after the arms of a randomisation
 _BARE_ARM_SIZES = re.compile(rf"\(\s*{_NUMBER}\s*\)\s*(?:,\s*)?(?:or|and|vs\.?|versus)\s+(?P<second>[^(),;]{{1,40}}?)\s*"
                              rf"\(\s*(?<![\w.,/-])(?P<k2>\d+)\s*\)", re.IGNORECASE)
@@ -498,6 +529,14 @@ def sizes_of_named_groups(words: str, digits: str, endpoints: list[EndpointMenti
         kind = next((e.code for e in endpoints if e.code in POPULATION_CODES), "N_TREATED")
         found += [GroupCount(kind, int(parse_number(match.group(n))), match.start(n), match.end(n), label)
                   for n, label in zip(("k", "k2"), labels)]
+    taken = [g.start for g in found]
+    in_groups = [m for m in _FIGURE_IN_GROUP.finditer(digits) if m.start("k") not in taken]
+    labels = [tidy_label(words[m.start("first"):m.end("first")]) for m in in_groups]
+    if len({label.lower() for label in labels}) >= 2 and all(
+            label and (_acceptable_label(label) or label.lower() in _ARM_ROLES) for label in labels):
+        kind = next((e.code for e in endpoints if e.code in POPULATION_CODES), "N_TREATED")
+        found += [GroupCount(kind, int(parse_number(m.group("k"))), m.start("k"), m.end("k"), label)
+                  for m, label in zip(in_groups, labels)]
     if _RANDOMISATION.search(words):
         for match in _BARE_ARM_SIZES.finditer(digits):
             first = group_before(words, match.start(), boundaries_extra=True)

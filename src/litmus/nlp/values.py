@@ -20,7 +20,12 @@ NUMW = NUM
 DENOMINATOR = NUM_BODY  # may follow "/" directly
 PATIENT_NOUN = (
     r"(?i:patients?|subjects?|participants?|children|adults?|individuals?|cases?|women|men|"
-    r"volunteers|infants|babies|neonates|newborns|recipients|persons|people|pts|dogs|cats|dyads)\b"
+    r"volunteers|infants|babies|neonates|newborns|recipients|persons|people|pts|dogs|cats|dyads|"
+    # people named by their age, their work or their condition ("95 mothers", "38 asthmatics"; not "controls" or "smokers", a
+    # role an arm may also be called, nor "boys" and "girls", a breakdown by sex)
+    r"mothers|fathers|parents|caregivers|carers|students|pupils|adolescents|toddlers|nurses"
+    r"|physicians|doctors|clinicians|professionals|employees|workers|residents|survivors|veterans"
+    r"|donors|outpatients|inpatients|asthmatics|diabetics)\b"
     # (pets in veterinary trials, dyads: v2.1-2)
 )
 _TIME_UNIT = r"(?i:years?|yrs?|months?|mos?|days?|weeks?|wks?)\b"
@@ -83,7 +88,9 @@ def _value_regex(NUMW: str, DENOMINATOR: str, gate: str) -> re.Pattern:
             rf"|(?<=randomized\s\(\d:\d:\d\)\s)|(?<=randomised\s\(\d:\d:\d\)\s))(?P<k14>{NUMW})"
             # (laboratory animals are not patients: guideline v2.2)
             rf"(?=\s+[A-Za-z][\w-]+)(?!\s+(?i:rats|mice|rabbits|pigs|piglets|sheep|monkeys|animals|hamsters|guinea)\b))",
-            rf"(?P<count>(?P<k9>{NUMW})\s+(?:(?:(?!(?i:and|or|of|in|to|vs|versus)\b)[\w/-]+\s+){{0,2}}?{PATIENT_NOUN}"
+            # ("44 intubated, ventilated adults", "106 treatment-naive, HIV-infected adults": a comma may join adjectives)
+            rf"(?P<count>(?P<k9>{NUMW})\s+(?:(?:(?!(?i:and|or|of|in|to|vs|versus)\b)(?:[\w/-]+|[\w/]+-[\w/-]+,|[A-Za-z]+ed,)\s+)"
+            rf"{{0,2}}?{PATIENT_NOUN}"
             rf"|(?:(?!{_NOT_A_DESCRIPTION})[A-Za-z][\w/-]*\s+){{3,6}}?{PATIENT_NOUN}{_ENROLMENT_FOLLOWS}))",
             # ("155 (77: drug A, 78: drug B) received at least one dose": the split of the count may come first)
             rf"(?P<bare>(?<![≥≤<>=]\s)(?P<k10>{NUMW})(?=(?:\s*\([^()]{{1,80}}\))?\s+(?:were|was|had|achieved|attained|developed"
