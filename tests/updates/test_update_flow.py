@@ -132,3 +132,12 @@ def test_an_update_carries_new_studies_through_the_job_and_keeps_every_digest(pr
     assert "0 new studies" in (digests / "2026-01-05-2.md").read_text()
     assert "3 new studies" in (digests / "2026-01-05.md").read_text()  # the first run's digest is kept
     assert again["verified"] == []  # nothing changed: nothing to verify again
+
+
+def test_update_as_json_lines_writes_one_record_per_search(prefect_api, warehouse, litmus):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert litmus(["update", "--as-of", "2026-01-05", "--no-extract", "--nl", "--warehouse", str(warehouse)]) == 0
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["record"] for r in records].count("search") >= 1 and records[-1]["record"] == "summary"
+    assert sorted(records[-1]["new_pmids"]) == DAY1 and "searches" not in records[-1]

@@ -10,6 +10,9 @@ from litmus.cli.common import (
     add_json_flags, add_warehouse_flag, console, print_error, print_json, print_json_lines, styled, warehouse_path,
 )
 
+# the lists of an update summary written one record per item by --nl
+UPDATE_RECORDS = {"searches": "search", "failed_searches": "failed_search", "verified": "verification"}
+
 UPDATE_EXAMPLES = """\
 examples:
   litmus update --as-of 2026-01-05     the shipped offline replay, day 1 (then --as-of 2026-01-06)
