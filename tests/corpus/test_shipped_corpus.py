@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from litmus.corpus import load_claims, load_paper, load_papers, load_review
+from litmus.corpus import load_claims, load_papers, load_review
 from build_replay_articles import build_replay_articles
 from litmus.entrez.replay import ReplayTransport
 from litmus.entrez.requests import EntrezRequest

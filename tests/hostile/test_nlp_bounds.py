@@ -19,7 +19,7 @@ import pytest
 from litmus import limits
 from litmus.cli import main
 from litmus.extraction import extract_and_store, extractor_version, pending_papers
-from litmus.nlp.bounds import BoundedTokenizer, _WindowedParenthesisMatcher, split_for_pipeline
+from litmus.nlp.bounds import _WindowedParenthesisMatcher, split_for_pipeline
 from litmus.nlp.extract import extract_document
 from litmus.nlp.metrics import extract_metrics
 from litmus.nlp.pipeline import build_pipeline

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from metric_scoring import (
     GoldMetric, evaluate, load_gold, load_texts, numeric_outcome_pairs, proportion_recall, read_medline_abstracts,
     score,
 )
-from litmus.nlp.metrics import extract_metrics
 from litmus.records import OutcomeMetric
 
 # Measured with EXTRACTOR_VERSION 2.0.0 (bench/results/metric_eval.json) on guideline-v2 gold, minus a

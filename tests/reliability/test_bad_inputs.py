@@ -22,8 +22,7 @@ from litmus.ingest import fetch_and_store, resolve_review
 from litmus.pubmed import PubmedParseError, parse_pubmed_xml
 from litmus.records import Citation, Review
 from litmus.reviews import load_review_input
-from litmus.warehouse import connect
-from litmus.warehouse.load import load_papers, upsert_review
+from litmus.warehouse.load import load_papers
 from reliability_support import base_tables, row_counts, snapshot
 
 BAD = Path(__file__).resolve().parent / "bad_inputs"

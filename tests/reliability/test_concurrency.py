@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fake_eutils import Fault, FakeEutils
+from fake_eutils import Fault
 
 import crash_driver
 from litmus.warehouse import WarehouseBusy, connect

@@ -38,7 +38,7 @@ from litmus.nlp.linking import (
 )
 from litmus.nlp.numbers import digitise_number_words, normalise_text, parse_number, snap_to_words
 from litmus.nlp.populations import (
-    POPULATION_CODES, GroupCount, breakdown_of_count, sizes_before_a_shared_noun, sentence_population_kind, sizes_coordinated, sizes_in_parentheses,
+    POPULATION_CODES, GroupCount, breakdown_of_count, sizes_before_a_shared_noun, sizes_coordinated, sizes_in_parentheses,
     sizes_given, sizes_listed_in_parenthesis, sizes_named_by_a_participle, sizes_of_named_groups, sizes_per_group,
     sizes_sent_to_arms,
 )
